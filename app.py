@@ -1,0 +1,405 @@
+"""citeqa in the browser: ask about the articles, read the cited paragraphs, copy quotes with citations.
+
+Layout only: answering, citing, escaping and saving live in the citeqa package. Untrusted text
+(articles, questions, file names) reaches the page only through ``render.escape``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from citeqa import STYLES, Answer, Citation, CiteqaError, Config, Engine, Turn, cite, format_answer, render
+from citeqa.loader import EngineLoader
+
+HISTORY_TURNS = 3  # earlier turns a follow-up question is resolved against
+FULL_TURNS = 1  # the latest answers shown with all their sources and buttons
+MAX_SOURCES = 10
+
+COPY_JS = """
+export default function (component) {
+  const { data, parentElement } = component;
+  const button = parentElement.querySelector("button");
+  button.textContent = data.label;
+  button.setAttribute("aria-label", data.name);
+  button.title = data.name;
+  button.onclick = async () => {
+    let copied = true;
+    try {
+      await navigator.clipboard.writeText(data.text);
+    } catch (error) {
+      // Outside a secure context the clipboard API is missing: fall back to a selected text area.
+      const area = document.createElement("textarea");
+      area.value = data.text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";  // no jump of the page while it is briefly there
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      copied = document.execCommand("copy");
+      area.remove();
+    }
+    button.textContent = copied ? "Copied ✓" : "Copy failed: select the text instead";
+    setTimeout(() => { button.textContent = data.label; }, 2000);
+  };
+}
+"""
+COPY_CSS = """
+button { font: inherit; font-size: 0.85rem; padding: 0.2rem 0.75rem; border-radius: 0.5rem; cursor: pointer;
+         border: 1px solid rgba(49, 51, 63, 0.25); background: transparent; color: inherit; }
+button:hover { border-color: #ff4b4b; color: #ff4b4b; }
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    k: int
+    articles: list[str] | None  # ids to search, or None for all
+    style: str
+
+
+@st.cache_resource(show_spinner=False)
+def engine_loader() -> EngineLoader:
+    """The one engine of this server, shared by every session: loaded once, in the background."""
+    return EngineLoader(Config.from_env())
+
+
+@st.cache_resource(show_spinner=False)
+def copy_component():
+    """A button that puts a given text on the clipboard. The text is data: it never becomes markup."""
+    return st.components.v2.component(
+        "citeqa_copy", html='<button type="button">Copy</button>', css=COPY_CSS, js=COPY_JS
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def scroll_component():
+    """Scrolls the page to the element with a given class, made here from a paragraph number."""
+    js = """
+    export default function ({ data }) {
+      const element = document.getElementsByClassName(data.target)[0];
+      if (element) element.scrollIntoView({ block: "center" });
+    }
+    """
+    return st.components.v2.component("citeqa_scroll", js=js)
+
+
+def copy_button(label: str, name: str, text: str, key: str) -> None:
+    copy_component()(data={"label": label, "name": name, "text": text}, key=key, width="content", height="content")
+
+
+def main() -> None:
+    st.set_page_config(page_title="citeqa", page_icon="📰", layout="wide")
+    engine = open_engine()
+    settings = sidebar(engine)
+    if "article" in st.query_params:
+        reader(engine, st.query_params["article"], st.query_params.get("p"))
+    else:
+        chat(engine, settings)
+    with st.sidebar:  # after the chat, so that they include the answer just given
+        collection(engine)
+        basket(settings.style)
+        export(settings.style)
+
+
+def open_engine() -> Engine:
+    """The shared engine; until it is ready, a progress bar instead of a blank page."""
+    loader = engine_loader()
+    if not loader.wait(0):
+        st.title("citeqa")
+        bar = st.progress(0.0, text="Starting…")
+        while not loader.wait(0.2):
+            state = loader.state
+            fraction = state.done / state.total if state.total else 0.0
+            detail = f" ({state.done} of {state.total})" if state.total else ""
+            bar.progress(fraction, text=f"{state.stage}…{detail}")
+        st.rerun()
+    try:
+        engine, report = loader.result()
+    except CiteqaError as exc:
+        st.error(f"citeqa cannot start: {exc}")
+        if st.button("Try again"):
+            engine_loader.clear()
+            st.rerun()
+        st.stop()
+    if report.messages and not st.session_state.get("start_messages_seen"):
+        st.session_state["start_messages_seen"] = True
+        for message in report.messages:
+            st.toast(render.escape(message))
+    return engine
+
+
+def sidebar(engine: Engine) -> Settings:
+    with st.sidebar:
+        st.header("citeqa")
+        if st.button("New conversation", key="new", icon=":material/add_comment:", use_container_width=True):
+            st.session_state["messages"] = []
+            st.session_state["opened"] = set()
+            st.query_params.clear()
+            st.rerun()
+        articles = engine.articles
+        keep_article_choice([a.id for a in articles])
+        with st.expander("Settings", expanded=True):
+            most = min(MAX_SOURCES, engine.passage_count)
+            k = st.slider("Sources per answer", 1, most, min(engine.config.k, most), key="k") if most > 1 else 1
+            chosen = st.multiselect(
+                "Articles to search",
+                [a.id for a in articles],
+                default=None if "articles" in st.session_state else [a.id for a in articles],
+                format_func=lambda i: engine.article(i).title,
+                key="articles",
+                help="Leave all selected to search the whole collection.",
+            )
+            style = st.selectbox(
+                "Citation style",
+                STYLES,
+                key="style",
+                format_func={"plain": "Plain", "markdown": "Markdown", "apa": "APA", "mla": "MLA"}.get,
+            )
+    selected = None if len(chosen) == len(articles) else chosen
+    return Settings(k=k, articles=selected, style=style)
+
+
+def keep_article_choice(ids: list[str]) -> None:
+    """Keep the article selection valid as the collection changes: an added article joins a selection
+    of all articles, and a removed one leaves it."""
+    known = st.session_state.get("known_articles")
+    chosen = st.session_state.get("articles")
+    if known is not None and chosen is not None and set(known) != set(ids):
+        st.session_state["articles"] = ids if set(chosen) == set(known) else [i for i in chosen if i in ids]
+    st.session_state["known_articles"] = ids
+
+
+def export(style: str) -> None:
+    history = st.session_state.get("messages", [])
+    if history:
+        turns = tuple(history)
+        st.download_button(
+            "Export conversation (Markdown)",
+            lambda: render.conversation_markdown(list(turns), style),  # made only when clicked
+            on_click="ignore",
+            key="export",
+            file_name="citeqa-conversation.md",
+            mime="text/markdown",
+            icon=":material/download:",
+            use_container_width=True,
+        )
+
+
+def collection(engine: Engine) -> None:
+    with st.expander(f"Collection: {len(engine.articles)} articles"):
+        for article in engine.articles:
+            st.markdown(
+                f"**{render.escape(article.title)}**  \n{render.escape(render.byline(article))} · "
+                f"{len(article.paragraphs)} paragraphs · [read]({reader_link(article.id)})"
+            )
+        for problem in engine.problems:
+            st.warning(f"Skipped {render.escape(problem.path)}: {render.escape(problem.reason)}")
+        if st.button("Re-read the corpus folder", use_container_width=True):
+            try:
+                for message in engine.refresh().messages or ("The index is up to date.",):
+                    st.info(render.escape(message))
+            except CiteqaError as exc:
+                st.error(render.escape(str(exc)))
+        if not engine.config.uploads:
+            st.caption("Adding articles is turned off on this server.")
+            return
+        with st.form("upload", clear_on_submit=True):
+            files = st.file_uploader(
+                "Add articles (.txt, .md, .html)",
+                type=["txt", "md", "html", "htm"],
+                accept_multiple_files=True,
+                max_upload_size=math.ceil(engine.config.max_article_mb),
+            )
+            submitted = st.form_submit_button("Add to the collection", key="upload-submit")
+        if submitted:
+            for file in files or []:
+                try:
+                    with st.spinner(f"Indexing {render.escape(file.name)}…"):
+                        article, _ = engine.add_article(file.name, file.getvalue())
+                    st.success(f"Added “{render.escape(article.title)}” ({len(article.paragraphs)} paragraphs).")
+                except CiteqaError as exc:
+                    st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
+
+
+def basket(style: str) -> None:
+    pinned: list[Citation] = st.session_state.setdefault("basket", [])
+    with st.expander(f"Quote basket: {len(pinned)} pinned"):
+        if not pinned:
+            st.caption("Pin quotes from the answers to collect them here.")
+            return
+        for i, citation in enumerate(pinned, start=1):
+            st.markdown(f"{i}\\. {render.escape(cite(citation, style))}")
+        copy_button(
+            "Copy basket",
+            "Copy all pinned quotes with citations",
+            "\n\n".join(cite(c, style) for c in pinned),
+            key="copy-basket",
+        )
+        quotes = list(pinned)
+        st.download_button(
+            "Download quotes (Markdown)",
+            lambda: render.basket_markdown(quotes, style),  # made only when clicked
+            on_click="ignore",
+            key="basket-download",
+            file_name="citeqa-quotes.md",
+            mime="text/markdown",
+            use_container_width=True,
+        )
+        if st.button("Empty the basket", use_container_width=True):
+            pinned.clear()
+            st.rerun()
+
+
+def chat(engine: Engine, settings: Settings) -> None:
+    st.title("Ask the articles")
+    st.caption("Answers are the articles' own words. Every sentence is quoted exactly and cited to its paragraph.")
+    messages: list[Answer] = st.session_state.setdefault("messages", [])
+    if not engine.articles:
+        st.info(
+            f"The collection is empty. Add articles under “Collection” in the sidebar, or put .txt, .md or "
+            f".html files in {render.escape(str(engine.config.corpus))} and re-read the folder."
+        )
+    opened = st.session_state.setdefault("opened", set())
+    for turn, answer in enumerate(messages):
+        # Earlier answers show in summary unless opened: a long conversation stays quick to redraw.
+        show_turn(turn, answer, settings.style, full=turn >= len(messages) - FULL_TURNS or turn in opened)
+    question = st.chat_input("Ask a question about the articles")
+    from_url = st.query_params.get("q")
+    if question is None and from_url and st.session_state.get("asked_from_url") != from_url:
+        st.session_state["asked_from_url"] = question = from_url
+    if question is None:
+        if not messages:
+            st.info("Try: “Who submitted the super-complaint?” or “What did Shaun Sawyer say?”")
+        return
+    history = [Turn(a.question, a) for a in messages[-HISTORY_TURNS:]]
+    try:
+        with st.spinner("Searching the articles…"):
+            answer = engine.ask(question, k=settings.k, articles=settings.articles, history=history)
+    except CiteqaError as exc:
+        with st.chat_message("user"):
+            st.markdown(render.escape(question[:500]))
+        st.error(render.escape(str(exc)))
+        return
+    messages.append(answer)
+    show_turn(len(messages) - 1, answer, settings.style)
+
+
+def show_turn(turn: int, answer: Answer, style: str, *, full: bool = True) -> None:
+    """One question and its answer; ``full`` shows every source with its buttons, else a summary."""
+    with st.chat_message("user"):
+        st.markdown(render.escape(answer.question))
+    with st.chat_message("assistant"):
+        for note in answer.notes:
+            st.caption(render.escape(note))
+        prefix = f"t{turn}"
+        if not answer.found:
+            st.warning(render.escape(answer.answer))
+            if answer.closest and full:
+                with st.expander("Closest passages — these do not answer the question"):
+                    for citation in answer.closest:
+                        show_source(citation, style, f"{prefix}c", full=False)
+            return
+        st.markdown(render.answer_markdown(answer, prefix if full else None))
+        copy_button(
+            "Copy all", "Copy the whole answer with its sources", format_answer(answer, style), key=f"copy-{prefix}-all"
+        )
+        if not full:
+            st.caption(
+                render.escape(
+                    "Sources: " + "; ".join(f"[{c.n}] {c.article.title}, para. {c.paragraph}" for c in answer.used)
+                )
+            )
+            if st.button("Show the sources", key=f"open-{prefix}", icon=":material/unfold_more:"):
+                st.session_state.setdefault("opened", set()).add(turn)
+                st.rerun()
+            return
+        used = answer.used
+        st.markdown("**Sources**")
+        for citation in used:
+            show_source(citation, style, prefix)
+        further = [c for c in answer.citations if c not in used]
+        if further:
+            with st.expander(f"{len(further)} more passages found, not quoted in the answer"):
+                for citation in further:
+                    show_source(citation, style, prefix, full=False)
+
+
+def show_source(citation: Citation, style: str, prefix: str, *, full: bool = True) -> None:
+    """A cited paragraph with its quote highlighted and a copy button; ``full`` adds the anchor the
+    answer's marker links to, a pin button and the neighbouring paragraphs."""
+    article = citation.article
+    end = citation.quote_start + len(citation.quote)
+    key = f"{prefix}-{citation.n}"
+    with st.container(border=True):
+        if full:  # an empty element with the id the marker links to; the id is made here, not from text
+            st.html(f'<span id="{render.anchor(prefix, citation.n)}"></span>')
+        st.markdown(
+            f"**\\[{citation.n}\\] {render.escape(article.title)}**  \n"
+            f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph} · "
+            f"[open in reader]({reader_link(article.id, citation.paragraph)})]\n\n"
+            + render.highlighted(citation.text, citation.quote_start, end)
+        )
+        with st.container(horizontal=True, vertical_alignment="center"):
+            copy_button(
+                "Copy quote + citation",
+                f"Copy quote {citation.n} with its citation",
+                cite(citation, style),
+                key=f"copy-{key}",
+            )
+            pinned: list[Citation] = st.session_state.setdefault("basket", [])
+            if full and st.button(
+                "Pin to basket", key=f"pin-{key}", icon=":material/push_pin:", disabled=citation in pinned
+            ):
+                pinned.append(citation)
+                st.rerun()
+        if full:
+            with st.expander("Paragraphs around it"):
+                st.markdown(
+                    "\n\n".join(
+                        f"**¶ {number}** {render.escape(article.paragraphs[number - 1])}"
+                        for number in (citation.paragraph - 1, citation.paragraph + 1)
+                        if 1 <= number <= len(article.paragraphs)
+                    )
+                    or "This is the article's only paragraph."
+                )
+
+
+def reader(engine: Engine, article_id: str, paragraph: str | None) -> None:
+    """One whole article with numbered paragraphs, the linked one highlighted and scrolled to."""
+    if st.button("Back to questions", key="back", icon=":material/arrow_back:"):
+        st.query_params.clear()
+        st.rerun()
+    try:
+        article = engine.article(article_id)
+    except CiteqaError:
+        st.error(f"There is no article {render.escape(article_id)!s} in this collection.")
+        return
+    target = int(paragraph) if paragraph and paragraph.isdigit() else None
+    st.title(render.escape(article.title))
+    url = render.safe_url(article.url)
+    st.caption(render.escape(render.byline(article)) + (f" · [original]({url})" if url else ""))
+    for extra in (article.subtitle, article.standfirst):
+        if extra:
+            st.markdown(f"*{render.escape(extra)}*")
+    if target is not None and not 1 <= target <= len(article.paragraphs):
+        st.warning(f"This article has {len(article.paragraphs)} paragraphs; there is no paragraph {target}.")
+    for number, text in enumerate(article.paragraphs, start=1):
+        if number == target:
+            with st.container(border=True, key=f"para-{number}"):
+                st.markdown(f"**¶ {number}** " + render.highlighted(text, 0, len(text)))
+        else:
+            st.markdown(f"**¶ {number}** {render.escape(text)}")
+    if target is not None:
+        scroll_component()(data={"target": f"st-key-para-{target}"}, key="scroll", height=0)
+
+
+def reader_link(article_id: str, paragraph: int | None = None) -> str:
+    params = {"article": article_id} | ({"p": paragraph} if paragraph else {})
+    return "?" + urlencode(params)
+
+
+main()

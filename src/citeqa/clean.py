@@ -1,0 +1,245 @@
+"""Turning scraped article text into a title, a byline and clean body paragraphs.
+
+Scraped news text carries a headline, a byline block (author, role, date line), stray HTML tags, a
+standfirst that appears twice, and the site's own prompts (comment forums, log-in notices, adverts).
+This module finds what the text gives and drops the rest. Body sentences are never rewritten: a
+paragraph is either kept as written or dropped whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+# Formatting tags that scrapers leave around paragraphs. Any other tag (<script>, <img ...>) is text the
+# article really contains, so it is kept and later shown literally.
+_FORMAT_TAG = re.compile(r"</?(?:p|br|div|span|em|strong|b|i|u|small|h[1-6])\b[^<>]{0,200}/?>", re.IGNORECASE)
+
+# Whole paragraphs that are the site talking, not the article. Each must match the entire paragraph,
+# so a sentence of the article that merely contains these words is never dropped.
+_BOILERPLATE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"[\s\-–—_*]*advert(isement)?[\s\-–—_*]*",
+        r"(story|article) continues below( advertisement)?",
+        r"join (our|the) (commenting )?(forum|conversation|discussion)\.?",
+        r"join thought-provoking conversations.{0,200}",
+        r"thank you for registering\.?",
+        r"please refresh (the|your) (page|browser).{0,200}",
+        r"(sign|log) ?(in|up)( now| here| today)?( to .{0,120})?\.?",
+        r"(sign up|subscribe) (to|for) (our|the) .{0,120}(newsletter|email|emails|alerts)\b.{0,80}",
+        r"(read|see) (more|also)\s*[:\-–—].{0,200}",
+        r"(related|recommended|most (read|popular))\s*[:\-–—]?.{0,200}",
+        r"(share|follow us)( (this|on) .{0,80})?",
+        r"(click|tap) here .{0,160}",
+        r"(view|show|hide) ?(all )?comments?( \(\d+\))?",
+        r"(copyright|©) .{0,160}|all rights reserved\.?",
+        r"want to bookmark your favourite articles.{0,200}",
+        r"(image|photo(graph)?|picture)( credit)?\s*:.{0,160}|\(?getty images\)?",
+    )
+]
+
+# Site prompts that name the site: the only evidence of an outlet a plain-text scrape carries.
+_SITE_SIGNATURES = {
+    "The Independent": re.compile(r"follow other Independent readers", re.IGNORECASE),
+}
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})\b", re.IGNORECASE),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.IGNORECASE),
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+]
+# What may stand beside the date on a date line: weekdays, times, time zones, "Published"/"Updated".
+_DATE_LINE_REST = re.compile(
+    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|"
+    r"published|updated|last|modified|posted|on|at|\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?|[A-Z]{2,5}|"
+    r"[\s,.:|·•\-–—()+]|\d{1,2}\s*(hours?|hrs?|minutes?|mins?)\s+ago)*",
+    re.IGNORECASE,
+)
+_NAME_WORD = r"[A-Z][\w'’.\-]*"
+_PARTICLES = r"(?:de|da|del|der|van|von|bin|al|la|le|du|dos)"
+_NAME = re.compile(rf"(?:By\s+)?{_NAME_WORD}(?:\s+(?:{_PARTICLES}|{_NAME_WORD}|and|&)){{1,5}}")
+_TERMINAL = re.compile(r"[.!?:;][”’\"')\]]*$")
+_MAX_HEADER_LINES = 8
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    """What the text of one article gives: metadata found in it and its body paragraphs."""
+
+    title: str | None
+    paragraphs: tuple[str, ...]
+    subtitle: str | None = None
+    standfirst: str | None = None
+    author: str | None = None
+    date: dt.date | None = None
+    outlet: str | None = None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first calendar date written in ``text`` ("26 May 2021", "May 26, 2021", "2021-05-26")."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        month = match["month"]
+        number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+        try:
+            return dt.date(int(match["year"]), number, int(match["day"]))
+        except ValueError:
+            continue
+    return None
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs: blank lines separate them, and so do line breaks between sentences.
+
+    Lines of a hard-wrapped paragraph (a break where no sentence ends) are joined with one space.
+    """
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        current: list[str] = []
+        for line in lines:
+            current.append(line)
+            if _TERMINAL.search(line) or len(line) < 50 or line.endswith(">"):
+                paragraphs.append(" ".join(current))
+                current = []
+        if current:
+            paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def strip_format_tags(paragraph: str) -> str:
+    return _FORMAT_TAG.sub("", paragraph).strip()
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    return len(paragraph) <= 300 and any(p.fullmatch(paragraph) for p in _BOILERPLATE)
+
+
+def _is_date_line(line: str) -> bool:
+    return len(line) <= 80 and parse_date(line) is not None and _is_only_date(line)
+
+
+def _is_only_date(line: str) -> bool:
+    for pattern in _DATE_PATTERNS:
+        line = pattern.sub(" ", line)
+    return _DATE_LINE_REST.fullmatch(line) is not None
+
+
+def _is_byline_line(line: str) -> bool:
+    """A short run of capitalised words without sentence punctuation: a name or a job title."""
+    words = line.split()
+    return len(line) <= 60 and len(words) <= 6 and not _TERMINAL.search(line) and _NAME.fullmatch(line) is not None
+
+
+def _is_body(paragraph: str) -> bool:
+    return len(paragraph.split()) >= 20 or _TERMINAL.search(paragraph) is not None
+
+
+def _author_from(line: str) -> str:
+    name = re.sub(r"^By\s+", "", line.split(",")[0]).strip()
+    return name
+
+
+def parse_text(text: str, *, find_title: bool = True) -> ParsedText:
+    """Find the headline, byline and body of a scraped article's plain text.
+
+    Args:
+        find_title: whether the text may start with its headline (not when the headline came from
+            elsewhere, such as an HTML page's title tag).
+    """
+    paragraphs: list[str] = []
+    outlet = None
+    for raw in split_paragraphs(text):
+        paragraph = strip_format_tags(raw)
+        if not paragraph:
+            continue
+        if is_boilerplate(paragraph):
+            outlet = outlet or _outlet_named_by(paragraph)
+            log.debug("dropped boilerplate: %r", paragraph[:80])
+            continue
+        paragraphs.append(paragraph)
+    if not paragraphs:
+        return ParsedText(title=None, paragraphs=())
+
+    title = None
+    if find_title and not _is_body(paragraphs[0]) and len(paragraphs[0]) <= 200 and len(paragraphs) > 1:
+        title = paragraphs.pop(0)
+
+    header: list[str] = []
+    while paragraphs and len(header) < _MAX_HEADER_LINES and not _is_body(paragraphs[0]):
+        header.append(paragraphs.pop(0))
+    subtitle, author, date = _read_header(header)
+
+    standfirst = None
+    if len(paragraphs) >= 3 and paragraphs[0] == paragraphs[1]:
+        standfirst = paragraphs.pop(0)
+        paragraphs.pop(0)
+
+    body: list[str] = []
+    for paragraph in paragraphs:
+        if paragraph in body or paragraph == standfirst:
+            log.debug("dropped repeated paragraph: %r", paragraph[:80])
+            continue
+        body.append(paragraph)
+    return ParsedText(
+        title=title,
+        paragraphs=tuple(body),
+        subtitle=subtitle,
+        standfirst=standfirst,
+        author=author,
+        date=date,
+        outlet=outlet,
+    )
+
+
+def _read_header(header: list[str]) -> tuple[str | None, str | None, dt.date | None]:
+    """Split the lines between headline and body into subtitle, author and date."""
+    date_at = next((i for i, line in enumerate(header) if _is_date_line(line)), None)
+    date = parse_date(header[date_at]) if date_at is not None else None
+    byline_end = date_at if date_at is not None else len(header)
+    byline_start = byline_end
+    while byline_start > 0 and _is_byline_line(header[byline_start - 1]):
+        byline_start -= 1
+    author = None
+    if date_at is not None and byline_start < byline_end:
+        author = _author_from(header[byline_start])
+    else:
+        by = next((i for i, line in enumerate(header) if re.match(r"By\s+[A-Z]", line)), None)
+        if by is not None:
+            author, byline_start = _author_from(header[by]), by
+    rest = [line for i, line in enumerate(header[:byline_start]) if i != date_at]
+    subtitle = rest[0] if rest else None
+    return subtitle, author, date
+
+
+def _outlet_named_by(paragraph: str) -> str | None:
+    return next((name for name, sign in _SITE_SIGNATURES.items() if sign.search(paragraph)), None)

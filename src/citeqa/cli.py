@@ -1,0 +1,199 @@
+"""The command line: ``citeqa index``, ``citeqa ask``, ``citeqa eval``, ``citeqa articles``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from citeqa.cite import STYLES, cite
+from citeqa.config import Config
+from citeqa.engine import Engine
+from citeqa.errors import CiteqaError, QuestionError
+from citeqa.evaluate import evaluate, read_questions
+from citeqa.records import Answer, Citation
+
+log = logging.getLogger("citeqa")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    verbose = getattr(args, "verbose", False)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    if not verbose:
+        for noisy in ("faiss", "sentence_transformers", "bm25s", "transformers", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        config = Config.from_env(**{k: getattr(args, k, None) for k in ("corpus", "index", "model")})
+        return args.run(args, config)
+    except CiteqaError as exc:
+        print(f"citeqa: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    # SUPPRESS: options given before or after the command both count, and neither erases the other.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common.add_argument("--corpus", type=Path, help="folder of articles (default: corpus, or $CITEQA_CORPUS)")
+    common.add_argument("--index", type=Path, help="folder of the index (default: .citeqa/index, or $CITEQA_INDEX)")
+    common.add_argument("--model", help="embedding model: all-MiniLM-L6-v2 or a local folder ($CITEQA_MODEL)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log what is being done")
+    parser = argparse.ArgumentParser(prog="citeqa", description=__doc__, parents=[common])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", parents=[common], help="build or refresh the index")
+    index.set_defaults(run=_index)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question (or questions from stdin)")
+    ask.add_argument("question", nargs="?", help="the question; without it, one question per line of stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--k", type=int, help="number of sources (default 5, or $CITEQA_K)")
+    ask.add_argument("--style", choices=STYLES, default="plain", help="citation style (default plain)")
+    ask.add_argument("--article", action="append", metavar="ID", help="search only this article (repeatable)")
+    ask.set_defaults(run=_ask)
+
+    ev = commands.add_parser("eval", parents=[common], help="score answers against a JSONL file of questions")
+    ev.add_argument("file", type=Path, help='lines of {"q": "...", "gold": ["substring", ...]}')
+    ev.add_argument("--k", type=int, default=5, help="sources per question (default 5)")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.set_defaults(run=_eval)
+
+    articles = commands.add_parser("articles", parents=[common], help="list the articles and skipped files")
+    articles.set_defaults(run=_articles)
+    return parser
+
+
+def _open(config: Config, *, progress_bar: bool = False) -> Engine:
+    bar = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if stage != "embedding":
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc=stage, unit="text", file=sys.stderr, disable=not progress_bar)
+        bar.update(done - bar.n)
+
+    engine, report = Engine.open(config, progress=progress)
+    if bar is not None:
+        bar.close()
+    for message in report.messages:
+        print(f"citeqa: {message}", file=sys.stderr)
+    return engine
+
+
+def _index(args: argparse.Namespace, config: Config) -> int:
+    engine = _open(config, progress_bar=True)
+    print(f"{len(engine.articles)} articles, {engine.passage_count} passages indexed in {config.index}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, config: Config) -> int:
+    engine = _open(config)
+    if args.question is not None:
+        questions: Iterator[str] = iter([args.question])
+    else:
+        questions = (line.rstrip("\n") for line in sys.stdin)
+    for question in questions:
+        try:
+            answer = engine.ask(question, k=args.k, articles=args.article)
+        except QuestionError as exc:
+            if args.question is not None:
+                raise
+            # One line out per line in, so a bad line does not shift the answers after it.
+            error = {"question": question, "found": False, "answer": "", "citations": [], "error": str(exc)}
+            print(json.dumps(error, ensure_ascii=False) if args.json else f"citeqa: {exc}", flush=True)
+            continue
+        if args.json:
+            print(json.dumps(answer_json(answer, config, args.style), ensure_ascii=False), flush=True)
+        else:
+            _print_answer(answer, args.style, sys.stdout)
+    return 0
+
+
+def _eval(args: argparse.Namespace, config: Config) -> int:
+    questions = read_questions(args.file)
+    engine = _open(config)
+    report = evaluate(questions, lambda q: engine.ask(q, k=args.k))
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=1))
+        return 0
+    for key, value in report.as_dict().items():
+        print(f"{key:22} {value}")
+    for miss in report.misses:
+        what = (
+            "answered, should refuse"
+            if not miss.question.gold
+            else ("refused" if not miss.found else f"first correct source at rank {miss.rank}")
+        )
+        print(f"  miss: {miss.question.q!r}: {what}")
+    return 0
+
+
+def _articles(args: argparse.Namespace, config: Config) -> int:
+    engine = _open(config)
+    for article in engine.articles:
+        meta = ", ".join(str(v) for v in (article.outlet, article.author, article.date or "undated") if v)
+        print(f"{article.id}: “{article.title}” ({meta}), {len(article.paragraphs)} paragraphs [{article.path}]")
+    for problem in engine.problems:
+        print(f"skipped {problem}")
+    return 0
+
+
+def answer_json(answer: Answer, config: Config, style: str) -> dict:
+    """The answer as the JSON object of ``citeqa ask --json``."""
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "answer": answer.answer,
+        "citations": [citation_json(c, config, style) for c in answer.citations],
+        "closest": [citation_json(c, config, style) for c in answer.closest],
+        "notes": list(answer.notes),
+    }
+
+
+def citation_json(citation: Citation, config: Config, style: str) -> dict:
+    article = citation.article
+    return {
+        "n": citation.n,
+        "article": {
+            "id": article.id,
+            "title": article.title,
+            "outlet": article.outlet,
+            "author": article.author,
+            "date": article.date.isoformat() if article.date else None,
+            "path": str((config.corpus / article.path).resolve()),
+        },
+        "paragraph": citation.paragraph,
+        "text": citation.text,
+        "quote": citation.quote,
+        "score": citation.score,
+        "cite": cite(citation, style),
+    }
+
+
+def _print_answer(answer: Answer, style: str, out: TextIO) -> None:
+    out.write(f"Q: {answer.question}\n")
+    for note in answer.notes:
+        out.write(f"Note: {note}\n")
+    out.write(textwrap.fill(answer.answer, width=100, initial_indent="A: ", subsequent_indent="   ") + "\n")
+    sources = answer.citations if answer.found else answer.closest
+    if sources:
+        out.write("\nSources:\n" if answer.found else "\nClosest passages (they do not answer it):\n")
+    for citation in sources:
+        out.write(f"[{citation.n}] {cite(citation, style)}  (score {citation.score:.2f})\n")
+    out.write("\n")
+    out.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

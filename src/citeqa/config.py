@@ -1,0 +1,71 @@
+"""Settings: one frozen dataclass, each field overridable by a CITEQA_* environment variable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from citeqa.embed import DEFAULT_MODEL
+from citeqa.errors import CiteqaError
+
+# Run from a checkout (or an editable install of one), citeqa finds the checkout's corpus and index
+# from any working directory; installed elsewhere, they are relative to the working directory.
+_CHECKOUT = Path(__file__).resolve().parents[2]
+_HOME = _CHECKOUT if (_CHECKOUT / "corpus").is_dir() and (_CHECKOUT / "pyproject.toml").is_file() else Path()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where things live and the limits that guard them.
+
+    Attributes:
+        corpus: folder of article files (CITEQA_CORPUS); the checkout's corpus/ by default.
+        index: folder the index is saved in, never in git (CITEQA_INDEX); .citeqa/index by default.
+        model: "all-MiniLM-L6-v2" (bundled) or a local sentence-transformers folder (CITEQA_MODEL).
+        k: sources per answer by default (CITEQA_K).
+        max_article_mb: largest article file read or uploaded (CITEQA_MAX_ARTICLE_MB).
+        uploads: whether the app accepts new articles (CITEQA_UPLOADS=0 turns them off).
+    """
+
+    corpus: Path = _HOME / "corpus"
+    index: Path = _HOME / ".citeqa" / "index"
+    model: str = DEFAULT_MODEL
+    k: int = 5
+    max_article_mb: float = 10.0
+    uploads: bool = True
+
+    @property
+    def max_article_bytes(self) -> int:
+        return int(self.max_article_mb * 1_000_000)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:
+        """Defaults, then CITEQA_* variables, then ``overrides`` that are not None."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(f"CITEQA_{f.name.upper()}")
+            if raw is not None and raw.strip():
+                values[f.name] = _convert(f.name, raw.strip(), type(getattr(cls(), f.name)))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        config = replace(cls(), **values)
+        if config.k < 1:
+            raise CiteqaError(f"k={config.k} must be at least 1")
+        if config.max_article_mb <= 0:
+            raise CiteqaError(f"max_article_mb={config.max_article_mb} must be positive")
+        return config
+
+
+def _convert(name: str, raw: str, kind: type) -> object:
+    if kind is bool:
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+    else:
+        try:
+            return Path(raw).expanduser() if issubclass(kind, Path) else kind(raw)
+        except ValueError:
+            pass
+    raise CiteqaError(f"CITEQA_{name.upper()}={raw!r} is not a valid {kind.__name__}")

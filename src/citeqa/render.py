@@ -1,0 +1,87 @@
+"""Markdown for showing answers and articles, with every untrusted character escaped.
+
+Article text, questions and file names are untrusted. They are only ever shown through Markdown in
+which each punctuation mark that Markdown, LaTeX or Streamlit's directives give a meaning is escaped,
+so they render as the characters they are: no HTML, no links, no formulas, no colours.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+from citeqa.cite import cite, markdown_escape
+from citeqa.records import Answer, Article, Citation
+
+# All ASCII punctuation may be backslash-escaped in CommonMark; these are the marks that mean something
+# in Markdown, in HTML, in LaTeX ($) or in Streamlit's directives (:red[...]).
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>:&=\"'])")
+
+
+def escape(text: str) -> str:
+    """``text`` as Streamlit Markdown that renders to exactly ``text``, on one line."""
+    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+
+
+def anchor(prefix: str, n: int) -> str:
+    """The HTML id of source ``n`` of an answer: ids are made here, never from untrusted text."""
+    return f"{prefix}-source-{n}"
+
+
+def answer_markdown(answer: Answer, anchor_prefix: str | None) -> str:
+    """The answer's quotes, each followed by its marker [n]: a link to its source on the page when
+    ``anchor_prefix`` names the sources' anchors."""
+    if not answer.found:
+        return escape(answer.answer)
+    if anchor_prefix is None:
+        return " ".join(f"{escape(c.quote)} \\[{c.n}\\]" for c in answer.used)
+    return " ".join(f"{escape(c.quote)} [\\[{c.n}\\]](#{anchor(anchor_prefix, c.n)})" for c in answer.used)
+
+
+def highlighted(text: str, start: int, end: int, colour: str = "orange") -> str:
+    """A paragraph with ``text[start:end]`` highlighted."""
+    return f"{escape(text[:start])}:{colour}-background[{escape(text[start:end])}]{escape(text[end:])}"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` for a Markdown link if it is a plain http(s) address, else None (no javascript: links)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url.strip(), safe=":/?#&=%+@,;~!*'")
+
+
+def byline(article: Article) -> str:
+    """Outlet · author · date (or "undated"), as plain text."""
+    date = f"{article.date.day} {article.date:%B %Y}" if article.date else "undated"
+    return " · ".join(p for p in (article.outlet, article.author, date) if p)
+
+
+def conversation_markdown(turns: list[Answer], style: str = "plain") -> str:
+    """A whole conversation as a Markdown document: each question, its answer and its sources."""
+    lines = ["# citeqa conversation", ""]
+    for number, answer in enumerate(turns, start=1):
+        lines += [f"## {number}. {markdown_escape(answer.question)}", ""]
+        lines += [f"> {markdown_escape(note)}" for note in answer.notes] + ([""] if answer.notes else [])
+        lines += [markdown_escape(answer.answer), ""]
+        sources = answer.citations if answer.found else answer.closest
+        if sources:
+            lines += ["Sources:" if answer.found else "Closest passages (they do not answer it):", ""]
+            lines += [f"{c.n}. {quote_with_source(c, style)}" for c in sources]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def basket_markdown(citations: list[Citation], style: str = "plain") -> str:
+    """Pinned quotes with their citations, one numbered item each."""
+    lines = ["# Quotes", ""]
+    lines += [f"{i}. {quote_with_source(c, style)}" for i, c in enumerate(citations, start=1)]
+    return "\n".join(lines) + "\n"
+
+
+def quote_with_source(citation: Citation, style: str) -> str:
+    """The quote and its source in ``style`` as one Markdown line."""
+    text = cite(citation, style)
+    return text.replace("\n", " ") if style == "markdown" else markdown_escape(text.replace("\n", " "))

@@ -1,0 +1,123 @@
+"""Shared fixtures: the real model (loaded once), a fake embedder for fast logic tests, small corpora."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from citeqa import Config, Engine
+from citeqa.embed import SentenceTransformerEmbedder
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEV_QUESTIONS = ROOT / "eval" / "dev-questions.jsonl"
+# The installed console script beside this interpreter: what `citeqa` on a user's PATH runs.
+CITEQA = str(Path(sys.executable).with_name("citeqa"))
+
+
+@contextmanager
+def app_environment(corpus: Path, index: Path) -> Iterator[None]:
+    """CITEQA_CORPUS and CITEQA_INDEX for the app under AppTest. Its engine is cached per process,
+    so the cache is emptied on the way in and out."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CITEQA_CORPUS", str(corpus))
+        patch.setenv("CITEQA_INDEX", str(index))
+        st.cache_resource.clear()
+        try:
+            yield
+        finally:
+            st.cache_resource.clear()
+
+
+def run_app(**query: str) -> AppTest:
+    """The app after its first run (which loads the model: hence the long timeout)."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors: texts sharing words are similar. Counts what it embeds."""
+
+    name = "fake-bag-of-words"
+    dim = 64
+    max_tokens = 256
+
+    def __init__(self) -> None:
+        self.embedded = 0
+
+    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
+        self.embedded += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
+        return out
+
+    def truncate(self, text: str) -> tuple[str, bool]:
+        words = text.split()
+        return (" ".join(words[: self.max_tokens]), True) if len(words) > self.max_tokens else (text, False)
+
+
+@pytest.fixture(scope="session")
+def model() -> SentenceTransformerEmbedder:
+    """The real all-MiniLM-L6-v2, loaded once per test session."""
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def engine(model, tmp_path_factory) -> Engine:
+    """The real engine over the shipped corpus, with its index in a temporary folder."""
+    config = Config(corpus=CORPUS, index=tmp_path_factory.mktemp("index"))
+    engine, _ = Engine.open(config, embedder=model)
+    return engine
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the shipped corpus."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+SMALL_ARTICLE = """Harbour town bans cruise ships from its old port
+
+Ana Ruiz
+Harbour Correspondent
+Tuesday 4 March 2025 10:12 GMT
+
+The town council voted on Monday to ban cruise ships from the old port from next summer.
+
+The mayor, Luis Ortega, said the vote was “a victory for residents” after years of complaints about crowds.
+
+Local shop owners warned that the ban would cost them about 2 million euros a year in lost sales.
+
+Ships carrying more than 500 passengers will instead dock at the new terminal, five kilometres away.
+
+– Advertisement –
+"""
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    """One four-paragraph article whose right answers can be checked by hand."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(SMALL_ARTICLE, encoding="utf-8")
+    return folder

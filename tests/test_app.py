@@ -1,0 +1,156 @@
+"""The app's flows with streamlit.testing's AppTest and the real engine: ask, refuse, follow up,
+settings, upload, reader view, export, basket."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import CORPUS, SMALL_ARTICLE, app_environment, run_app
+from streamlit.testing.v1 import AppTest
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory):
+    """One corpus copy and index for the module's tests."""
+    root = tmp_path_factory.mktemp("app")
+    shutil.copytree(CORPUS, root / "corpus")
+    with app_environment(root / "corpus", root / "index"):
+        yield root
+
+
+@pytest.fixture
+def at(app_env) -> AppTest:
+    return run_app()
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_first_page_offers_the_chat_and_the_settings(at):
+    assert at.title[0].value == "Ask the articles"
+    assert at.slider(key="k").value == 5
+    assert at.selectbox(key="style").value == "plain"
+    assert len(at.multiselect(key="articles").value) == 2
+
+
+def test_ask_shows_the_cited_answer(at):
+    ask(at, "Who submitted the super-complaint that prompted the investigation?")
+    body = texts(at)
+    assert "super\\-complaint submitted by charity Hestia" in body
+    assert "[\\[1\\]](#t0-source-1)" in body  # the marker links to its source
+    assert "\\[1\\] Modern slavery survivors criminalised" in body
+    assert ":orange-background[The probe was prompted" in body  # the quote is highlighted
+
+
+def test_refusal_says_so_and_keeps_closest_passages_apart(at):
+    ask(at, "What is the capital of France?")
+    assert at.warning[0].value == "The articles do not answer this question\\."
+    assert "Closest passages — these do not answer the question" in [e.label for e in at.main.expander]
+
+
+def test_follow_up_uses_the_conversation(at):
+    ask(at, "What did Wendy Williams say about the current system?")
+    ask(at, "What did she say about the shortcomings?")
+    assert "deficiencies in basic policing practice" in texts(at)
+    assert len(at.session_state["messages"]) == 2
+    at.button(key="new").click().run()
+    assert at.session_state["messages"] == []
+
+
+def test_settings_change_sources_articles_and_style(at):
+    at.slider(key="k").set_value(2).run()
+    at.multiselect(key="articles").set_value(["police-failings-allow-trafficking-to-continue"]).run()
+    at.selectbox(key="style").set_value("apa").run()
+    ask(at, "What did Shaun Sawyer say?")
+    answer = at.session_state["messages"][-1]
+    assert len(answer.citations) == 2
+    assert {c.article.id for c in answer.citations} == {"police-failings-allow-trafficking-to-continue"}
+
+
+def test_empty_question_gets_a_message_not_a_crash(at):
+    ask(at, "   ")
+    assert "the question is empty" in at.error[0].value
+
+
+def test_upload_adds_an_article_that_can_be_asked_about(at, app_env):
+    uploader = at.sidebar.file_uploader[0]
+    uploader.set_value(("harbour.txt", SMALL_ARTICLE.encode(), "text/plain"))
+    at.button(key="upload-submit").click().run()
+    assert not at.exception
+    assert any("Added “Harbour town bans cruise ships" in s.value for s in at.sidebar.success)
+    assert (app_env / "corpus" / "harbour.txt").read_text(encoding="utf-8") == SMALL_ARTICLE
+    ask(at, "Who is the mayor who called the vote a victory?")
+    assert at.session_state["messages"][-1].citations[0].article.id == "harbour"
+
+
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        ("../escape.txt", b"Headline\n\nA sentence that is long enough to be an article body.", "has a path in it"),
+        ("binary.txt", b"\x00\x01\x02", "binary"),
+        ("modern copy.txt", (CORPUS / "modern-slavery-survivors-criminalised.txt").read_bytes(), "repeats"),
+    ],
+)
+def test_bad_upload_is_refused_and_changes_nothing(at, app_env, name, data, reason):
+    before = sorted(p.name for p in (app_env / "corpus").iterdir())
+    at.sidebar.file_uploader[0].set_value((name, data, "text/plain"))
+    at.button(key="upload-submit").click().run()
+    assert reason in at.sidebar.error[0].value
+    assert sorted(p.name for p in (app_env / "corpus").iterdir()) == before
+
+
+def test_reader_view_shows_the_article_with_the_paragraph_highlighted(app_env):
+    at = run_app(article="police-failings-allow-trafficking-to-continue", p="12")
+    assert at.title[0].value.startswith("Police failings allow human trafficking")
+    body = texts(at)
+    assert "**¶ 12** :orange-background[Premises targeted as part of police activity" in body
+    assert "**¶ 11** An official estimate" in body
+
+
+def test_question_in_the_url_is_asked_on_load(app_env):
+    at = run_app(q="What types of premises were targeted by police?")
+    assert "nail bars, brothels and car washes" in texts(at)
+
+
+def test_export_and_basket(at):
+    ask(at, "How much is the Government investing to help police tackle modern slavery?")
+    labels = [b.label for b in at.sidebar.download_button]
+    assert "Export conversation (Markdown)" in labels
+    at.button(key="pin-t0-1").click().run()
+    pinned = at.session_state["basket"]
+    assert len(pinned) == 1 and "£8.5 million" in pinned[0].quote
+    assert at.button(key="pin-t0-1").disabled
+    assert "Download quotes (Markdown)" in [b.label for b in at.sidebar.download_button]
+
+
+def test_older_answers_show_in_summary_until_opened(at):
+    for question in ("What is Section 45?", "What did Shaun Sawyer say?", "How long were investigations delayed?"):
+        ask(at, question)
+    at.run()
+    keys = {b.key for b in at.button}
+    assert "open-t0" in keys and "pin-t0-1" not in keys  # the oldest answer is a summary
+    assert "pin-t2-1" in keys and "open-t2" not in keys  # the latest is shown in full
+    assert any(c.value.startswith("Sources\\: \\[1\\] Modern slavery survivors") for c in at.caption)
+    at.button(key="open-t0").click().run()
+    assert "pin-t0-1" in {b.key for b in at.button}
+
+
+def test_reader_back_button_returns_to_the_chat(app_env):
+    at = run_app(article="police-failings-allow-trafficking-to-continue", p="3")
+    at.button(key="back").click().run()
+    assert at.title[0].value == "Ask the articles"
+    assert "article" not in at.query_params
+
+
+def test_reader_with_an_unknown_article_or_paragraph_says_so(app_env):
+    assert "There is no article" in run_app(article="nope").error[0].value
+    at = run_app(article="police-failings-allow-trafficking-to-continue", p="99")
+    assert "there is no paragraph 99" in at.warning[0].value

@@ -1,0 +1,179 @@
+"""The app in a real browser: `streamlit run` on a free localhost port, driven by Playwright with
+Debian's Chromium. These tests never skip: without Chromium they fail and say how to install it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from browser import launch_chromium, streamlit_server
+from conftest import CORPUS, ROOT
+from PIL import Image, ImageStat
+from playwright.sync_api import expect
+
+from citeqa import cite, format_answer
+
+SHOTS = ROOT / "test-output" / "screenshots"
+XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+HOSTILE_ARTICLE = f"""Council meeting ends in row over pier
+
+The council's leader said the pier would reopen in May, despite {XSS} complaints from residents.
+
+Residents said the repairs had already cost more than 3 million pounds.
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `streamlit run app.py` on its own corpus copy and index."""
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(CORPUS, root / "corpus")
+    with streamlit_server(root / "corpus", root / "index", log=root / "streamlit.log") as url:
+        yield {"url": url, "root": root}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = launch_chromium(playwright)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server["url"])
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server["url"])
+    wait_idle(page)
+    yield page
+    context.close()
+
+
+def wait_idle(page, timeout: float = 120_000) -> None:
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def ask(page, question: str) -> None:
+    """Ask in the chat box and wait for the answer: two more chat messages, the script idle."""
+    messages = page.get_by_test_id("stChatMessage")
+    before = messages.count()
+    page.get_by_role("textbox", name="Ask a question about the articles").fill(question)
+    page.keyboard.press("Enter")
+    messages.nth(before + 1).wait_for(timeout=60_000)
+    wait_idle(page)
+
+
+def check_screenshot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    with Image.open(path) as image:
+        assert image.size[0] >= 1280 and image.size[1] >= 1000
+        spread = ImageStat.Stat(image.convert("L")).stddev[0]
+        assert spread > 10, "the screenshot is blank"
+    return path
+
+
+def test_ask_and_see_the_cited_answer(page, engine):
+    question = "Who submitted the super-complaint that prompted the investigation?"
+    ask(page, question)
+    expected = engine.ask(question)
+    answer = page.get_by_test_id("stChatMessage").nth(1)
+    assert "super-complaint submitted by charity Hestia" in answer.inner_text()
+    marker = answer.get_by_role("link", name="[1]")
+    assert marker.get_attribute("href") == "#t0-source-1"
+    assert page.locator("#t0-source-1").count() == 1
+    first = expected.citations[0]
+    assert f"paragraph {first.paragraph}" in answer.inner_text()
+    check_screenshot(page, "answer")
+
+
+def test_copy_puts_the_verbatim_quote_and_citation_on_the_clipboard(page, engine):
+    question = "How much is the Government investing to help police tackle modern slavery?"
+    ask(page, question)
+    expected = engine.ask(question)
+    page.get_by_role("button", name="Copy quote 1 with its citation").click()
+    page.wait_for_timeout(300)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    citation = expected.citations[0]
+    assert copied == cite(citation, "plain")
+    assert citation.quote in (CORPUS / citation.article.path).read_text(encoding="utf-8")
+    assert "£8.5 million" in copied and "para. 20" in copied
+    page.get_by_role("button", name="Copy the whole answer with its sources").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("navigator.clipboard.readText()") == format_answer(expected, "plain")
+
+
+def test_reader_link_opens_the_article_at_the_paragraph_highlighted(page, engine):
+    ask(page, "What types of premises were targeted by police?")
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="open in reader").first.click()
+    reader = opened.value
+    wait_idle(reader)
+    assert "article=police-failings-allow-trafficking-to-continue" in reader.url and "p=12" in reader.url
+    target = reader.locator(".st-key-para-12")
+    assert "Premises targeted as part of police activity include nail bars" in target.inner_text()
+    highlighted = target.evaluate(
+        """element => [...element.querySelectorAll('span')].filter(span =>
+               getComputedStyle(span).backgroundColor !== 'rgba(0, 0, 0, 0)').map(span => span.innerText)"""
+    )
+    assert any(text.startswith("Premises targeted") for text in highlighted)
+    expect(target).to_be_in_viewport()  # the page scrolled to it
+    assert reader.get_by_text("¶ 20", exact=False).count() >= 1  # the whole article is there
+    check_screenshot(reader, "reader")
+
+
+def test_upload_an_article_and_ask_about_it(page, server):
+    page.get_by_text("Collection: 2 articles").click()
+    path = server["root"] / "ferry.txt"
+    path.write_text(
+        "Ferry fares rise for islanders\n\nFerry fares to the island will rise by 12 percent in April, "
+        "the operator announced.\n\nIslanders said the rise would make it harder to reach the hospital.\n",
+        encoding="utf-8",
+    )
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Add to the collection").click()
+    page.get_by_text("Added “Ferry fares rise for islanders”").wait_for(timeout=60_000)
+    wait_idle(page)
+    ask(page, "By how much will ferry fares rise?")
+    answer = page.get_by_test_id("stChatMessage").nth(1)
+    assert "Ferry fares to the island will rise by 12 percent in April" in answer.inner_text()
+    assert (server["root"] / "corpus" / "ferry.txt").exists()
+
+
+def test_script_in_questions_and_articles_shows_as_text_and_never_runs(page, server):
+    ask(page, f"What did the council say? {XSS}")
+    question = page.get_by_test_id("stChatMessage").first
+    assert XSS in question.inner_text()
+    assert page.evaluate("window.__xss") is None
+    page.get_by_text("Collection:").first.click()
+    hostile = server["root"] / "pier <img src=x onerror=alert(3)>.txt"
+    hostile.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(hostile))
+    page.get_by_role("button", name="Add to the collection").click()
+    page.get_by_text("was not added").or_(page.get_by_text("Added “Council meeting")).wait_for(timeout=60_000)
+    wait_idle(page)
+    # The refused file name, shown literally in the message.
+    assert "<img src=x onerror=alert(3)>" in page.get_by_test_id("stSidebar").inner_text()
+    safe = server["root"] / "pier.txt"
+    safe.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(safe))
+    page.get_by_role("button", name="Add to the collection").click()
+    page.get_by_text("Added “Council meeting ends in row over pier”").wait_for(timeout=60_000)
+    wait_idle(page)
+    ask(page, "When will the pier reopen?")
+    assert XSS in page.get_by_test_id("stChatMessage").last.inner_text()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__xss") is None
+    assert page.dialogs == []

@@ -1,0 +1,109 @@
+"""The command line contract, run as a user runs it: in a subprocess, with the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import CITEQA, CORPUS, DEV_QUESTIONS
+
+from citeqa.evaluate import read_questions
+
+
+def run(*args: str, env: dict[str, str], stdin: str | None = None, module: bool = False) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "citeqa", *args] if module else [CITEQA, *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    """CITEQA_* pointing at the shipped corpus and an index of the test's own."""
+    index = tmp_path_factory.mktemp("cli-index")
+    return {**os.environ, "CITEQA_CORPUS": str(CORPUS), "CITEQA_INDEX": str(index)}
+
+
+def test_index_builds_with_progress_then_reuses(env):
+    first = run("index", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "2 articles, 43 passages indexed" in first.stdout
+    assert "embedding" in first.stderr and "100%" in first.stderr  # the progress bar
+    second = run("index", env=env)
+    assert second.returncode == 0 and "100%" not in second.stderr
+
+
+def test_ask_json_contract(env):
+    result = run(
+        "ask",
+        "How much is the Government investing to help police tackle modern slavery?",
+        "--json",
+        "--k",
+        "3",
+        "--style",
+        "apa",
+        env=env,
+        module=True,
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) >= {"question", "found", "answer", "citations"}
+    assert answer["found"] is True and "£8.5 million" in answer["answer"]
+    assert [c["n"] for c in answer["citations"]] == [1, 2, 3]
+    first = answer["citations"][0]
+    assert set(first) == {"n", "article", "paragraph", "text", "quote", "score", "cite"}
+    assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "path"}
+    assert first["article"]["id"] == "police-failings-allow-trafficking-to-continue"
+    assert first["article"]["date"] is None and first["paragraph"] == 20
+    with open(first["article"]["path"], encoding="utf-8") as f:
+        assert first["quote"] in f.read()
+    assert first["quote"] in first["text"]
+    assert first["cite"].startswith(f"“{first['quote']}” (“Police failings allow human…”, n.d., para. 20)\n")
+
+
+def test_ask_json_reads_stdin_one_object_per_line_in_order(env):
+    questions = [q.q for q in read_questions(DEV_QUESTIONS)]
+    stdin = "\n".join(questions[:6] + [""] + questions[-2:]) + "\n"
+    result = run("ask", "--json", env=env, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == questions[:6] + [""] + questions[-2:]
+    assert "empty" in lines[6]["error"]
+    assert [line["found"] for line in lines[-2:]] == [False, False]
+    # Each line stands alone: "What is Section 45?" is not read as a follow-up of the line before.
+    assert "known as Section 45" in lines[2]["citations"][0]["text"]
+
+
+def test_ask_readable_output_and_clear_errors(env):
+    result = run("ask", "Who is the national policing lead for modern slavery?", "--style", "mla", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Q: Who is the national policing lead for modern slavery?\nA: ")
+    assert "\nSources:\n[1] “" in result.stdout and "par. 18)" in result.stdout
+    empty = run("ask", "  ", env=env)
+    assert empty.returncode == 2
+    assert empty.stderr.strip() == "citeqa: the question is empty; type a question about the articles"
+    bad_k = run("ask", "Who?", "--k", "0", env=env)
+    assert bad_k.returncode == 2 and "k=0 must be between 1 and 43" in bad_k.stderr
+
+
+def test_eval_reports_the_metrics(env, tmp_path):
+    result = run("eval", str(DEV_QUESTIONS), "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["recall@3"] == 1.0 and report["false_refusals"] == 0
+    assert report["refused_unanswerable"] == report["unanswerable"] == 2
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"q": "fine", "gold": []}\nnot json\n')
+    result = run("eval", str(broken), env=env)
+    assert result.returncode == 2 and f"{broken}:2:" in result.stderr
+
+
+def test_corpus_and_index_flags_beat_the_environment(env, tmp_path, small_corpus):
+    result = run("--corpus", str(small_corpus), "articles", "--index", str(tmp_path / "ix"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "harbour: “Harbour town bans cruise ships from its old port” (Ana Ruiz, 2025-03-04)"
+    )
+    missing = run("articles", "--corpus", str(tmp_path / "nowhere"), env=env)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr

@@ -1,0 +1,138 @@
+"""The saved index: reuse, incremental rebuilds, corrupt and stale indexes, atomic replacement."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import FakeEmbedder
+
+from citeqa import Config, Engine
+from citeqa import index as store
+
+SECOND = """Ferry fares rise for islanders
+
+Ferry fares to the island will rise by 12 percent in April, the operator announced.
+
+Islanders said the rise would make it harder to reach the hospital on the mainland.
+"""
+
+
+@pytest.fixture
+def config(small_corpus, tmp_path) -> Config:
+    (small_corpus / "ferry.txt").write_text(SECOND, encoding="utf-8")
+    return Config(corpus=small_corpus, index=tmp_path / "index")
+
+
+def open_engine(config: Config) -> tuple[Engine, FakeEmbedder, tuple[str, ...]]:
+    embedder = FakeEmbedder()
+    engine, report = Engine.open(config, embedder=embedder)
+    return engine, embedder, report.messages
+
+
+def test_index_is_saved_and_reused_without_embedding(config):
+    _, first, _ = open_engine(config)
+    assert first.embedded > 0
+    engine, second, messages = open_engine(config)
+    assert second.embedded == 0
+    assert messages == ()
+    assert engine.passage_count == 6
+    assert (config.index / store.CURRENT).read_text().startswith("build-")
+
+
+def test_changed_article_reembeds_only_its_own_texts(config):
+    open_engine(config)
+    path = config.corpus / "ferry.txt"
+    path.write_text(SECOND.replace("12 percent", "15 percent"), encoding="utf-8")
+    engine, embedder, messages = open_engine(config)
+    # The changed paragraph (alone, in context, one sentence) and the next paragraph's context.
+    assert embedder.embedded == 4
+    assert messages == ("Articles changed: ferry.txt. Updating the index.",)
+    assert "15 percent" in engine.article("ferry").paragraphs[0]
+
+
+def test_added_and_removed_articles(config):
+    open_engine(config)
+    (config.corpus / "ferry.txt").unlink()
+    engine, embedder, messages = open_engine(config)
+    assert embedder.embedded == 0
+    assert [a.id for a in engine.articles] == ["harbour"]
+    assert "removed: ferry.txt" in messages[0]
+    (config.corpus / "ferry.txt").write_text(SECOND, encoding="utf-8")
+    engine, embedder, _ = open_engine(config)
+    assert embedder.embedded == 2 + 2 + 2  # both paragraphs: alone, in context, as sentences
+    assert len(engine.articles) == 2
+
+
+def test_paragraph_ids_survive_reindexing(config):
+    engine, _, _ = open_engine(config)
+    before = engine.ask("cruise ships mayor vote", k=2).citations[0].passage_id
+    shutil.rmtree(config.index)
+    engine, _, _ = open_engine(config)
+    assert engine.ask("cruise ships mayor vote", k=2).citations[0].passage_id == before
+
+
+def build_dir(config: Config):
+    return store.current_build(config.index)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: (d / "passage.faiss").write_bytes((d / "passage.faiss").read_bytes()[:100]),
+        lambda d: (d / "store.json").unlink(),
+        lambda d: (d / "manifest.json").write_text("{not json"),
+        lambda d: (d / "sentence.faiss").write_bytes(b"\0" * 64),
+        lambda d: shutil.rmtree(d),
+        lambda d: (d.parent / store.CURRENT).write_text("../../etc"),
+    ],
+)
+def test_damaged_index_is_rebuilt_with_a_message(config, damage):
+    open_engine(config)
+    damage(build_dir(config))
+    engine, embedder, messages = open_engine(config)
+    assert embedder.embedded > 0
+    assert any("unusable and is rebuilt" in m for m in messages)
+    assert engine.ask("cruise ships", k=1).citations
+    _, again, messages = open_engine(config)
+    assert again.embedded == 0 and messages == ()
+
+
+def test_index_from_another_model_is_rebuilt(config):
+    open_engine(config)
+    manifest_path = build_dir(config) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"] = "some-other-model"
+    manifest["fingerprint"] = "0" * 64
+    manifest_path.write_text(json.dumps(manifest))
+    # The manifest's checksum list does not cover itself; the model name decides.
+    engine, embedder, messages = open_engine(config)
+    assert "built with model 'some-other-model'" in messages[0]
+    assert embedder.embedded == 18  # nothing reused from another model's vectors
+
+
+def test_failed_build_leaves_the_previous_index_current(config, monkeypatch):
+    open_engine(config)
+    before = build_dir(config)
+    (config.corpus / "ferry.txt").write_text(SECOND + "\nA new last paragraph about the harbour fees.\n")
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.bm25s.BM25, "save", fail)
+    with pytest.raises(OSError):
+        open_engine(config)
+    assert build_dir(config) == before
+    assert sorted(p.name for p in config.index.iterdir() if p.name.startswith("build-")) == [before.name]
+    monkeypatch.undo()
+    engine, _, _ = open_engine(config)
+    assert "harbour fees" in engine.article("ferry").paragraphs[-1]
+
+
+def test_builds_no_longer_needed_are_removed(config):
+    open_engine(config)
+    for word in ("15", "16", "17"):
+        (config.corpus / "ferry.txt").write_text(SECOND.replace("12", word), encoding="utf-8")
+        open_engine(config)
+    assert len([p for p in config.index.iterdir() if p.name.startswith("build-")]) == 2
