@@ -107,6 +107,13 @@ def test_bad_upload_is_refused_and_changes_nothing(at, app_env, name, data, reas
     assert sorted(p.name for p in (app_env / "corpus").iterdir()) == before
 
 
+def test_adding_with_no_file_chosen_says_what_to_do(at, app_env):
+    before = sorted(p.name for p in (app_env / "corpus").iterdir())
+    at.button(key="upload-submit").click().run()
+    assert not at.exception
+    assert any("Choose a .txt, .md or .html file first" in w.value for w in at.sidebar.warning)
+    assert sorted(p.name for p in (app_env / "corpus").iterdir()) == before
+
 def test_reader_view_shows_the_article_with_the_paragraph_highlighted(app_env):
     at = run_app(article="police-failings-allow-trafficking-to-continue", p="12")
     assert at.title[0].value.startswith("Police failings allow human trafficking")

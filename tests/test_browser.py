@@ -74,6 +74,14 @@ def ask(page, question: str) -> None:
     wait_idle(page)
 
 
+def upload(page, path: Path) -> None:
+    """Choose ``path`` in the upload form, wait until its upload has finished (its chip offers
+    "Remove", no longer "Cancel upload"), then submit the form, as a person would."""
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name=f"Remove {path.name}").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Add to the collection").click()
+
+
 def check_screenshot(page, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
@@ -142,8 +150,7 @@ def test_upload_an_article_and_ask_about_it(page, server):
         "the operator announced.\n\nIslanders said the rise would make it harder to reach the hospital.\n",
         encoding="utf-8",
     )
-    page.locator("input[type=file]").set_input_files(str(path))
-    page.get_by_role("button", name="Add to the collection").click()
+    upload(page, path)
     page.get_by_text("Added “Ferry fares rise for islanders”").wait_for(timeout=60_000)
     wait_idle(page)
     ask(page, "By how much will ferry fares rise?")
@@ -160,16 +167,14 @@ def test_script_in_questions_and_articles_shows_as_text_and_never_runs(page, ser
     page.get_by_text("Collection:").first.click()
     hostile = server["root"] / "pier <img src=x onerror=alert(3)>.txt"
     hostile.write_text(HOSTILE_ARTICLE, encoding="utf-8")
-    page.locator("input[type=file]").set_input_files(str(hostile))
-    page.get_by_role("button", name="Add to the collection").click()
+    upload(page, hostile)
     page.get_by_text("was not added").or_(page.get_by_text("Added “Council meeting")).wait_for(timeout=60_000)
     wait_idle(page)
     # The refused file name, shown literally in the message.
     assert "<img src=x onerror=alert(3)>" in page.get_by_test_id("stSidebar").inner_text()
     safe = server["root"] / "pier.txt"
     safe.write_text(HOSTILE_ARTICLE, encoding="utf-8")
-    page.locator("input[type=file]").set_input_files(str(safe))
-    page.get_by_role("button", name="Add to the collection").click()
+    upload(page, safe)
     page.get_by_text("Added “Council meeting ends in row over pier”").wait_for(timeout=60_000)
     wait_idle(page)
     ask(page, "When will the pier reopen?")
