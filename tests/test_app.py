@@ -114,6 +114,7 @@ def test_adding_with_no_file_chosen_says_what_to_do(at, app_env):
     assert any("Choose a .txt, .md or .html file first" in w.value for w in at.sidebar.warning)
     assert sorted(p.name for p in (app_env / "corpus").iterdir()) == before
 
+
 def test_reader_view_shows_the_article_with_the_paragraph_highlighted(app_env):
     at = run_app(article="police-failings-allow-trafficking-to-continue", p="12")
     assert at.title[0].value.startswith("Police failings allow human trafficking")
