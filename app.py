@@ -215,15 +215,16 @@ def collection(engine: Engine) -> None:
                 max_upload_size=math.ceil(engine.config.max_article_mb),
             )
             submitted = st.form_submit_button("Add to the collection", key="upload-submit")
-        if submitted and not files:
-            st.warning("Choose a .txt, .md or .html file first, then add it.")
-        for file in files if submitted else []:
-            try:
-                with st.spinner(f"Indexing {render.escape(file.name)}…"):
-                    article, _ = engine.add_article(file.name, file.getvalue())
-                st.success(f"Added “{render.escape(article.title)}” ({len(article.paragraphs)} paragraphs).")
-            except CiteqaError as exc:
-                st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
+        if submitted:
+            if not files:
+                st.warning("Choose a .txt, .md or .html file first, then add it.")
+            for file in files or []:
+                try:
+                    with st.spinner(f"Indexing {render.escape(file.name)}…"):
+                        article, _ = engine.add_article(file.name, file.getvalue())
+                    st.success(f"Added “{render.escape(article.title)}” ({len(article.paragraphs)} paragraphs).")
+                except CiteqaError as exc:
+                    st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
 
 
 def basket(style: str) -> None:
