@@ -60,7 +60,7 @@ class FakeEmbedder:
     def __init__(self) -> None:
         self.embedded = 0
 
-    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], *, batch_size: int = 32, background: bool = False) -> np.ndarray:
         self.embedded += len(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from conftest import CORPUS
 
+from citeqa import Config
 from citeqa.clean import parse_text, split_paragraphs
 from citeqa.corpus import load_corpus
 from citeqa.sentences import split_sentences
@@ -17,7 +18,7 @@ WIRE = "police-failings-allow-trafficking-to-continue.txt"
 
 @pytest.fixture(scope="module")
 def shipped():
-    corpus = load_corpus(CORPUS, max_bytes=10_000_000)
+    corpus = load_corpus(CORPUS, limits=Config().limits)
     assert not corpus.problems
     return {a.path: a for a in corpus.articles}
 

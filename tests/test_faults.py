@@ -39,7 +39,7 @@ def test_killed_indexing_leaves_the_previous_index_usable_and_the_next_run_repai
     source = (CORPUS / "modern-slavery-survivors-criminalised.txt").read_text(encoding="utf-8")
     for number in range(12):  # about 800 more texts to embed: several seconds of work to interrupt
         (corpus / f"copy-{number}.txt").write_text(variant(source, number), encoding="utf-8")
-    wanted = store.fingerprint(load_corpus(corpus, max_bytes=10**7).articles, before.manifest.model)
+    wanted = store.fingerprint(load_corpus(corpus, limits=Config().limits).articles, before.manifest.model)
     rng = random.Random(20261123)
     outcomes = []
     for _ in range(4):

@@ -112,22 +112,68 @@ def test_index_from_another_model_is_rebuilt(config):
     assert embedder.embedded == 18  # nothing reused from another model's vectors
 
 
-def test_failed_build_leaves_the_previous_index_current(config, monkeypatch):
+def test_index_that_cannot_be_saved_answers_from_memory_and_says_so(config, monkeypatch):
     open_engine(config)
     before = build_dir(config)
     (config.corpus / "ferry.txt").write_text(SECOND + "\nA new last paragraph about the harbour fees.\n")
 
     def fail(*args, **kwargs):
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store.bm25s.BM25, "save", fail)
-    with pytest.raises(OSError):
-        open_engine(config)
-    assert build_dir(config) == before
+    engine, report = Engine.open(config, embedder=FakeEmbedder())
+    assert not report.saved
+    assert any(f"cannot write the index in {config.index} (No space left on device)" in m for m in report.messages)
+    assert engine.warning and "could not be saved" in engine.warning
+    assert "harbour fees" in engine.article("ferry").paragraphs[-1]  # the new text answers, from memory
+    assert build_dir(config) == before  # the saved index is untouched, its half-written successor gone
     assert sorted(p.name for p in config.index.iterdir() if p.name.startswith("build-")) == [before.name]
     monkeypatch.undo()
-    engine, _, _ = open_engine(config)
+    engine, _, messages = open_engine(config)
+    assert engine.warning is None and build_dir(config) != before
     assert "harbour fees" in engine.article("ferry").paragraphs[-1]
+
+
+def test_read_only_index_serves_the_last_complete_build_and_names_what_it_misses(config, monkeypatch):
+    open_engine(config)
+    (config.corpus / "pier.txt").write_text(SECOND.replace("Ferry", "Pier").replace("12", "30"), encoding="utf-8")
+    monkeypatch.setattr(store, "unwritable", lambda root: f"Read-only file system in {root}")
+    engine, embedder, messages = open_engine(config)
+    assert embedder.embedded == 0  # nothing embedded that could not be kept
+    assert [a.id for a in engine.articles] == ["ferry", "harbour"]
+    assert engine.warning == messages[-1]
+    assert f"The index in {config.index} cannot be updated (Read-only file system" in engine.warning
+    assert "misses these changes: articles added: pier.txt." in engine.warning
+    assert engine.ask("ferry fares", k=1).citations
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda root: (root / store.CURRENT).write_bytes(b"\xff\xfe build-\x00"),
+        lambda root: ((root / store.CURRENT).unlink(), (root / store.CURRENT).mkdir()),
+        lambda root: (root / store.CURRENT).write_text(""),
+    ],
+    ids=["not text", "a folder", "empty"],
+)
+def test_damaged_current_is_set_right(config, damage):
+    open_engine(config)
+    damage(config.index)
+    engine, embedder, messages = open_engine(config)
+    assert any("does not name a build folder" in m or "cannot read" in m for m in messages), messages
+    assert engine.ask("cruise ships", k=1).citations
+    assert store.current_build(config.index).is_dir()
+    _, again, messages = open_engine(config)
+    assert again.embedded == 0 and messages == ()
+
+
+def test_index_path_that_is_a_file_still_answers_and_says_where(config):
+    config = Config(corpus=config.corpus, index=config.index.with_name("index-file"))
+    config.index.write_text("not a folder")
+    engine, report = Engine.open(config, embedder=FakeEmbedder())
+    assert not report.saved
+    assert f"{config.index} is a file" in engine.warning
+    assert engine.ask("cruise ships", k=1).citations
 
 
 def test_builds_no_longer_needed_are_removed(config):

@@ -40,7 +40,7 @@ def test_huge_article_is_skipped_with_the_limit_named(tmp_path):
     folder = tmp_path / "corpus"
     shutil.copytree(CORPUS, folder)
     (folder / "huge.txt").write_bytes(b"Headline\n\n" + b"A sentence of the article body. " * 650_000)  # ~20 MB
-    corpus = load_corpus(folder, max_bytes=Config().max_article_bytes)
+    corpus = load_corpus(folder, limits=Config().limits)
     assert len(corpus.articles) == 2
     assert corpus.problems[0].path == "huge.txt"
     assert "20.8 MB is over the 10 MB limit" in corpus.problems[0].reason

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from citeqa.errors import QuestionError
+from citeqa.formats import web_url
 from citeqa.records import Answer, Article, Citation
 
 STYLES = ("plain", "markdown", "apa", "mla")
@@ -44,8 +45,9 @@ def source(article: Article, paragraph: int, style: str = "plain") -> str:
     date = _day_month_year(article) or "undated"
     if style == "markdown":
         title = f"“{markdown_escape(article.title)}”"
-        if article.url:
-            title = f"[{title}](<{article.url.replace('>', '%3E')}>)"
+        url = _url(article)
+        if url:
+            title = f"[{title}](<{url.replace('>', '%3E').replace('<', '%3C')}>)"
         parts = [
             f"*{markdown_escape(article.outlet)}*" if article.outlet else None,
             title,
@@ -62,12 +64,12 @@ def reference(article: Article, style: str) -> str:
         date = f"({article.date.year}, {article.date:%B} {article.date.day})" if article.date else "(n.d.)"
         title = _end_with_period(article.title)
         head = f"{_apa_authors(article.author)} {date}. {title}" if article.author else f"{title} {date}."
-        tail = [f"{article.outlet}." if article.outlet else "", article.url or ""]
+        tail = [f"{article.outlet}." if article.outlet else "", _url(article)]
         return " ".join(p for p in [head, *tail] if p)
     if style == "mla":
         parts = [_end_with_period(_mla_author(article.author)) if article.author else ""]
         parts.append(f"“{_end_with_period(article.title)}”")
-        container = ", ".join(p for p in [article.outlet, _day_month_year(article), article.url] if p)
+        container = ", ".join(p for p in [article.outlet, _day_month_year(article), _url(article)] if p)
         if container:
             parts.append(f"{container}.")
         return " ".join(p for p in parts if p)
@@ -81,6 +83,11 @@ def format_answer(answer: Answer, style: str = "plain") -> str:
     lines = [answer.answer, "", "Sources:"]
     lines += [f"[{c.n}] {source(c.article, c.paragraph, style)}" for c in answer.citations]
     return "\n".join(lines)
+
+
+def _url(article: Article) -> str:
+    """The article's address if it is a web address: a javascript: link never reaches a citation."""
+    return (web_url(article.url) if article.url else None) or ""
 
 
 def _day_month_year(article: Article) -> str | None:

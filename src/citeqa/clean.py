@@ -205,10 +205,12 @@ def parse_text(text: str, *, find_title: bool = True) -> ParsedText:
         paragraphs.pop(0)
 
     body: list[str] = []
+    seen = {standfirst}  # a set: parsing stays linear in the number of paragraphs
     for paragraph in paragraphs:
-        if paragraph in body or paragraph == standfirst:
+        if paragraph in seen:
             log.debug("dropped repeated paragraph: %r", paragraph[:80])
             continue
+        seen.add(paragraph)
         body.append(paragraph)
     return ParsedText(
         title=title,

@@ -13,10 +13,10 @@ from typing import TextIO
 
 from citeqa.cite import STYLES, cite
 from citeqa.config import Config
-from citeqa.engine import Engine
+from citeqa.engine import Engine, RefreshReport
 from citeqa.errors import CiteqaError, QuestionError
 from citeqa.evaluate import evaluate, read_questions
-from citeqa.records import Answer, Citation
+from citeqa.records import Answer, Citation, CorpusProblem
 
 log = logging.getLogger("citeqa")
 
@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(config: Config, *, progress_bar: bool = False) -> Engine:
+def _open(config: Config, *, progress_bar: bool = False, list_problems: bool = False) -> tuple[Engine, RefreshReport]:
     bar = None
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -88,29 +88,40 @@ def _open(config: Config, *, progress_bar: bool = False) -> Engine:
         bar.close()
     for message in report.messages:
         print(f"citeqa: {message}", file=sys.stderr)
-    return engine
+    if report.problems and not list_problems:
+        print(f"citeqa: {_skipped(report.problems)}", file=sys.stderr)
+    return engine, report
+
+
+def _skipped(problems: tuple[CorpusProblem, ...]) -> str:
+    """One line for the files that were skipped: a few named, the count of the rest."""
+    shown = "; ".join(str(p) for p in problems[:3])
+    more = f"; and {len(problems) - 3} more (`citeqa articles` lists them all)" if len(problems) > 3 else ""
+    return f"skipped {len(problems)} file{'s' if len(problems) > 1 else ''}: {shown}{more}"
 
 
 def _index(args: argparse.Namespace, config: Config) -> int:
-    engine = _open(config, progress_bar=True)
+    engine, report = _open(config, progress_bar=True)
+    if not report.saved:
+        return 1  # the reason is among the messages printed
     print(f"{len(engine.articles)} articles, {engine.passage_count} passages indexed in {config.index}")
     return 0
 
 
 def _ask(args: argparse.Namespace, config: Config) -> int:
-    engine = _open(config)
-    if args.question is not None:
-        questions: Iterator[str] = iter([args.question])
-    else:
-        questions = (line.rstrip("\n") for line in sys.stdin)
+    engine, _ = _open(config)
+    questions = iter([args.question]) if args.question is not None else _stdin_lines()
     for question in questions:
         try:
+            if isinstance(question, QuestionError):
+                raise question
             answer = engine.ask(question, k=args.k, articles=args.article)
         except QuestionError as exc:
             if args.question is not None:
                 raise
             # One line out per line in, so a bad line does not shift the answers after it.
-            error = {"question": question, "found": False, "answer": "", "citations": [], "error": str(exc)}
+            text = question if isinstance(question, str) else None
+            error = {"question": text, "found": False, "answer": "", "citations": [], "error": str(exc)}
             print(json.dumps(error, ensure_ascii=False) if args.json else f"citeqa: {exc}", flush=True)
             continue
         if args.json:
@@ -120,9 +131,18 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _stdin_lines() -> Iterator[str | QuestionError]:
+    """Lines of standard input as text; a line that is not UTF-8 becomes an error for that line alone."""
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            yield raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            yield QuestionError(f"line {number} of the input is not UTF-8 text (byte 0x{raw[exc.start]:02x}); skipped")
+
+
 def _eval(args: argparse.Namespace, config: Config) -> int:
     questions = read_questions(args.file)
-    engine = _open(config)
+    engine, _ = _open(config)
     report = evaluate(questions, lambda q: engine.ask(q, k=args.k))
     if args.json:
         print(json.dumps(report.as_dict(), indent=1))
@@ -140,7 +160,7 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
 
 
 def _articles(args: argparse.Namespace, config: Config) -> int:
-    engine = _open(config)
+    engine, _ = _open(config, list_problems=True)
     for article in engine.articles:
         meta = ", ".join(str(v) for v in (article.outlet, article.author, article.date or "undated") if v)
         print(f"{article.id}: “{article.title}” ({meta}), {len(article.paragraphs)} paragraphs [{article.path}]")

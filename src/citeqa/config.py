@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -15,6 +16,20 @@ _CHECKOUT = Path(__file__).resolve().parents[2]
 _HOME = _CHECKOUT if (_CHECKOUT / "corpus").is_dir() and (_CHECKOUT / "pyproject.toml").is_file() else Path()
 
 
+# An article may have this many sentences per paragraph it is allowed on average: a bound on the
+# sentences embedded for one file that real articles (two or three a paragraph) never reach.
+SENTENCES_PER_PARAGRAPH = 4
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one article file may cost to read and index."""
+
+    max_bytes: int
+    max_paragraphs: int
+    max_sentences: int
+
+
 @dataclass(frozen=True)
 class Config:
     """Where things live and the limits that guard them.
@@ -25,6 +40,8 @@ class Config:
         model: "all-MiniLM-L6-v2" (bundled) or a local sentence-transformers folder (CITEQA_MODEL).
         k: sources per answer by default (CITEQA_K).
         max_article_mb: largest article file read or uploaded (CITEQA_MAX_ARTICLE_MB).
+        max_paragraphs: most paragraphs one article may have (CITEQA_MAX_PARAGRAPHS); it bounds what
+            one file costs to index, and so how long one upload can keep the server busy.
         uploads: whether the app accepts new articles (CITEQA_UPLOADS=0 turns them off).
     """
 
@@ -33,11 +50,20 @@ class Config:
     model: str = DEFAULT_MODEL
     k: int = 5
     max_article_mb: float = 10.0
+    max_paragraphs: int = 1_000
     uploads: bool = True
 
     @property
     def max_article_bytes(self) -> int:
         return int(self.max_article_mb * 1_000_000)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            max_bytes=self.max_article_bytes,
+            max_paragraphs=self.max_paragraphs,
+            max_sentences=SENTENCES_PER_PARAGRAPH * self.max_paragraphs,
+        )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:
@@ -51,9 +77,14 @@ class Config:
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = replace(cls(), **values)
         if config.k < 1:
-            raise CiteqaError(f"k={config.k} must be at least 1")
-        if config.max_article_mb <= 0:
-            raise CiteqaError(f"max_article_mb={config.max_article_mb} must be positive")
+            raise CiteqaError(f"k={config.k} must be at least 1 (CITEQA_K)")
+        if not (math.isfinite(config.max_article_mb) and 0 < config.max_article_mb <= 1_000):
+            raise CiteqaError(
+                f"max_article_mb={config.max_article_mb} must be a number of megabytes above 0 and at most 1000 "
+                "(CITEQA_MAX_ARTICLE_MB)"
+            )
+        if config.max_paragraphs < 1:
+            raise CiteqaError(f"max_paragraphs={config.max_paragraphs} must be at least 1 (CITEQA_MAX_PARAGRAPHS)")
         return config
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -25,7 +27,9 @@ class Embedder(Protocol):
     dim: int
     max_tokens: int
 
-    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray: ...
+    def encode(self, texts: list[str], *, batch_size: int = 32, background: bool = False) -> np.ndarray:
+        """Unit vectors of ``texts``. ``background`` work (indexing) waits while questions are waiting."""
+        ...
 
     def truncate(self, text: str) -> tuple[str, bool]:
         """``text`` cut to what the model reads, and whether it was cut."""
@@ -49,6 +53,36 @@ def model_path(model: str) -> Path:
             "set CITEQA_MODEL to one"
         )
     return path
+
+
+class Turns:
+    """One model call at a time (sessions share the model and the cores are few), questions first:
+    background work (indexing an upload) waits while any question is waiting, so a question waits
+    at most for the one batch under way."""
+
+    def __init__(self) -> None:
+        self._free = threading.Condition()
+        self._busy = False
+        self._questions_waiting = 0
+
+    @contextmanager
+    def turn(self, *, background: bool) -> Iterator[None]:
+        with self._free:
+            if not background:
+                self._questions_waiting += 1
+            try:
+                while self._busy or (background and self._questions_waiting):
+                    self._free.wait()
+            finally:
+                if not background:
+                    self._questions_waiting -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._free:
+                self._busy = False
+                self._free.notify_all()
 
 
 class SentenceTransformerEmbedder:
@@ -75,10 +109,10 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length)
         self._tokenizer = self._model.tokenizer
-        self._lock = threading.Lock()  # one encode at a time: sessions share the model, cores are few
+        self._turns = Turns()
 
-    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
-        with self._lock:
+    def encode(self, texts: list[str], *, batch_size: int = 32, background: bool = False) -> np.ndarray:
+        with self._turns.turn(background=background):
             vectors = self._model.encode(
                 texts,
                 batch_size=batch_size,

@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -21,11 +22,12 @@ from citeqa.config import Config
 from citeqa.conversation import resolve
 from citeqa.corpus import load_corpus
 from citeqa.embed import Embedder, SentenceTransformerEmbedder
-from citeqa.errors import ArticleError, BadIndexError, QuestionError
+from citeqa.errors import ArticleError, BadIndexError, CiteqaError, IndexWriteError, QuestionError
 from citeqa.index import IndexData, Progress
+from citeqa.jobs import UploadQueue, UploadStatus, Vectors
 from citeqa.records import Answer, Article, CorpusProblem, Turn
 from citeqa.search import search
-from citeqa.uploads import add_article
+from citeqa.uploads import check_upload, write_into
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +44,16 @@ class State:
     problems: tuple[CorpusProblem, ...]
     vocabulary: frozenset[str]
     by_id: dict[str, Article]  # the articles of ``data`` by id
+    warning: str | None = None  # set while answers come from an index that is out of date or unsaved
 
 
 @dataclass(frozen=True)
 class RefreshReport:
-    messages: tuple[str, ...]  # what happened, for the user: rebuilt, reused, files skipped
+    messages: tuple[str, ...]  # what happened, for the user: rebuilt, updated, not saved
+    problems: tuple[CorpusProblem, ...] = ()  # the files that were skipped, and why
     embedded: int = 0
     reused: int = 0
+    saved: bool = True  # False when the index in use could not be written to the index folder
 
 
 class Engine:
@@ -59,6 +64,8 @@ class Engine:
         self.embedder = embedder
         self._state = State(data=None, problems=(), vocabulary=frozenset(), by_id={})
         self._refresh_lock = threading.Lock()
+        self._uploads = UploadQueue(embedder, self._commit_upload)
+        self._seen_current = index_store.current_signature(config.index)
 
     @classmethod
     def open(
@@ -82,6 +89,12 @@ class Engine:
         return self._state.problems
 
     @property
+    def warning(self) -> str | None:
+        """Why answers may not reflect the corpus folder right now (an index that could not be saved or
+        updated), or None."""
+        return self._state.warning
+
+    @property
     def passage_count(self) -> int:
         data = self._state.data
         return len(data.passages) if data else 0
@@ -93,54 +106,148 @@ class Engine:
         raise QuestionError(f"no article with id {article_id!r}; known ids: {', '.join(a.id for a in self.articles)}")
 
     def refresh(self, *, progress: Progress | None = None) -> RefreshReport:
-        """Re-read the corpus and bring the index up to date, embedding only what changed."""
-        with self._refresh_lock:
-            if progress:
-                progress("Reading the articles", 0, 0)
-            corpus = load_corpus(self.config.corpus, max_bytes=self.config.max_article_bytes)
-            messages = [f"Skipped {p.path}: {p.reason}" for p in corpus.problems]
-            if not corpus.articles:
-                messages.append(f"No readable article in {self.config.corpus}: add .txt, .md or .html files.")
-                self._state = State(data=None, problems=corpus.problems, vocabulary=frozenset(), by_id={})
-                return RefreshReport(tuple(messages))
-            current = self._state.data
-            if current is None:
-                if progress:
-                    progress("Loading the saved index", 0, 0)
-                try:
-                    current = index_store.load(self.config.index)
-                except BadIndexError as exc:
-                    if (self.config.index / index_store.CURRENT).exists():  # damaged, not merely absent
-                        messages.append(f"The saved index was unusable and is rebuilt: {exc}")
-                    current = None
-            wanted = index_store.fingerprint(corpus.articles, self.embedder.name)
-            if current is not None and current.manifest.fingerprint == wanted:
-                data, embedded, reused = current, 0, 0
-            else:
-                if current is not None:
-                    messages.append(_what_changed(current, corpus.articles, self.embedder.name))
-                data, report = index_store.build(
-                    self.config.index, corpus.articles, self.embedder, previous=current, progress=progress
-                )
-                embedded, reused = report.embedded, report.reused
-            vocabulary = frozenset(data.bm25.vocab_dict)
-            by_id = {a.id: a for a in data.articles}
-            self._state = State(data=data, problems=corpus.problems, vocabulary=vocabulary, by_id=by_id)
-            for message in messages:
-                log.warning("%s", message)
-            return RefreshReport(tuple(messages), embedded, reused)
+        """Re-read the corpus and bring the index up to date, embedding only what changed.
 
-    def add_article(self, name: str, data: bytes, *, progress: Progress | None = None) -> tuple[Article, RefreshReport]:
-        """Save an uploaded article into the corpus and index it. Nothing is saved if it is refused.
+        When the index folder cannot be written, the last complete build keeps answering (or, if there
+        is none, an index kept in memory) and the report says what could not be written and where.
+        """
+        with self._refresh_lock:
+            report = self._refresh(progress=progress)
+        for message in report.messages:
+            log.info("%s", message)
+        return report
+
+    def notice_new_build(self) -> bool:
+        """Switch, in the background, to a build that another process (``citeqa index``) made current.
+
+        Cheap enough to call before every question: one ``stat`` of CURRENT. True if a switch started.
+        """
+        signature = index_store.current_signature(self.config.index)
+        if signature == self._seen_current:
+            return False
+        self._seen_current = signature
+        if not self._refresh_lock.acquire(blocking=False):
+            return False  # a refresh is under way and will see the new build itself
+        self._refresh_lock.release()
+        threading.Thread(target=self._refresh_quietly, name="citeqa-reload", daemon=True).start()
+        return True
+
+    def _refresh_quietly(self) -> None:
+        try:
+            self.refresh()
+        except CiteqaError as exc:
+            log.warning("could not switch to the new index: %s", exc)
+
+    def _refresh(
+        self, *, progress: Progress | None = None, vectors: Vectors | None = None, strict: bool = False
+    ) -> RefreshReport:
+        """``refresh`` under the lock. ``vectors``: texts embedded already (an upload's). ``strict``: an
+        index that cannot be saved is an error (an upload is then not added) instead of a warning."""
+        messages: list[str] = []
+        if progress:
+            progress("Reading the articles", 0, 0)
+        previous, damage = self._latest_build(progress)
+        if damage:
+            messages.append(f"The saved index was unusable and is rebuilt: {damage}")
+        known = {a.path: a for a in previous.articles} if previous else None
+        corpus = load_corpus(self.config.corpus, limits=self.config.limits, known=known)
+        if not corpus.articles:
+            messages.append(f"No readable article in {self.config.corpus}: add .txt, .md or .html files.")
+            self._set_state(None, corpus.problems)
+            return RefreshReport(tuple(messages), corpus.problems)
+        wanted = index_store.fingerprint(corpus.articles, self.embedder.name)
+        if previous is not None and previous.manifest.fingerprint == wanted:
+            data, embedded, reused = previous, 0, 0
+        else:
+            blocked = index_store.unwritable(self.config.index)
+            if blocked and strict:
+                raise IndexWriteError(f"the index cannot be updated ({blocked}); nothing was added")
+            if blocked and previous is not None and previous.manifest.model == self.embedder.name:
+                warning = (
+                    f"The index in {self.config.index} cannot be updated ({blocked}), so answers come from "
+                    f"its last complete build ({previous.manifest.created}), which misses these changes: "
+                    f"articles {_changes(previous, corpus.articles)}."
+                )
+                messages.append(warning)
+                self._set_state(previous, corpus.problems, warning)
+                return RefreshReport(tuple(messages), corpus.problems, saved=False)
+            if previous is not None:
+                messages.append(_what_changed(previous, corpus.articles, self.embedder.name))
+            data, report = index_store.build(
+                corpus.articles, self.embedder, previous=previous, known=vectors, progress=progress
+            )
+            embedded, reused = report.embedded, report.reused
+        warning = None
+        if data.path is None or data.path != _disk_build(self.config.index):
+            try:
+                data = index_store.save(self.config.index, data)
+            except IndexWriteError as exc:
+                if strict:
+                    raise
+                warning = f"The updated index could not be saved: {exc}. Until it can, it is rebuilt at every start."
+                messages.append(warning)
+            self._seen_current = index_store.current_signature(self.config.index)
+        self._set_state(data, corpus.problems, warning)
+        return RefreshReport(tuple(messages), corpus.problems, embedded, reused, saved=warning is None)
+
+    def _latest_build(self, progress: Progress | None) -> tuple[IndexData | None, str | None]:
+        """The newest complete build: the one in memory, or the saved one if another process made a
+        newer one current. Also what was wrong with the saved one, if it could not be read."""
+        current = self._state.data
+        try:
+            on_disk = index_store.current_build(self.config.index)
+        except BadIndexError as exc:
+            return current, str(exc)
+        if on_disk is None or (current is not None and current.path == on_disk):
+            return current, None
+        if progress:
+            progress("Loading the saved index", 0, 0)
+        try:
+            return index_store.load(self.config.index), None
+        except BadIndexError as exc:
+            return current, str(exc)
+
+    def _set_state(
+        self, data: IndexData | None, problems: tuple[CorpusProblem, ...], warning: str | None = None
+    ) -> None:
+        vocabulary = frozenset(data.bm25.vocab_dict) if data else frozenset()
+        by_id = {a.id: a for a in data.articles} if data else {}
+        self._state = State(data=data, problems=problems, vocabulary=vocabulary, by_id=by_id, warning=warning)
+
+    def submit_article(self, name: str, data: bytes) -> UploadStatus:
+        """Check an uploaded article now and index it in the background; ``upload_status`` follows it.
 
         Raises:
-            ArticleError: uploads are off, or the file is unsafe, unreadable or already there.
+            ArticleError: uploads are off, or the file is unsafe, unreadable, too long or already there.
         """
         if not self.config.uploads:
             raise ArticleError("adding articles is turned off here (CITEQA_UPLOADS=0)")
-        add_article(self.config.corpus, name, data, max_bytes=self.config.max_article_bytes, existing=self.articles)
-        report = self.refresh(progress=progress)
-        return next(a for a in self.articles if a.path == name), report
+        article = check_upload(name, data, limits=self.config.limits, existing=self.articles + self._uploads.waiting())
+        return self._uploads.submit(name, data, article)
+
+    def upload_status(self, upload_id: str) -> UploadStatus | None:
+        return self._uploads.status(upload_id)
+
+    def add_article(self, name: str, data: bytes, *, timeout: float | None = None) -> Article:
+        """Add an article and wait until it is indexed. Raises ArticleError if it was not added."""
+        status = self._uploads.wait(self.submit_article(name, data).id, timeout)
+        if status is None or status.state != "added" or status.article is None:
+            raise ArticleError(status.message if status else f"{name!r} was not added")
+        return status.article
+
+    def _commit_upload(self, name: str, data: bytes, vectors: Vectors) -> Article:
+        """Write an upload into the corpus and make an index with it current, or leave no trace."""
+        with self._refresh_lock:
+            path = write_into(self.config.corpus, name, data)
+            try:
+                self._refresh(vectors=vectors, strict=True)
+                problem = next((p for p in self.problems if p.path == name), None)
+                if problem is not None:
+                    raise ArticleError(problem.reason)
+                return next(a for a in self.articles if a.path == name)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
 
     def ask(
         self,
@@ -154,6 +261,7 @@ class Engine:
 
         Earlier turns in ``history`` (oldest first) resolve follow-up questions.
         """
+        self.notice_new_build()
         state = self._state  # one consistent index for the whole question
         if state.data is None:
             raise QuestionError(
@@ -163,16 +271,17 @@ class Engine:
             k = min(self.config.k, len(state.data.passages))
         question, notes = self._check_question(question)
         allowed = self._allowed(state.data, articles)
-        if not isinstance(k, int) or not 1 <= k <= min(MAX_K, len(state.data.passages)):
-            raise QuestionError(
-                f"k={k} must be between 1 and {min(MAX_K, len(state.data.passages))} "
-                f"(there are {len(state.data.passages)} passages indexed); use a smaller k"
-            )
+        _check_k(k, len(state.data.passages))
         query = resolve(question, list(history))
         # The question itself was cut already; a follow-up's longer search text may need it too.
         query_text = query if query == question else self.embedder.truncate(query)[0]
-        vector = self.embedder.encode([query_text])[0]
         terms = keywords.terms(query_text)
+        if not terms:
+            raise QuestionError(
+                f"“{question[:80]}” has no words to search for; ask about someone or something, "
+                "for example “Who submitted the super-complaint?”"
+            )
+        vector = self.embedder.encode([query_text])[0]
         covered = sum(t in state.vocabulary for t in terms) / len(terms) if terms else 1.0
         missing = keywords.missing_names(question, state.vocabulary)
         hits = search(state.data, vector, terms, k=k, allowed=allowed)
@@ -220,9 +329,32 @@ class Engine:
         return np.array([p.article_id in wanted for p in data.passages])
 
 
+def _check_k(k: object, passages: int) -> None:
+    most = min(MAX_K, passages)
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise QuestionError(f"k={k!r} must be a whole number of sources between 1 and {most}")
+    if k < 1:
+        raise QuestionError(f"k={k} must be at least 1: it is the number of sources per answer")
+    if k > most:
+        why = f"only {passages} passages are indexed" if passages < MAX_K else f"at most {MAX_K} sources are given"
+        raise QuestionError(f"k={k} is too many: {why}; use a k between 1 and {most}")
+
+
+def _disk_build(root: Path) -> Path | None:
+    try:
+        return index_store.current_build(root)
+    except BadIndexError:
+        return None
+
+
 def _what_changed(data: IndexData, articles: tuple[Article, ...], model: str) -> str:
     if data.manifest.model != model:
         return f"The index was built with model {data.manifest.model!r}; rebuilding it with {model!r}."
+    return f"Articles {_changes(data, articles)}. Updating the index."
+
+
+def _changes(data: IndexData, articles: tuple[Article, ...]) -> str:
+    """Which article files were added, changed or removed since ``data`` was built."""
     before = {a.path: a.sha256 for a in data.articles}
     after = {a.path: a.sha256 for a in articles}
     added = sorted(after.keys() - before.keys())
@@ -233,4 +365,4 @@ def _what_changed(data: IndexData, articles: tuple[Article, ...], model: str) ->
         for label, names in (("added", added), ("changed", changed), ("removed", removed))
         if names
     ]
-    return "Articles " + "; ".join(parts or ["re-read"]) + ". Updating the index."
+    return "; ".join(parts or ["re-read"])

@@ -23,5 +23,9 @@ class BadIndexError(CiteqaError):
     """An index on disk cannot be used (corrupt, stale, built with another model)."""
 
 
+class IndexWriteError(CiteqaError):
+    """A new index cannot be saved (read-only folder, full disk); the previous one stays in use."""
+
+
 class ModelError(CiteqaError):
     """The embedding model cannot be loaded from local files."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from citeqa.clean import parse_date
 from citeqa.errors import ArticleError
@@ -44,13 +45,30 @@ def html_to_text(html: str) -> tuple[Metadata, str]:
         outlet=doc.sitename or None,
         author=doc.author or None,
         date=parse_date(doc.date) if doc.date else None,
-        url=doc.url or None,
+        url=web_url(doc.url) if doc.url else None,
     )
     lines = doc.text.split("\n")
     if meta.title and lines and lines[0].strip() == meta.title:
         lines = lines[1:]
     # One paragraph per line in trafilatura's text; blank lines make that explicit for the cleaner.
     return meta, "\n\n".join(lines)
+
+
+def web_url(url: str) -> str | None:
+    """``url`` if it is a plain http(s) address (the only kind a citation may carry), else None: no
+    javascript:, data: or file: links reach a citation, an export or a page."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() or ord(c) < 32 for c in url)
+    ):
+        return None
+    return url
 
 
 def markdown_to_text(text: str) -> tuple[str | None, str]:

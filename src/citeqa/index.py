@@ -6,6 +6,10 @@ indexing leaves the previous build in use. Each build records what it was made f
 fingerprint) and a checksum of every file, so a stale, foreign or damaged build is noticed on load.
 Vectors whose text has not changed are copied from the previous build, as loaded in memory, instead
 of being embedded again.
+
+Building and saving are separate steps: ``build`` makes an index in memory, ``save`` writes it. When
+the folder cannot be written (read-only, full disk, a file where the folder should be), ``save`` says
+so, and the caller still has the complete index in memory.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import bm25s
@@ -30,16 +34,20 @@ import numpy as np
 
 from citeqa import keywords
 from citeqa.embed import Embedder
-from citeqa.errors import BadIndexError
+from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.passages import build_passages, context_text, keyword_text
 from citeqa.records import Article, Passage
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # raise when the layout or the way passages are built changes: old builds are then rebuilt
+FORMAT = 2  # raise when the layout or the way passages are built changes: old builds are then rebuilt
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 KINDS = ("passage", "context", "sentence")  # the vector sets of a build, see passages.py
+
+# Texts embedded at a time while indexing. Small, because a question waits for the batch under way:
+# at 32 short texts that is a fraction of a second.
+BATCH = 32
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -67,7 +75,7 @@ class IndexData:
     sentence_start: np.ndarray
     bm25: bm25s.BM25
     typical_term_score: float  # the most one term of average rarity can score in BM25 (its IDF)
-    path: Path
+    path: Path | None  # the build folder it was read from or saved to; None while only in memory
 
     def matrix(self, kind: str) -> np.ndarray:
         """The vectors of ``kind`` as a read-only array, without copying them out of FAISS."""
@@ -92,16 +100,33 @@ def fingerprint(articles: tuple[Article, ...] | list[Article], model: str) -> st
 
 
 def current_build(root: Path) -> Path | None:
-    """The folder of the build in use, or None if there is none yet."""
+    """The folder of the build in use, or None if there is none yet.
+
+    Raises BadIndexError if CURRENT is damaged (not a file, not text, not a build's name).
+    """
+    path = root / CURRENT
     try:
-        name = (root / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise BadIndexError(f"cannot read {root / CURRENT}: {exc}") from None
-    if not name or "/" in name or name.startswith("."):
-        raise BadIndexError(f"{root / CURRENT} names {name!r}, not a build folder; rebuild the index")
+        raise BadIndexError(f"cannot read {path} ({exc.strerror}); rebuild the index") from None
+    try:
+        name = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        name = ""
+    if not name.startswith("build-") or len(name) > 100 or not name.isprintable() or "/" in name:
+        raise BadIndexError(f"{path} does not name a build folder ({raw[:40]!r}); rebuild the index")
     return root / name
+
+
+def current_signature(root: Path) -> tuple[int, int, int] | None:
+    """What changes whenever another build is made current (CURRENT is replaced, not rewritten)."""
+    try:
+        info = os.stat(root / CURRENT)
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def load(root: Path) -> IndexData:
@@ -140,51 +165,104 @@ def _load_build(build: Path) -> IndexData:
 
 
 def build(
-    root: Path,
     articles: tuple[Article, ...],
     embedder: Embedder,
     *,
     previous: IndexData | None = None,
+    known: dict[tuple[str, str], np.ndarray] | None = None,
     progress: Progress | None = None,
 ) -> tuple[IndexData, BuildReport]:
-    """Build an index of ``articles``, make it current, and remove builds no longer needed.
+    """An index of ``articles``, in memory (``save`` writes it).
 
-    Vectors of texts that ``previous`` already holds (same model) are reused, not embedded again.
+    Vectors of texts that ``previous`` (same model) or ``known`` ((kind, text) -> vector) already
+    hold are reused, not embedded again.
     """
     started = time.perf_counter()
-    root.mkdir(parents=True, exist_ok=True)
-    with _lock(root):
-        passages = build_passages(articles)
-        texts = embedded_texts(articles, passages)
-        known = _known_vectors(previous, embedder.name)
-        total = sum(len(t) for t in texts.values())
-        vectors: dict[str, np.ndarray] = {}
-        embedded = done = 0
-        for kind in KINDS:
-            vectors[kind], count = _embed(kind, texts[kind], embedder, known, progress, done, total)
-            embedded += count
-            done += len(texts[kind])
-
-        try:
-            replaced = (current_build(root) or Path()).name  # kept: a reader may still be loading it
-        except BadIndexError:
-            replaced = ""
-        build_dir = root / f"build-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        build_dir.mkdir()
-        try:
-            manifest = _write_build(build_dir, articles, passages, texts, vectors, embedder)
-            _fsync_dir(build_dir)
-            _write_atomic(root / CURRENT, build_dir.name.encode())
-        except BaseException:
-            shutil.rmtree(build_dir, ignore_errors=True)
-            raise
-        _remove_old_builds(root, keep={build_dir.name, replaced})
-        data = _read_build(build_dir, manifest)
+    passages = build_passages(articles)
+    texts = embedded_texts(articles, passages)
+    known = _known_vectors(previous, embedder.name) | (known or {})
+    total = sum(len(t) for t in texts.values())
+    vectors: dict[str, faiss.IndexFlatIP] = {}
+    embedded = done = 0
+    for kind in KINDS:
+        matrix, count = _embed(kind, texts[kind], embedder, known, progress, done, total)
+        vectors[kind] = faiss.IndexFlatIP(embedder.dim)  # vectors are unit length: inner product is cosine
+        vectors[kind].add(matrix)
+        embedded += count
+        done += len(texts[kind])
+    by_id = {a.id: a for a in articles}
+    bm25 = bm25s.BM25()
+    bm25.index(keywords.tokenize([keyword_text(by_id[p.article_id], p.number) for p in passages]), show_progress=False)
+    manifest = Manifest(
+        format=FORMAT,
+        model=embedder.name,
+        dim=embedder.dim,
+        fingerprint=fingerprint(articles, embedder.name),
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        counts={kind: len(texts[kind]) for kind in KINDS} | {"articles": len(articles)},
+        files={},
+    )
+    data = _index_data(manifest, articles, tuple(passages), vectors, bm25, path=None)
     seconds = time.perf_counter() - started
     log.info(
         "indexed %d passages in %.1fs (%d embedded, %d reused)", len(passages), seconds, embedded, total - embedded
     )
     return data, BuildReport(embedded=embedded, reused=total - embedded, seconds=seconds)
+
+
+def save(root: Path, data: IndexData) -> IndexData:
+    """Write ``data`` as a new build of ``root``, make it current, and remove builds no longer needed.
+
+    Raises:
+        IndexWriteError: the folder cannot be written; the build that was current stays current.
+    """
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise IndexWriteError(f"the index folder {root} is a file; point CITEQA_INDEX at a folder") from None
+    except OSError as exc:
+        raise IndexWriteError(f"cannot create the index folder {root} ({exc.strerror})") from None
+    try:
+        with _lock(root):
+            try:
+                replaced = (current_build(root) or Path()).name  # kept: a reader may still be loading it
+            except BadIndexError:
+                replaced = ""
+            _set_aside_damaged_current(root)
+            build_dir = root / f"build-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+            build_dir.mkdir()
+            try:
+                manifest = _write_build(build_dir, data)
+                _fsync_dir(build_dir)
+                _write_atomic(root / CURRENT, build_dir.name.encode())
+            except BaseException:
+                shutil.rmtree(build_dir, ignore_errors=True)
+                raise
+            _remove_old_builds(root, keep={build_dir.name, replaced})
+    except OSError as exc:
+        raise IndexWriteError(
+            f"cannot write the index in {root} ({exc.strerror or exc}); "
+            "free some space or make the folder writable, then run `citeqa index`"
+        ) from None
+    return replace(data, manifest=manifest, path=build_dir)
+
+
+def unwritable(root: Path) -> str | None:
+    """Why a new build cannot be written in ``root`` (read-only, a file in the way), or None if it can.
+
+    Checked before embedding, so that no work is done that could not be kept. A full disk shows only
+    when the build is written; ``save`` reports it then.
+    """
+    probe = root / f".probe-{uuid.uuid4().hex[:8]}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe.mkdir()
+        probe.rmdir()
+    except FileExistsError:
+        return f"{root} is a file, not a folder"
+    except OSError as exc:
+        return f"{exc.strerror} in {root}"
+    return None
 
 
 def embedded_texts(
@@ -228,51 +306,28 @@ def _embed(
             out[row] = vector
     if progress:
         progress("embedding", done + len(texts) - len(todo), total)
-    batch = 64
-    for start in range(0, len(todo), batch):
-        rows = todo[start : start + batch]
-        out[rows] = embedder.encode([texts[r] for r in rows])
+    for start in range(0, len(todo), BATCH):
+        rows = todo[start : start + BATCH]
+        out[rows] = embedder.encode([texts[r] for r in rows], background=True)
         if progress:
             progress("embedding", done + len(texts) - len(todo) + start + len(rows), total)
     return out, len(todo)
 
 
-def _write_build(
-    build_dir: Path,
-    articles: tuple[Article, ...],
-    passages: list[Passage],
-    texts: dict[str, list[str]],
-    vectors: dict[str, np.ndarray],
-    embedder: Embedder,
-) -> Manifest:
+def _write_build(build_dir: Path, data: IndexData) -> Manifest:
     store = {
-        "articles": [_article_json(a) for a in articles],
+        "articles": [_article_json(a) for a in data.articles],
         "passages": [
             {"id": p.id, "article_id": p.article_id, "number": p.number, "text": p.text, "sentences": p.sentences}
-            for p in passages
+            for p in data.passages
         ],
     }
     (build_dir / "store.json").write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
     for kind in KINDS:
-        index = faiss.IndexFlatIP(embedder.dim)  # vectors are unit length: inner product is cosine
-        index.add(vectors[kind])
-        faiss.write_index(index, str(build_dir / f"{kind}.faiss"))
-    by_id = {a.id: a for a in articles}
-    retriever = bm25s.BM25()
-    retriever.index(
-        keywords.tokenize([keyword_text(by_id[p.article_id], p.number) for p in passages]), show_progress=False
-    )
-    retriever.save(str(build_dir / "bm25"))
+        faiss.write_index(data.vectors[kind], str(build_dir / f"{kind}.faiss"))
+    data.bm25.save(str(build_dir / "bm25"))
     files = {str(path.relative_to(build_dir)): _sha256(path) for path in sorted(build_dir.rglob("*")) if path.is_file()}
-    manifest = Manifest(
-        format=FORMAT,
-        model=embedder.name,
-        dim=embedder.dim,
-        fingerprint=fingerprint(articles, embedder.name),
-        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        counts={kind: len(texts[kind]) for kind in KINDS} | {"articles": len(articles)},
-        files=files,
-    )
+    manifest = replace(data.manifest, files=files)
     (build_dir / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=1), encoding="utf-8")
     for path in build_dir.rglob("*"):
         if path.is_file():
@@ -294,21 +349,33 @@ def _read_build(build_dir: Path, manifest: Manifest) -> IndexData:
         for p in store["passages"]
     )
     vectors = {kind: faiss.read_index(str(build_dir / f"{kind}.faiss")) for kind in KINDS}
-    sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
-    if vectors["passage"].ntotal != len(passages) or vectors["sentence"].ntotal != sentence_start[-1]:
-        raise ValueError("vector counts do not match the passages")
     if any(index.d != manifest.dim for index in vectors.values()):
         raise ValueError(f"vectors are not of dimension {manifest.dim}")
     bm25 = bm25s.BM25.load(str(build_dir / "bm25"))
+    return _index_data(manifest, articles, passages, vectors, bm25, path=build_dir)
+
+
+def _index_data(
+    manifest: Manifest,
+    articles: tuple[Article, ...],
+    passages: tuple[Passage, ...],
+    vectors: dict[str, faiss.IndexFlatIP],
+    bm25: bm25s.BM25,
+    *,
+    path: Path | None,
+) -> IndexData:
+    sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
+    if vectors["passage"].ntotal != len(passages) or vectors["sentence"].ntotal != sentence_start[-1]:
+        raise ValueError("vector counts do not match the passages")
     return IndexData(
-        typical_term_score=typical_term_score(bm25),
         manifest=manifest,
         articles=articles,
         passages=passages,
         vectors=vectors,
         sentence_start=sentence_start,
         bm25=bm25,
-        path=build_dir,
+        typical_term_score=typical_term_score(bm25),
+        path=path,
     )
 
 
@@ -364,6 +431,15 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _set_aside_damaged_current(root: Path) -> None:
+    """Move a CURRENT that is not a file (a folder, say) out of the way, so a new one can be written."""
+    path = root / CURRENT
+    if path.is_dir() and not path.is_symlink():
+        aside = root / f".damaged-{CURRENT}-{uuid.uuid4().hex[:8]}"
+        os.replace(path, aside)
+        log.warning("moved the damaged %s aside to %s", path, aside)
 
 
 def _remove_old_builds(root: Path, keep: set[str]) -> None:

@@ -8,9 +8,10 @@ so they render as the characters they are: no HTML, no links, no formulas, no co
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from citeqa.cite import cite, markdown_escape
+from citeqa.formats import web_url
 from citeqa.records import Answer, Article, Citation
 
 # All ASCII punctuation may be backslash-escaped in CommonMark; these are the marks that mean something
@@ -45,12 +46,8 @@ def highlighted(text: str, start: int, end: int, colour: str = "orange") -> str:
 
 def safe_url(url: str | None) -> str | None:
     """``url`` for a Markdown link if it is a plain http(s) address, else None (no javascript: links)."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(url.strip(), safe=":/?#&=%+@,;~!*'")
+    url = web_url(url) if url else None
+    return quote(url, safe=":/?#&=%+@,;~!*'") if url else None
 
 
 def byline(article: Article) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
+from citeqa.config import Limits
 from citeqa.corpus import ARTICLE_SUFFIXES, read_article
 from citeqa.errors import ArticleError
 from citeqa.records import Article
@@ -20,9 +23,9 @@ _SAFE_NAME = re.compile(r"[^\W_][\w .,()'+-]{0,118}", re.UNICODE)
 
 def check_name(name: str) -> str:
     """The file name if it is safe to create in the corpus folder; ArticleError says why not."""
-    shown = repr(name[:80])
     if not isinstance(name, str) or not name:
         raise ArticleError("the file has no name; name it like article.txt")
+    shown = repr(name[:80])
     if "/" in name or "\\" in name or name in (".", "..") or ".." in name:
         raise ArticleError(f"file name {shown} has a path in it; use a plain name like article.txt")
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
@@ -38,18 +41,29 @@ def check_name(name: str) -> str:
     return name
 
 
-def add_article(folder: Path, name: str, data: bytes, *, max_bytes: int, existing: tuple[Article, ...]) -> Article:
-    """Check an uploaded file and save it into ``folder``; nothing is written unless all is well.
+def check_upload(name: str, data: bytes, *, limits: Limits, existing: Iterable[Article]) -> Article:
+    """The article an uploaded file holds, if it may join the collection; nothing is written.
 
     Raises:
-        ArticleError: the name is unsafe or taken, the content is not a readable article, or it
-            repeats an article already in the corpus.
+        ArticleError: the name is unsafe, the content is not a readable article or is too long, or it
+            repeats an article already in the collection.
     """
     name = check_name(name)
-    article = read_article(name, data, max_bytes=max_bytes)
+    article = read_article(name, data, limits=limits)
     for other in existing:
+        if other.path == name:
+            raise ArticleError(f"an article named {name!r} is already in the collection; rename the file")
         if other.sha256 == article.sha256 or other.paragraphs == article.paragraphs:
             raise ArticleError(f"{name!r} repeats {other.path!r}, which is already in the collection")
+    return article
+
+
+def write_into(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` as ``folder/name`` whole or not at all, never over an existing file.
+
+    Raises:
+        ArticleError: the name is taken, or the file cannot be written (full disk, no permission).
+    """
     if not folder.is_dir():
         raise ArticleError(f"the corpus folder {folder} does not exist; create it first")
     target = folder / name
@@ -63,7 +77,10 @@ def add_article(folder: Path, name: str, data: bytes, *, max_bytes: int, existin
         os.link(tmp, target)
     except FileExistsError:
         raise ArticleError(f"an article named {name!r} is already in the collection; rename the file") from None
+    except OSError as exc:
+        hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the folder's permissions"
+        raise ArticleError(f"it could not be saved in {folder} ({exc.strerror}); {hint}") from None
     finally:
         tmp.unlink(missing_ok=True)
     log.info("added %s to %s", name, folder)
-    return article
+    return target
