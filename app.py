@@ -7,12 +7,14 @@ Layout only: answering, citing, escaping and saving live in the citeqa package. 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from citeqa import STYLES, Answer, Citation, CiteqaError, Config, Engine, Turn, cite, format_answer, render
+from citeqa.jobs import UploadStatus
 from citeqa.loader import EngineLoader
 
 HISTORY_TURNS = 3  # earlier turns a follow-up question is resolved against
@@ -129,6 +131,9 @@ def open_engine() -> Engine:
         st.session_state["start_messages_seen"] = True
         for message in report.messages:
             st.toast(render.escape(message))
+    engine.notice_new_build()  # a build made by `citeqa index` is switched to in the background
+    if engine.warning:
+        st.warning(render.escape(engine.warning), icon=":material/warning:")
     return engine
 
 
@@ -190,7 +195,8 @@ def export(style: str) -> None:
 
 
 def collection(engine: Engine) -> None:
-    with st.expander(f"Collection: {len(engine.articles)} articles"):
+    # Keyed, so it stays open when its label changes as articles are added.
+    with st.expander(f"Collection: {len(engine.articles)} articles", key="collection", on_change="rerun"):
         for article in engine.articles:
             st.markdown(
                 f"**{render.escape(article.title)}**  \n{render.escape(render.byline(article))} · "
@@ -217,14 +223,46 @@ def collection(engine: Engine) -> None:
             submitted = st.form_submit_button("Add to the collection", key="upload-submit")
         if submitted:
             if not files:
-                st.warning("Choose a .txt, .md or .html file first, then add it.")
+                st.warning(
+                    f"No file was received. Choose a .txt, .md or .html file of at most "
+                    f"{engine.config.max_article_mb:g} MB, then add it."
+                )
             for file in files or []:
                 try:
-                    with st.spinner(f"Indexing {render.escape(file.name)}…"):
-                        article, _ = engine.add_article(file.name, file.getvalue())
-                    st.success(f"Added “{render.escape(article.title)}” ({len(article.paragraphs)} paragraphs).")
+                    status = engine.submit_article(file.name, file.getvalue())
+                    st.session_state.setdefault("uploads", []).append(status.id)
                 except CiteqaError as exc:
                     st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
+    # Outside the expander, so the outcome of an upload is seen even if the collection is folded.
+    statuses = [s for s in map(engine.upload_status, st.session_state.get("uploads", [])) if s is not None]
+    if not all(s.finished for s in statuses):
+        upload_progress(engine)
+    else:
+        for status in statuses:
+            show_upload(status)
+
+
+@st.fragment(run_every=1.0)
+def upload_progress(engine: Engine) -> None:
+    """This session's uploads while they are indexed in the background, redrawn every second; once
+    all have finished, the whole page reruns so that the collection and the picker include them."""
+    statuses = [s for s in map(engine.upload_status, st.session_state.get("uploads", [])) if s is not None]
+    for status in statuses:
+        show_upload(status)
+    if all(s.finished for s in statuses):
+        st.rerun(scope="app")
+
+
+def show_upload(status: UploadStatus) -> None:
+    name = render.escape(status.name)
+    if status.state == "added":
+        st.success(f"{name}: {render.escape(status.message)}", icon=":material/check_circle:")
+    elif status.state == "failed":
+        st.error(f"{name} was not added: {render.escape(status.message)}")
+    else:
+        label = {"queued": "waiting its turn", "embedding": "reading", "indexing": "adding to the index"}[status.state]
+        fraction = status.done / status.total if status.total else 0.0
+        st.progress(fraction, text=f"{name}: {label} ({status.done} of {status.total} texts)")
 
 
 def basket(style: str) -> None:
@@ -380,13 +418,15 @@ def reader(engine: Engine, article_id: str, paragraph: str | None) -> None:
     except CiteqaError:
         st.error(f"There is no article {render.escape(article_id)!s} in this collection.")
         return
-    target = int(paragraph) if paragraph and paragraph.isdigit() else None
+    target = int(paragraph) if paragraph and re.fullmatch(r"[0-9]{1,6}", paragraph) else None
     st.title(render.escape(article.title))
     url = render.safe_url(article.url)
     st.caption(render.escape(render.byline(article)) + (f" · [original]({url})" if url else ""))
     for extra in (article.subtitle, article.standfirst):
         if extra:
             st.markdown(f"*{render.escape(extra)}*")
+    if paragraph and target is None:
+        st.warning(f"“{render.escape(paragraph[:20])}” is not a paragraph number; here is the whole article.")
     if target is not None and not 1 <= target <= len(article.paragraphs):
         st.warning(f"This article has {len(article.paragraphs)} paragraphs; there is no paragraph {target}.")
     for number, text in enumerate(article.paragraphs, start=1):

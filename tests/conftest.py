@@ -6,6 +6,7 @@ import hashlib
 import re
 import shutil
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,24 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEV_QUESTIONS = ROOT / "eval" / "dev-questions.jsonl"
 # The installed console script beside this interpreter: what `citeqa` on a user's PATH runs.
 CITEQA = str(Path(sys.executable).with_name("citeqa"))
+
+
+# Tests that load the real model, start servers, subprocesses or browsers: `pytest -m "not slow"` leaves
+# them out for a fast run of the logic alone. A test is slow if it uses one of these fixtures or is in
+# one of these modules, or says so itself with @pytest.mark.slow.
+SLOW_FIXTURES = {"model", "engine", "at", "app_env", "app", "env", "server", "page", "isolated"}
+SLOW_MODULES = {"test_browser", "test_offline", "test_cli", "test_app"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: loads the real model, or starts a server, a browser or a subprocess")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__ if item.module else ""
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @contextmanager
@@ -48,6 +67,18 @@ def run_app(**query: str) -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def finish_uploads(at: AppTest, timeout: float = 120) -> AppTest:
+    """Rerun the app until the uploads it was given are indexed (or refused) in the background."""
+    deadline = time.monotonic() + timeout
+    while not (at.sidebar.success or at.sidebar.error):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"uploads not finished after {timeout} s")
+        time.sleep(0.2)
+        at.run()
+        assert not at.exception, at.exception
+    return at
 
 
 class FakeEmbedder:

@@ -95,10 +95,20 @@ def test_empty_question_is_rejected(engine, question):
         engine.ask(question)
 
 
-@pytest.mark.parametrize("k", [0, -1, 44, 1000])
-def test_bad_k_is_rejected(engine, k):
-    with pytest.raises(QuestionError, match=f"k={k} must be between 1 and 43"):
-        engine.ask("Who is Shaun Sawyer?", k=k)
+@pytest.mark.parametrize(
+    "k, message",
+    [
+        (0, "k=0 must be at least 1: it is the number of sources per answer"),
+        (-1, "k=-1 must be at least 1"),
+        (44, "k=44 is too many: only 43 passages are indexed; use a k between 1 and 43"),
+        (1000, "k=1000 is too many: only 43 passages are indexed"),
+        ("3", "k='3' must be a whole number of sources between 1 and 43"),
+    ],
+)
+def test_bad_k_is_rejected_with_what_to_do(engine, k, message):
+    with pytest.raises(QuestionError) as caught:
+        engine.ask("Who submitted the super-complaint?", k=k)
+    assert str(caught.value).startswith(message)
 
 
 def test_long_question_is_cut_with_a_note(engine):

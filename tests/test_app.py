@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import CORPUS, SMALL_ARTICLE, app_environment, run_app
+from conftest import CORPUS, SMALL_ARTICLE, app_environment, finish_uploads, run_app
 from streamlit.testing.v1 import AppTest
 
 
@@ -84,7 +84,7 @@ def test_upload_adds_an_article_that_can_be_asked_about(at, app_env):
     uploader = at.sidebar.file_uploader[0]
     uploader.set_value(("harbour.txt", SMALL_ARTICLE.encode(), "text/plain"))
     at.button(key="upload-submit").click().run()
-    assert not at.exception
+    finish_uploads(at)
     assert any("Added “Harbour town bans cruise ships" in s.value for s in at.sidebar.success)
     assert (app_env / "corpus" / "harbour.txt").read_text(encoding="utf-8") == SMALL_ARTICLE
     ask(at, "Who is the mayor who called the vote a victory?")
@@ -111,7 +111,9 @@ def test_adding_with_no_file_chosen_says_what_to_do(at, app_env):
     before = sorted(p.name for p in (app_env / "corpus").iterdir())
     at.button(key="upload-submit").click().run()
     assert not at.exception
-    assert any("Choose a .txt, .md or .html file first" in w.value for w in at.sidebar.warning)
+    assert any(
+        "No file was received. Choose a .txt, .md or .html file of at most 10 MB" in w.value for w in at.sidebar.warning
+    )
     assert sorted(p.name for p in (app_env / "corpus").iterdir()) == before
 
 
@@ -162,3 +164,18 @@ def test_reader_with_an_unknown_article_or_paragraph_says_so(app_env):
     assert "There is no article" in run_app(article="nope").error[0].value
     at = run_app(article="police-failings-allow-trafficking-to-continue", p="99")
     assert "there is no paragraph 99" in at.warning[0].value
+
+
+@pytest.mark.parametrize("p", ["²", "1" * 5000, "-3", "4.5", "١٢"])
+def test_reader_with_a_paragraph_that_is_not_a_number_shows_the_article(app_env, p):
+    at = run_app(article="police-failings-allow-trafficking-to-continue", p=p)
+    assert not at.exception
+    assert "is not a paragraph number; here is the whole article" in at.warning[0].value
+    assert "**¶ 12** Premises targeted" in texts(at)
+
+
+def test_a_question_with_no_words_asks_for_a_real_question(at):
+    for question in ("?", "a", "what is the", "who?"):
+        ask(at, question)
+        assert "has no words to search for" in at.error[0].value
+    assert at.session_state["messages"] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -83,8 +84,38 @@ def test_ask_readable_output_and_clear_errors(env):
     empty = run("ask", "  ", env=env)
     assert empty.returncode == 2
     assert empty.stderr.strip() == "citeqa: the question is empty; type a question about the articles"
-    bad_k = run("ask", "Who?", "--k", "0", env=env)
-    assert bad_k.returncode == 2 and "k=0 must be between 1 and 43" in bad_k.stderr
+    bad_k = run("ask", "Who chairs it?", "--k", "0", env=env)
+    assert bad_k.returncode == 2 and "k=0 must be at least 1" in bad_k.stderr
+
+
+def test_stdin_keeps_one_line_out_per_line_in_whatever_the_bytes(env):
+    stdin = (
+        b"How many police forces did the fieldwork cover?\n\xff\xfe bin\n?\na\nwhat is the\nwho?\nWhat is Section 45?\n"
+    )
+    result = subprocess.run([CITEQA, "ask", "--json"], input=stdin, capture_output=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(lines) == 7
+    assert "fieldwork in six police forces" in lines[0]["citations"][0]["text"]
+    assert lines[1]["question"] is None
+    assert lines[1]["error"] == "line 2 of the input is not UTF-8 text (byte 0xff); skipped"
+    for line in lines[2:6]:  # no words to search for: asked for a real question, not answered
+        assert not line["found"] and not line["citations"] and "has no words to search for" in line["error"]
+    assert "known as Section 45" in lines[6]["citations"][0]["text"]
+
+
+def test_a_skipped_file_is_reported_once(env, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "bad.txt").write_bytes(b"\x00\x01")
+    env = {**env, "CITEQA_CORPUS": str(corpus)}
+    asked = run("ask", "What is Section 45?", env=env)
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stderr.count("bad.txt") == 1
+    assert "citeqa: skipped 1 file: bad.txt: the file is binary" in asked.stderr
+    listed = run("articles", env=env)
+    assert "bad.txt" not in listed.stderr
+    assert listed.stdout.count("bad.txt") == 1 and "skipped bad.txt: the file is binary" in listed.stdout
 
 
 def test_eval_reports_the_metrics(env, tmp_path):

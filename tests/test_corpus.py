@@ -180,7 +180,9 @@ def test_utf16_with_a_byte_order_mark_is_read_and_other_encodings_named():
 
 
 def test_one_bad_front_matter_field_loses_only_that_field(caplog):
-    data = f"---\ntitle: Harbour ban\nauthor: Ana Ruiz\ndate: 2021-02-30\nurl: javascript:alert(1)\n---\n{SMALL_ARTICLE}"
+    data = (
+        f"---\ntitle: Harbour ban\nauthor: Ana Ruiz\ndate: 2021-02-30\nurl: javascript:alert(1)\n---\n{SMALL_ARTICLE}"
+    )
     article = read_article("harbour.txt", data.encode(), limits=LIMITS)
     # The impossible date is dropped and the byline's date detected instead; the other fields stay.
     assert (article.title, article.author, article.url) == ("Harbour ban", "Ana Ruiz", None)

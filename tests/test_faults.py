@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -10,11 +11,13 @@ import subprocess
 import threading
 import time
 
-from conftest import CITEQA, CORPUS, SMALL_ARTICLE
+import pytest
+from conftest import CITEQA, CORPUS, SMALL_ARTICLE, FakeEmbedder
 
-from citeqa import Config, Engine
+from citeqa import ArticleError, Config, Engine
 from citeqa import index as store
 from citeqa.corpus import load_corpus
+from citeqa.errors import IndexWriteError
 
 QUESTIONS = [
     "How many police forces did the fieldwork cover?",
@@ -29,6 +32,7 @@ def variant(text: str, number: int) -> str:
     return "\n\n".join(f"{p} (Copy {number}.)" if i and len(p) > 80 else p for i, p in enumerate(text.split("\n\n")))
 
 
+@pytest.mark.slow
 def test_killed_indexing_leaves_the_previous_index_usable_and_the_next_run_repairs(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -129,3 +133,132 @@ def test_readers_of_the_index_folder_never_see_a_half_built_index(model, tmp_pat
         thread.join(timeout=60)
     assert not failures, failures[:3]
     assert loads > 3
+
+
+def mount_namespace(script: str, *, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run a shell script in a mount namespace of its own (root only, as here and in CI), where it can
+    mount a tiny or read-only file system without touching the machine's."""
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-m", "true"], capture_output=True).returncode != 0:
+        pytest.fail("`unshare -m` is not available: run the tests as root on Linux with util-linux installed")
+    return subprocess.run([unshare, "-m", "sh", "-c", script], capture_output=True, text=True, timeout=timeout)
+
+
+NEW_ARTICLE = SMALL_ARTICLE.replace("cruise ships", "jet skis")
+
+
+@pytest.mark.slow
+def test_full_disk_keeps_the_old_index_and_still_answers(tmp_path):
+    corpus, root = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    root.mkdir()
+    (tmp_path / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    env = f"CITEQA_CORPUS={corpus} CITEQA_INDEX={root}"
+    result = mount_namespace(
+        f"""mount -t tmpfs -o size=3m tmpfs {root}
+        {env} {CITEQA} index >/dev/null 2>&1 || exit 10
+        echo "before=$(cat {root}/CURRENT)"
+        dd if=/dev/zero of={root}/.filler bs=4k 2>/dev/null  # the disk is now full
+        cp {tmp_path / "new.txt"} {corpus}/jet-skis.txt
+        echo "answer=$({env} {CITEQA} ask --json "Who is the mayor who called the vote a victory?")"
+        echo "ask=$?"
+        {env} {CITEQA} index; echo "index=$?"
+        echo "after=$(cat {root}/CURRENT)"
+        echo "builds=$(ls -d {root}/build-* | wc -l)" """
+    )
+    assert result.returncode == 0, result.stderr
+    out = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
+    assert out["ask"] == "0" and out["index"] == "1"
+    # The new article answers, from an index kept in memory.
+    assert json.loads(out["answer"])["citations"][0]["article"]["id"] == "jet-skis"
+    assert f"cannot write the index in {root} (No space left on device)" in result.stderr
+    assert out["before"].startswith("build-") and out["after"] == out["before"]  # the old build stays current
+    assert out["builds"] == "1"  # and no half-written build is left beside it
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_read_only_index_serves_the_last_build_and_names_what_is_missing(tmp_path):
+    corpus, root = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    env = {**os.environ, "CITEQA_CORPUS": str(corpus), "CITEQA_INDEX": str(root)}
+    subprocess.run([CITEQA, "index"], env=env, check=True, capture_output=True, timeout=300)
+    (corpus / "jet-skis.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    variables = f"CITEQA_CORPUS={corpus} CITEQA_INDEX={root}"
+    result = mount_namespace(
+        f"""mount --bind -o ro {root} {root}
+        {variables} {CITEQA} ask --json "How many police forces did the fieldwork cover?"; echo "ask=$?"
+        {variables} {CITEQA} index; echo "index=$?" """
+    )
+    out = result.stdout.splitlines()
+    assert "ask=0" in out and "index=1" in out, result.stderr
+    assert "fieldwork in six police forces" in json.loads(out[0])["citations"][0]["text"]
+    assert f"The index in {root} cannot be updated (Read-only file system" in result.stderr
+    assert "misses these changes: articles added: jet-skis.txt." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_upload_that_cannot_be_indexed_leaves_nothing_behind(small_corpus, tmp_path, monkeypatch):
+    config = Config(corpus=small_corpus, index=tmp_path / "index")
+    engine, _ = Engine.open(config, embedder=FakeEmbedder())
+
+    def full(root, data):
+        raise IndexWriteError(f"cannot write the index in {root} (No space left on device)")
+
+    monkeypatch.setattr(store, "save", full)
+    with pytest.raises(ArticleError, match="No space left on device"):
+        engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60)
+    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt"]  # not half-added
+    assert [a.id for a in engine.articles] == ["harbour"]
+    monkeypatch.undo()
+    assert engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60).id == "jet-skis"  # a retry works
+
+
+def test_an_upload_that_cannot_be_written_says_why(small_corpus, tmp_path, monkeypatch):
+    engine, _ = Engine.open(Config(corpus=small_corpus, index=tmp_path / "index"), embedder=FakeEmbedder())
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("citeqa.uploads.os.link", no_space)
+    with pytest.raises(ArticleError, match=r"could not be saved in .* \(No space left on device\); free some disk"):
+        engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60)
+    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt"]
+
+
+def test_a_small_upload_does_not_wait_for_a_large_one_nor_do_questions(model, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    engine, _ = Engine.open(Config(corpus=corpus, index=tmp_path / "index"), embedder=model)
+    large = "Bus notes\n\n" + "\n\n".join(f"Note {n} says the number {n} bus was late on Monday." for n in range(1000))
+    big = engine.submit_article("bus-notes.txt", large.encode())
+    small = engine.submit_article("harbour.txt", SMALL_ARTICLE.encode())
+    answered_meanwhile = 0
+    while not engine.upload_status(small.id).finished:
+        assert engine.ask(QUESTIONS[0]).found
+        answered_meanwhile += 1
+    assert engine.upload_status(small.id).state == "added"
+    assert not engine.upload_status(big.id).finished  # the small one went first
+    assert answered_meanwhile >= 1
+    assert engine.ask("Who is the mayor who called the vote a victory?").citations[0].article.id == "harbour"
+    final = engine._uploads.wait(big.id, timeout=600)
+    assert final.state == "added" and final.article.paragraphs[-1].startswith("Note 999 says")
+    assert sorted(p.name for p in corpus.iterdir() if p.name in ("bus-notes.txt", "harbour.txt")) == [
+        "bus-notes.txt",
+        "harbour.txt",
+    ]
+
+
+def test_a_build_made_by_another_process_is_picked_up(small_corpus, tmp_path):
+    config = Config(corpus=small_corpus, index=tmp_path / "index")
+    serving, _ = Engine.open(config, embedder=FakeEmbedder())
+    (small_corpus / "jet-skis.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    Engine.open(config, embedder=FakeEmbedder())  # what `citeqa index` does in another process
+    embedded = serving.embedder.embedded
+    assert serving.notice_new_build()
+    deadline = time.monotonic() + 60
+    while "jet-skis" not in {a.id for a in serving.articles}:
+        assert time.monotonic() < deadline, "the new build was never picked up"
+        time.sleep(0.05)
+    assert serving.embedder.embedded == embedded  # the new build was loaded, not embedded again
+    assert not serving.notice_new_build()  # nothing newer since

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import CORPUS, SMALL_ARTICLE, app_environment, run_app
+from conftest import CORPUS, SMALL_ARTICLE, app_environment, finish_uploads, run_app
 
 from citeqa import ArticleError, Config, CorpusError, Engine, QuestionError
 from citeqa.corpus import load_corpus
@@ -146,6 +146,7 @@ def test_app_survives_bad_questions(app, kind):
     assert "fieldwork in six police forces" in app.session_state["messages"][-1].citations[0].text
 
 
+@pytest.mark.slow
 def test_app_with_a_missing_corpus_says_so(tmp_path):
     with app_environment(tmp_path / "nowhere", tmp_path / "index"):
         at = run_app()
@@ -153,6 +154,7 @@ def test_app_with_a_missing_corpus_says_so(tmp_path):
         assert at.button[0].label == "Try again"
 
 
+@pytest.mark.slow
 def test_app_with_an_empty_corpus_invites_articles_and_takes_an_upload(tmp_path):
     (tmp_path / "empty").mkdir()
     with app_environment(tmp_path / "empty", tmp_path / "index"):
@@ -162,6 +164,7 @@ def test_app_with_an_empty_corpus_invites_articles_and_takes_an_upload(tmp_path)
         assert "there are no articles to search" in at.error[0].value
         at.sidebar.file_uploader[0].set_value(("harbour.txt", SMALL_ARTICLE.encode(), "text/plain"))
         at.button(key="upload-submit").click().run()
+        finish_uploads(at)
         at.chat_input[0].set_value("Who is the mayor?").run()
         assert not at.exception
         assert at.session_state["messages"][-1].citations[0].article.id == "harbour"

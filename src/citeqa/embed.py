@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,25 +57,40 @@ def model_path(model: str) -> Path:
 
 
 class Turns:
-    """One model call at a time (sessions share the model and the cores are few), questions first:
-    background work (indexing an upload) waits while any question is waiting, so a question waits
-    at most for the one batch under way."""
+    """One model call at a time (sessions share the model and the cores are few), questions first.
 
-    def __init__(self) -> None:
+    Background work (indexing an upload) waits while questions are waiting, but not for ever: once it
+    has waited ``patience`` seconds it goes next. A question so waits at most for the one batch under
+    way, and a steady stream of questions cannot hold up indexing indefinitely.
+    """
+
+    def __init__(self, patience: float = 0.5) -> None:
+        self.patience = patience
         self._free = threading.Condition()
         self._busy = False
         self._questions_waiting = 0
+        self._overdue = False  # background work has waited its patience out: it goes next
 
     @contextmanager
     def turn(self, *, background: bool) -> Iterator[None]:
         with self._free:
-            if not background:
+            if background:
+                deadline = time.monotonic() + self.patience
+                while self._busy or (self._questions_waiting and not self._overdue):
+                    left = deadline - time.monotonic()
+                    if left > 0:
+                        self._free.wait(timeout=left)
+                    elif not self._overdue:
+                        self._overdue = True  # from now on questions wait for it
+                    else:
+                        self._free.wait()  # for the call under way to end
+                self._overdue = False
+            else:
                 self._questions_waiting += 1
-            try:
-                while self._busy or (background and self._questions_waiting):
-                    self._free.wait()
-            finally:
-                if not background:
+                try:
+                    while self._busy or self._overdue:
+                        self._free.wait()
+                finally:
                     self._questions_waiting -= 1
             self._busy = True
         try:

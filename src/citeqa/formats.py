@@ -62,11 +62,7 @@ def web_url(url: str) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.netloc
-        or any(c.isspace() or ord(c) < 32 for c in url)
-    ):
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ord(c) < 32 for c in url):
         return None
     return url
 
