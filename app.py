@@ -16,6 +16,7 @@ import streamlit as st
 from citeqa import STYLES, Answer, Citation, CiteqaError, Config, Engine, Turn, cite, format_answer, render
 from citeqa.jobs import UploadStatus
 from citeqa.loader import EngineLoader
+from citeqa.records import CLOSEST, NOT_FOUND
 
 HISTORY_TURNS = 3  # earlier turns a follow-up question is resolved against
 FULL_TURNS = 1  # the latest answers shown with all their sources and buttons
@@ -336,12 +337,23 @@ def show_turn(turn: int, answer: Answer, style: str, *, full: bool = True) -> No
         for note in answer.notes:
             st.caption(render.escape(note))
         prefix = f"t{turn}"
-        if not answer.found:
-            st.warning(render.escape(answer.answer))
+        if answer.outcome == CLOSEST:
+            # Shown as what it is: passages on the subject, in a box that says they may not answer it.
+            with st.container(border=True, key=f"closest-{prefix}"):
+                st.warning(
+                    f"**Closest passages — they may not answer this.** {render.escape(render.sentence(answer.reason))}",
+                    icon=":material/help:",
+                )
+                for citation in answer.closest[: 3 if full else 1]:
+                    show_source(citation, style, f"{prefix}c", full=False)
+            return
+        if answer.outcome == NOT_FOUND:
+            reason = render.escape(render.sentence(answer.reason))
+            st.error(f"**Not in these articles.** {reason}", icon=":material/block:")
             if answer.closest and full:
-                with st.expander("Closest passages — these do not answer the question"):
-                    for citation in answer.closest:
-                        show_source(citation, style, f"{prefix}c", full=False)
+                with st.expander("Nearest passages — they do not answer it"):
+                    for citation in answer.closest[:3]:
+                        show_source(citation, style, f"{prefix}n", full=False)
             return
         st.markdown(render.answer_markdown(answer, prefix if full else None))
         copy_button(

@@ -207,6 +207,7 @@ def _synthetic_index(vectors: np.ndarray, texts: list[str]) -> IndexData:
         passages=passages,
         vectors=flats,
         sentence_start=np.arange(n + 1, dtype=np.int64),
+        continuation=np.zeros(n, dtype=bool),
         bm25=bm25,
         path=Path("."),
     )

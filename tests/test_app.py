@@ -9,6 +9,8 @@ import pytest
 from conftest import CORPUS, SMALL_ARTICLE, app_environment, finish_uploads, run_app
 from streamlit.testing.v1 import AppTest
 
+from citeqa.records import CLOSEST
+
 
 @pytest.fixture(scope="module")
 def app_env(tmp_path_factory):
@@ -50,10 +52,18 @@ def test_ask_shows_the_cited_answer(at):
     assert ":orange-background[The probe was prompted" in body  # the quote is highlighted
 
 
-def test_refusal_says_so_and_keeps_closest_passages_apart(at):
+def test_not_in_the_articles_says_so_and_keeps_the_nearest_passages_apart(at):
     ask(at, "What is the capital of France?")
-    assert at.warning[0].value == "The articles do not answer this question\\."
-    assert "Closest passages — these do not answer the question" in [e.label for e in at.main.expander]
+    assert at.error[0].value == "**Not in these articles.** The articles never mention “France”\\."
+    assert "Nearest passages — they do not answer it" in [e.label for e in at.main.expander]
+
+
+def test_closest_passages_are_shown_as_such_with_the_reason(at):
+    ask(at, "How much funding does Hestia receive from the government?")
+    answer = at.session_state["messages"][-1]
+    assert answer.outcome == CLOSEST
+    assert at.warning[0].value.startswith("**Closest passages — they may not answer this.** The passages found")
+    assert not any(b.key == "copy-t0-all" for b in at.button)  # no "Copy all": there is no answer to copy
 
 
 def test_follow_up_uses_the_conversation(at):

@@ -8,6 +8,7 @@ import pytest
 
 from citeqa import Answer, Article, Citation, cite, format_answer, source
 from citeqa.errors import QuestionError
+from citeqa.records import ANSWERED
 
 FULL = Article(
     id="slavery",
@@ -91,7 +92,7 @@ def test_unknown_style_is_rejected():
 
 def test_copy_all_lists_numbered_sources():
     first, second = citation(FULL), Citation(2, BARE, 3, "Other text.", "Other text.", 0, 0.4)
-    answer = Answer("q?", True, f"{QUOTE} [1] Other text. [2]", (first, second), quoted=(1, 2))
+    answer = Answer("q?", ANSWERED, f"{QUOTE} [1] Other text. [2]", (first, second), quoted=(1, 2))
     assert format_answer(answer, "plain") == (
         f"{QUOTE} [1] Other text. [2]\n\nSources:\n[1] {source(FULL, 7)}\n[2] {source(BARE, 3)}"
     )

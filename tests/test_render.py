@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from citeqa import Answer, Article, Citation, render
+from citeqa.records import ANSWERED, NOT_FOUND
 
 HOSTILE = "a <script>alert(1)</script> $x$ :red[y] [z](javascript:alert(2)) **b** `c` &amp; # h"
 ARTICLE = Article(
@@ -41,7 +42,7 @@ def test_highlight_marks_exactly_the_quote():
 
 
 def test_answer_markers_link_to_their_sources():
-    answer = Answer("q", True, "Two *three*. [1] One. [2]", (citation(1), citation(2, 0, 4)), quoted=(1, 2))
+    answer = Answer("q", ANSWERED, "Two *three*. [1] One. [2]", (citation(1), citation(2, 0, 4)), quoted=(1, 2))
     assert (
         render.answer_markdown(answer, "t3")
         == "Two \\*three\\*\\. [\\[1\\]](#t3-source-1) One\\. [\\[2\\]](#t3-source-2)"
@@ -62,14 +63,14 @@ def test_only_plain_web_links_are_linked(url, safe):
 
 
 def test_conversation_export_has_questions_answers_and_sources():
-    found = Answer("What <b>happened</b>?", True, "Two *three*. [1]", (citation(),), notes=("A note.",))
-    refused = Answer("Capital of France?", False, "The articles do not answer this question.", (), (citation(),))
+    found = Answer("What <b>happened</b>?", ANSWERED, "Two *three*. [1]", (citation(),), notes=("A note.",))
+    refused = Answer("Capital of France?", NOT_FOUND, "Not in these articles.", (), (citation(),))
     text = render.conversation_markdown([found, refused], "apa")
     assert text.startswith(
         "# citeqa conversation\n\n## 1. What \\<b\\>happened\\</b\\>?\n\n> A note.\n\nTwo \\*three\\*. \\[1\\]"
     )
     assert "1. “Two \\*three\\*.” (Lee, 2020, para. 1) Lee, A. (2020, January 2). T \\[x\\]. Out." in text
-    assert "## 2. Capital of France?" in text and "Closest passages (they do not answer it):" in text
+    assert "## 2. Capital of France?" in text and "Nearest passages (they do not answer it):" in text
 
 
 def test_basket_export_numbers_the_quotes():

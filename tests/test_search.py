@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-from citeqa import Config, Engine, keywords
+from citeqa import Config, Engine
 from citeqa import search as search_module
+from citeqa.query import analyse
 from citeqa.search import Weights, search
 
 FERRY = """Ferry fares rise for islanders
@@ -31,23 +32,33 @@ def engine(small_corpus, tmp_path) -> Engine:
 def run(engine: Engine, question: str, weights: Weights | None = None, k: int = 7, allowed=None):
     data = engine._state.data
     vector = engine.embedder.encode([question])[0]
-    return search(data, vector, keywords.terms(question), k=k, allowed=allowed, weights=weights or Weights())
+    return search(data, vector, analyse(question), k=k, allowed=allowed, weights=weights or Weights())
 
 
 def test_each_signal_alone_ranks_by_that_signal(engine):
     question = "Why did the operator raise ferry fares?"
-    by_keywords = run(engine, question, Weights(passage=0, context=0, keywords=1))
+    by_keywords = run(engine, question, Weights(passage=0, context=0, keywords=1, sentence=0, kind=0))
     assert [h.lexical for h in by_keywords] == sorted((h.lexical for h in by_keywords), reverse=True)
     assert 0 < by_keywords[0].lexical < 1
-    by_dense = run(engine, question, Weights(passage=1, context=0, keywords=0))
+    by_dense = run(engine, question, Weights(passage=1, context=0, keywords=0, sentence=0, kind=0))
     assert [h.dense for h in by_dense] == sorted((h.dense for h in by_dense), reverse=True)
 
 
 def test_fused_score_is_the_weighted_sum(engine):
-    weights = Weights(passage=0.5, context=0.0, keywords=0.3)
+    weights = Weights(passage=0.5, context=0.2, keywords=0.3, sentence=0.4, kind=0.0)
     for hit in run(engine, "fuel price doubled", weights):
-        expected = 0.5 * hit.dense + 0.3 * hit.lexical
+        expected = 0.5 * hit.dense + 0.2 * hit.context + 0.3 * hit.lexical + 0.4 * hit.sentence_score
         assert hit.score == pytest.approx(expected, abs=1e-5)
+
+
+def test_the_kind_of_answer_expected_lifts_a_passage_that_holds_it(engine):
+    question = "How much will ferry fares rise by?"
+    plain = run(engine, question, Weights(kind=0.0))
+    lifted = run(engine, question, Weights(kind=0.5))
+    with_figure = {h.passage.id: h.score for h in lifted}
+    for hit in plain:
+        bonus = 0.5 if any(c.isdigit() for c in hit.passage.text) else 0.0
+        assert with_figure[hit.passage.id] == pytest.approx(hit.score + bonus, abs=1e-5)
 
 
 def test_keywords_lift_an_exact_term_match(engine):

@@ -1,96 +1,116 @@
-"""Composing an answer from ranked passages: verbatim sentences, each followed by its citation marker."""
+"""Composing an answer from ranked passages: verbatim quotes (see quotes.py), each followed by its
+citation marker. A paragraph that goes on from the one before ("Instead they ...") is quoted after the
+sentence it continues, each cited to its own paragraph. When nothing answers, the answer says which
+of the other two outcomes it is and why, and lists the passages found apart from any answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from citeqa import keywords
-from citeqa.records import Answer, Article, Citation, Hit
-
-NOT_FOUND = "The articles do not answer this question."
+from citeqa.judge import Verdict
+from citeqa.passages import continues
+from citeqa.query import Query
+from citeqa.quotes import Quoting, balance, quote_span
+from citeqa.records import ANSWERED, NOT_FOUND, Answer, Article, Citation, Hit
+from citeqa.sentences import split_sentences
 
 
 @dataclass(frozen=True)
-class Policy:
-    """When a passage counts as answering, and how many sentences an answer takes."""
+class Composition:
+    """How an answer is put together."""
 
-    min_sentence: float = 0.15  # cosine of the best sentence below which nothing answers
-    min_covered: float = 0.25  # share of the question's terms the corpus must contain ...
-    min_sentence_uncovered: float = 0.4  # ... unless the best sentence is this close
-    min_sentence_unnamed: float = 0.35  # needed when the question names something the corpus never does
-    sentences: int = 3  # at most this many sentences in the answer text
-    keep: float = 0.9  # a further sentence joins the answer if its passage scores this share of the best
+    sentences: int = 3  # at most this many quotes in the answer text
+    keep: float = 0.9  # a further passage's quote joins if it scores this share of the best
     other_article: float = 0.8  # the best passage of another article joins at this share
 
 
 def compose(
-    question: str,
+    query: Query,
     hits: list[Hit],
+    verdict: Verdict,
     articles: dict[str, Article],
     *,
     k: int,
-    terms: list[str],
-    covered: float,
-    missing: tuple[str, ...] = (),
-    policy: Policy = Policy(),
     notes: tuple[str, ...] = (),
-    search_query: str = "",
+    how: Composition = Composition(),
+    quoting: Quoting = Quoting(),
 ) -> Answer:
-    """An answer from ``hits`` (best first), or a refusal when the best of them does not answer.
+    """The answer to ``query`` from ``hits`` (best first), as ``verdict`` judged them."""
+    if verdict.outcome != ANSWERED:
+        closest = _numbered([_citation(hit, articles, query, quoting) for hit in hits[:k]])
+        lead = "Not in these articles" if verdict.outcome == NOT_FOUND else "These passages may not answer it"
+        text = f"{lead}: {verdict.reason}." if verdict.reason else f"{lead}."
+        return Answer(query.question, verdict.outcome, text, (), tuple(closest), verdict.reason, notes, query.text)
+    assert verdict.hit is not None
+    ordered = [verdict.hit] + [h for h in hits if h is not verdict.hit]
+    quoted = [i for i in _chosen(ordered[:k], how) if _quotable(ordered[i], query, quoting)]
+    citations: dict[str, Citation] = {}  # by passage id, in order of their numbers
+    used: list[str] = []  # passage ids whose quotes make the answer, in order
+    for i, hit in enumerate(ordered[:k]):
+        citations.setdefault(hit.passage.id, _citation(hit, articles, query, quoting))
+        if i in quoted:
+            # The paragraph a continuation goes on from is quoted before it but numbered after it:
+            # the numbers keep the order of relevance, the text the order of the article.
+            lead_in = _lead_in(hit, articles)
+            if lead_in is not None and lead_in.passage_id not in used:
+                citations.setdefault(lead_in.passage_id, lead_in)
+                used.append(lead_in.passage_id)
+            if hit.passage.id not in used:
+                used.append(hit.passage.id)
+    numbered = {c.passage_id: c for c in _numbered(list(citations.values()))}
+    text = " ".join(f"{numbered[p].quote} [{numbered[p].n}]" for p in used)
+    return Answer(
+        query.question,
+        ANSWERED,
+        text,
+        tuple(numbered.values()),
+        notes=notes,
+        search_query=query.text,
+        quoted=tuple(numbered[p].n for p in used),
+    )
 
-    Args:
-        covered: share of the question's terms found anywhere in the corpus (1.0 if it has none).
-        missing: names and numbers in the question that the corpus never uses ("Scotland", "2018").
-    """
-    if missing:
-        notes += (f"The articles never mention {_listing(missing)}.",)
-    if not hits or not answers(hits[0], covered, missing, policy):
-        closest = tuple(_citation(i, hit, articles, terms) for i, hit in enumerate(hits[:3], start=1))
-        return Answer(question, False, NOT_FOUND, (), closest, notes, search_query)
-    citations = tuple(_citation(i, hit, articles, terms) for i, hit in enumerate(hits[:k], start=1))
-    chosen = _answer_citations(hits[:k], policy)
-    text = " ".join(f"{citations[i].quote} [{citations[i].n}]" for i in chosen)
-    return Answer(question, True, text, citations, (), notes, search_query, tuple(citations[i].n for i in chosen))
 
-
-def answers(hit: Hit, covered: float, missing: tuple[str, ...] = (), policy: Policy = Policy()) -> bool:
-    """Whether the best passage answers the question, rather than merely being the nearest one.
-
-    A question whose words the articles hardly use, or that names a place, person or year they never
-    mention, needs a closer sentence to count as answered.
-    """
-    closeness = hit.sentence_score
-    if closeness < policy.min_sentence or (missing and closeness < policy.min_sentence_unnamed):
-        return False
-    return covered >= policy.min_covered or closeness >= policy.min_sentence_uncovered
-
-
-def _listing(names: tuple[str, ...]) -> str:
-    quoted = [f"“{n}”" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def _answer_citations(hits: list[Hit], policy: Policy) -> list[int]:
+def _chosen(hits: list[Hit], how: Composition) -> list[int]:
     """Which hits' quotes make up the answer: the best; the best of each other article that comes close
-    (a person quoted in both is cited from both); then close seconds, up to ``policy.sentences``."""
+    (a person quoted in both is cited from both); then close seconds, up to ``how.sentences``."""
     best = hits[0].score
     chosen = [0]
     articles = {hits[0].passage.article_id}
     for i, hit in enumerate(hits):
-        if hit.passage.article_id not in articles and hit.score >= policy.other_article * best:
+        if hit.passage.article_id not in articles and hit.score >= how.other_article * best:
             chosen.append(i)
             articles.add(hit.passage.article_id)
     for i, hit in enumerate(hits):
-        if i not in chosen and hit.score >= policy.keep * best:
+        if i not in chosen and hit.score >= how.keep * best:
             chosen.append(i)
-    return sorted(chosen[: policy.sentences])
+    return sorted(chosen[: how.sentences])
 
 
-def _citation(n: int, hit: Hit, articles: dict[str, Article], terms: list[str]) -> Citation:
-    start, end = quote_span(hit, terms)
+def _quotable(hit: Hit, query: Query, quoting: Quoting) -> bool:
+    """Whether the quote a hit would give has not been given before in the conversation ("what else")."""
+    start, _ = quote_span(hit, query, quoting)
+    return (hit.passage.id, start) not in query.exclude
+
+
+def _lead_in(hit: Hit, articles: dict[str, Article]) -> Citation | None:
+    """For a paragraph that continues the one before, that paragraph's last sentence, cited to it."""
+    article = articles[hit.passage.article_id]
+    number = hit.passage.number
+    if not continues(article, number):
+        return None
+    text = article.paragraphs[number - 2]
+    spans = split_sentences(text)
+    start, end = balance(text, spans, len(spans) - 1, len(spans) - 1)
+    return Citation(
+        n=0, article=article, paragraph=number - 1, text=text, quote=text[start:end], quote_start=start, score=0.0
+    )
+
+
+def _citation(hit: Hit, articles: dict[str, Article], query: Query, quoting: Quoting) -> Citation:
+    start, end = quote_span(hit, query, quoting)
     passage = hit.passage
     return Citation(
-        n=n,
+        n=0,
         article=articles[passage.article_id],
         paragraph=passage.number,
         text=passage.text,
@@ -100,19 +120,5 @@ def _citation(n: int, hit: Hit, articles: dict[str, Article], terms: list[str]) 
     )
 
 
-def quote_span(hit: Hit, terms: list[str]) -> tuple[int, int]:
-    """The [start, end) of the quote in the passage: its best sentence, with the next one if it is
-    only a lead-in ("She said:") or too short to stand alone."""
-    passage = hit.passage
-    wanted = set(terms)
-
-    def score(i: int) -> float:
-        words = set(keywords.terms(passage.sentence(i)))
-        overlap = len(wanted & words) / len(wanted) if wanted else 0.0
-        return hit.sentence_scores[i] + 0.1 * overlap
-
-    best = max(range(len(passage.sentences)), key=score)
-    start, end = passage.sentences[best]
-    if best + 1 < len(passage.sentences) and (end - start < 60 or passage.text[start:end].endswith(":")):
-        end = passage.sentences[best + 1][1]
-    return start, end
+def _numbered(citations: list[Citation]) -> list[Citation]:
+    return [replace(c, n=i) for i, c in enumerate(citations, start=1)]

@@ -24,7 +24,7 @@ def check_style(style: str) -> str:
 
 def cite(citation: Citation, style: str = "plain") -> str:
     """The quote of ``citation`` followed by its source, in ``style``."""
-    article, para, quote = citation.article, citation.paragraph, citation.quote
+    article, para, quote = citation.article, citation.paragraph, nested(citation.quote)
     check_style(style)
     if style == "plain":
         return f"“{quote}” — {source(article, para, 'plain')}"
@@ -34,6 +34,15 @@ def cite(citation: Citation, style: str = "plain") -> str:
         year = str(article.date.year) if article.date else "n.d."
         return f"“{quote}” ({_short_author(article, '&')}, {year}, para. {para})\n{reference(article, 'apa')}"
     return f"“{quote}” ({_short_author(article, 'and')}, par. {para})\n{reference(article, 'mla')}"
+
+
+def nested(quote: str) -> str:
+    """``quote`` as it reads inside double quotation marks: its own double marks become single ones (the
+    rule for a quote within a quote), so that “She said: ‘We accept …’” opens and closes as it should."""
+    return quote.translate(_NESTED)
+
+
+_NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 
 
 def source(article: Article, paragraph: int, style: str = "plain") -> str:

@@ -16,7 +16,8 @@ from citeqa.config import Config
 from citeqa.engine import Engine, RefreshReport
 from citeqa.errors import CiteqaError, QuestionError
 from citeqa.evaluate import evaluate, read_questions
-from citeqa.records import Answer, Citation, CorpusProblem
+from citeqa.pipeline import Tuning
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Citation, CorpusProblem
 
 log = logging.getLogger("citeqa")
 
@@ -63,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path, help='lines of {"q": "...", "gold": ["substring", ...]}')
     ev.add_argument("--k", type=int, default=5, help="sources per question (default 5)")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a weight or threshold for this run, e.g. policy.coverage=0.4 (repeatable)",
+    )
     ev.set_defaults(run=_eval)
 
     articles = commands.add_parser("articles", parents=[common], help="list the articles and skipped files")
@@ -121,7 +129,14 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
                 raise
             # One line out per line in, so a bad line does not shift the answers after it.
             text = question if isinstance(question, str) else None
-            error = {"question": text, "found": False, "answer": "", "citations": [], "error": str(exc)}
+            error = {
+                "question": text,
+                "outcome": None,
+                "found": False,
+                "answer": "",
+                "citations": [],
+                "error": str(exc),
+            }
             print(json.dumps(error, ensure_ascii=False) if args.json else f"citeqa: {exc}", flush=True)
             continue
         if args.json:
@@ -142,21 +157,31 @@ def _stdin_lines() -> Iterator[str | QuestionError]:
 
 def _eval(args: argparse.Namespace, config: Config) -> int:
     questions = read_questions(args.file)
+    tuning = Tuning().with_settings(dict(_setting(s) for s in args.set))
     engine, _ = _open(config)
-    report = evaluate(questions, lambda q: engine.ask(q, k=args.k))
+    report = evaluate(questions, lambda q: engine.ask(q, k=args.k, tuning=tuning))
     if args.json:
         print(json.dumps(report.as_dict(), indent=1))
         return 0
     for key, value in report.as_dict().items():
-        print(f"{key:22} {value}")
+        print(f"{key:26} {value}")
     for miss in report.misses:
-        what = (
-            "answered, should refuse"
-            if not miss.question.gold
-            else ("refused" if not miss.found else f"first correct source at rank {miss.rank}")
-        )
-        print(f"  miss: {miss.question.q!r}: {what}")
+        q = miss.question
+        if not q.answerable:
+            what = "answered, though the articles do not answer it"
+        elif miss.outcome != ANSWERED:
+            what = f"{miss.outcome}, first correct source at rank {miss.rank}"
+        else:
+            what = f"first correct source at rank {miss.rank}"
+        print(f"  miss: {q.q!r}: {what}")
     return 0
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise CiteqaError(f"--set {text!r} must be NAME=VALUE, e.g. policy.coverage=0.4")
+    return name.strip(), value.strip()
 
 
 def _articles(args: argparse.Namespace, config: Config) -> int:
@@ -173,8 +198,10 @@ def answer_json(answer: Answer, config: Config, style: str) -> dict:
     """The answer as the JSON object of ``citeqa ask --json``."""
     return {
         "question": answer.question,
+        "outcome": answer.outcome,
         "found": answer.found,
         "answer": answer.answer,
+        "reason": answer.reason,
         "citations": [citation_json(c, config, style) for c in answer.citations],
         "closest": [citation_json(c, config, style) for c in answer.closest],
         "notes": list(answer.notes),
@@ -208,11 +235,17 @@ def _print_answer(answer: Answer, style: str, out: TextIO) -> None:
     out.write(textwrap.fill(answer.answer, width=100, initial_indent="A: ", subsequent_indent="   ") + "\n")
     sources = answer.citations if answer.found else answer.closest
     if sources:
-        out.write("\nSources:\n" if answer.found else "\nClosest passages (they do not answer it):\n")
+        out.write("\nSources:\n" if answer.found else f"\n{CLOSEST_HEADING[answer.outcome]}:\n")
     for citation in sources:
         out.write(f"[{citation.n}] {cite(citation, style)}  (score {citation.score:.2f})\n")
     out.write("\n")
     out.flush()
+
+
+CLOSEST_HEADING = {
+    CLOSEST: "Closest passages (they may not answer it)",
+    NOT_FOUND: "Nearest passages (they do not answer it)",
+}
 
 
 if __name__ == "__main__":

@@ -1,10 +1,18 @@
-"""Follow-up questions: "What did she say about the shortcomings?" searched as a question about the
-person or subject of the previous turn."""
+"""Follow-up questions, read against the conversation so far.
+
+- "What did she say about the shortcomings?": the pronoun becomes the person last named.
+- "What else did he say?": the same, and the quotes already given are not given again.
+- "And the Home Office?", "What about the commissioners?": the previous question, about the new
+  subject instead of the old one ("What did the Home Office say?").
+- Other short or leaning questions ("Why did it happen?") carry the previous question along.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from citeqa.query import focus
 from citeqa.records import Turn
 
 _PERSONAL = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
@@ -13,9 +21,27 @@ _PERSONAL = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(she|he|her|him|his|hers|they|them|their|theirs)\b", re.IGNORECASE)
 _SHORT_PRONOUN = re.compile(r"\b(it|its|this|that|these|those|the same)\b", re.IGNORECASE)
 _OPENING = re.compile(r"^\s*(and|but|so|what about|how about|why not|what else|anything else)\b", re.IGNORECASE)
+_MORE = re.compile(r"\b(else|more|another|other|again|further)\b", re.IGNORECASE)
+# "And the Home Office?", "What about the commissioners?": a bare new subject.
+_NEW_SUBJECT = re.compile(r"^\s*(?:and|but|what about|how about)\s+(?P<subject>[^?]{2,80}?)\s*\??\s*$", re.IGNORECASE)
+_PREPOSITION = re.compile(r"(?:in|on|at|for|from|by|during|after|before|since|with|about|to|of)\b", re.IGNORECASE)
+# The subject of a question like "What did the commissioners say?": between the auxiliary and the verb.
+_SUBJECT = re.compile(
+    r"\b(?:did|does|do|has|have|had|is|are|was|were|will|would|could|should|can)\s+"
+    r"(?P<subject>(?:the|a|an)\s+[\w’'\- ]+?|[\w’'\-]+)\s+(?=\w+\W*$)",
+    re.IGNORECASE,
+)
 # Two to four capitalised words, the second onwards not sentence-initial: "Wendy Williams", "Dame Sara Thornton".
 _NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+(?:QC|[A-Z][a-z’'\-]+)){1,3})\b")
 _NOT_NAMES = {"What", "Who", "How", "Why", "When", "Where", "Which", "Did", "Does", "Is", "Are", "The", "In", "A"}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What to search for a question, and the quotes ("passage id", quote start) not to give again."""
+
+    text: str
+    exclude: frozenset[tuple[str, int]] = frozenset()
 
 
 def is_follow_up(question: str) -> bool:
@@ -30,20 +56,38 @@ def is_follow_up(question: str) -> bool:
     )
 
 
-def resolve(question: str, history: list[Turn] | tuple[Turn, ...]) -> str:
-    """The text to search for ``question``, given the earlier turns of the conversation (oldest first).
-
-    A pronoun for a person is replaced by the person last named; other follow-ups carry the previous
-    question along, so that the subject it set stays in the search.
-    """
+def resolve(question: str, history: list[Turn] | tuple[Turn, ...]) -> Resolved:
+    """The search text for ``question`` given the earlier turns of the conversation (oldest first)."""
     if not history or not is_follow_up(question):
-        return question
+        return Resolved(question)
     previous = history[-1]
     before = previous.answer.search_query if previous.answer and previous.answer.search_query else previous.question
+    exclude = _quoted(history) if _MORE.search(question) else frozenset()
+    new_subject = _NEW_SUBJECT.match(question)
+    if new_subject and not _PRONOUN.search(question) and not _PREPOSITION.match(new_subject["subject"]):
+        return Resolved(_with_subject(before, new_subject["subject"]), exclude)
     name = _last_person(history)
     if name and _PERSONAL.search(question):
-        return _PERSONAL.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
-    return f"{question} ({before})"
+        return Resolved(_PERSONAL.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1), exclude)
+    if exclude:  # "What else?": the previous question again, without what it already gave
+        return Resolved(before, exclude)
+    return Resolved(f"{question} ({before})", exclude)
+
+
+def _with_subject(question: str, subject: str) -> str:
+    """``question`` about ``subject`` instead of whom or what it was about."""
+    names = [n for n in focus(question) if not n[0].isdigit()]
+    if names:
+        return question.replace(names[-1], subject, 1)
+    match = _SUBJECT.search(question)
+    if match:
+        return question[: match.start("subject")] + subject + question[match.end("subject") :]
+    return f"{subject}: {question}"
+
+
+def _quoted(history: list[Turn] | tuple[Turn, ...]) -> frozenset[tuple[str, int]]:
+    """The quotes the conversation has given, as (passage id, quote start)."""
+    return frozenset((c.passage_id, c.quote_start) for turn in history if turn.answer for c in turn.answer.used)
 
 
 def _last_person(history: list[Turn] | tuple[Turn, ...]) -> str | None:

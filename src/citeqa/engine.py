@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from citeqa import index as index_store
-from citeqa import keywords
 from citeqa.answer import compose
 from citeqa.config import Config
 from citeqa.conversation import resolve
@@ -25,6 +24,9 @@ from citeqa.embed import Embedder, SentenceTransformerEmbedder
 from citeqa.errors import ArticleError, BadIndexError, CiteqaError, IndexWriteError, QuestionError
 from citeqa.index import IndexData, Progress
 from citeqa.jobs import UploadQueue, UploadStatus, Vectors
+from citeqa.judge import Evidence, judge
+from citeqa.pipeline import Tuning
+from citeqa.query import analyse
 from citeqa.records import Answer, Article, CorpusProblem, Turn
 from citeqa.search import search
 from citeqa.uploads import check_upload, write_into
@@ -42,8 +44,8 @@ class State:
 
     data: IndexData | None  # None while the corpus has no readable article
     problems: tuple[CorpusProblem, ...]
-    vocabulary: frozenset[str]
     by_id: dict[str, Article]  # the articles of ``data`` by id
+    evidence: Evidence | None = None  # what answerability is judged on; None while ``data`` is
     warning: str | None = None  # set while answers come from an index that is out of date or unsaved
 
 
@@ -59,10 +61,11 @@ class RefreshReport:
 class Engine:
     """Answers questions over the articles of ``config.corpus`` with the index in ``config.index``."""
 
-    def __init__(self, config: Config, embedder: Embedder) -> None:
+    def __init__(self, config: Config, embedder: Embedder, *, tuning: Tuning | None = None) -> None:
         self.config = config
         self.embedder = embedder
-        self._state = State(data=None, problems=(), vocabulary=frozenset(), by_id={})
+        self.tuning = tuning or Tuning()
+        self._state = State(data=None, problems=(), by_id={})
         self._refresh_lock = threading.Lock()
         self._uploads = UploadQueue(embedder, self._commit_upload)
         self._seen_current = index_store.current_signature(config.index)
@@ -210,9 +213,9 @@ class Engine:
     def _set_state(
         self, data: IndexData | None, problems: tuple[CorpusProblem, ...], warning: str | None = None
     ) -> None:
-        vocabulary = frozenset(data.bm25.vocab_dict) if data else frozenset()
         by_id = {a.id: a for a in data.articles} if data else {}
-        self._state = State(data=data, problems=problems, vocabulary=vocabulary, by_id=by_id, warning=warning)
+        evidence = Evidence(data, by_id) if data else None
+        self._state = State(data=data, problems=problems, by_id=by_id, evidence=evidence, warning=warning)
 
     def submit_article(self, name: str, data: bytes) -> UploadStatus:
         """Check an uploaded article now and index it in the background; ``upload_status`` follows it.
@@ -256,45 +259,41 @@ class Engine:
         k: int | None = None,
         articles: Sequence[str] | None = None,
         history: Sequence[Turn] = (),
+        tuning: Tuning | None = None,
     ) -> Answer:
         """Answer ``question`` from the articles (all, or those whose ids are in ``articles``).
 
-        Earlier turns in ``history`` (oldest first) resolve follow-up questions.
+        Earlier turns in ``history`` (oldest first) resolve follow-up questions. The answer says which
+        of three outcomes it is: answered, closest passages (which may not answer it), not found.
         """
         self.notice_new_build()
         state = self._state  # one consistent index for the whole question
-        if state.data is None:
+        if state.data is None or state.evidence is None:
             raise QuestionError(
                 f"there are no articles to search; add .txt, .md or .html files to {self.config.corpus}"
             )
+        tuning = tuning or self.tuning
         if k is None:  # the default never exceeds a small corpus; an explicit k must fit it
             k = min(self.config.k, len(state.data.passages))
         question, notes = self._check_question(question)
-        allowed = self._allowed(state.data, articles)
+        allowed, searched = self._allowed(state.data, articles)
         _check_k(k, len(state.data.passages))
-        query = resolve(question, list(history))
+        resolved = resolve(question, list(history))
         # The question itself was cut already; a follow-up's longer search text may need it too.
-        query_text = query if query == question else self.embedder.truncate(query)[0]
-        terms = keywords.terms(query_text)
-        if not terms:
+        text = resolved.text if resolved.text == question else self.embedder.truncate(resolved.text)[0]
+        query = analyse(question, text, exclude=resolved.exclude)
+        if not query.terms:
             raise QuestionError(
                 f"“{question[:80]}” has no words to search for; ask about someone or something, "
                 "for example “Who submitted the super-complaint?”"
             )
-        vector = self.embedder.encode([query_text])[0]
-        covered = sum(t in state.vocabulary for t in terms) / len(terms) if terms else 1.0
-        missing = keywords.missing_names(question, state.vocabulary)
-        hits = search(state.data, vector, terms, k=k, allowed=allowed)
+        vector = self.embedder.encode([text])[0]
+        # A few more than k, so that a follow-up asking for more still has k new passages to give.
+        wanted = min(k + len(query.exclude), len(state.data.passages))
+        hits = search(state.data, vector, query, k=wanted, allowed=allowed, weights=tuning.weights)
+        verdict = judge(query, hits, state.evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting)
         return compose(
-            question,
-            hits,
-            state.by_id,
-            k=k,
-            terms=terms,
-            covered=covered,
-            missing=missing,
-            notes=notes,
-            search_query=query,
+            query, hits, verdict, state.by_id, k=k, notes=notes, how=tuning.composition, quoting=tuning.quoting
         )
 
     def _check_question(self, question: str) -> tuple[str, tuple[str, ...]]:
@@ -316,9 +315,10 @@ class Engine:
         return question, tuple(notes)
 
     @staticmethod
-    def _allowed(data: IndexData, articles: Sequence[str] | None) -> np.ndarray | None:
+    def _allowed(data: IndexData, articles: Sequence[str] | None) -> tuple[np.ndarray | None, list[str] | None]:
+        """The mask of passage rows to search and the ids of the articles searched (None: all)."""
         if articles is None:
-            return None
+            return None, None
         wanted = set(articles)
         known = {a.id for a in data.articles}
         if not wanted:
@@ -326,7 +326,9 @@ class Engine:
         unknown = sorted(wanted - known)
         if unknown:
             raise QuestionError(f"unknown article id(s) {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
-        return np.array([p.article_id in wanted for p in data.passages])
+        if wanted == known:
+            return None, None
+        return np.array([p.article_id in wanted for p in data.passages]), sorted(wanted)
 
 
 def _check_k(k: object, passages: int) -> None:

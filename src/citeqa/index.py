@@ -35,12 +35,12 @@ import numpy as np
 from citeqa import keywords
 from citeqa.embed import Embedder
 from citeqa.errors import BadIndexError, IndexWriteError
-from citeqa.passages import build_passages, context_text, keyword_text
+from citeqa.passages import build_passages, context_text, continues, keyword_text
 from citeqa.records import Article, Passage
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # raise when the layout or the way passages are built changes: old builds are then rebuilt
+FORMAT = 4  # raise when the layout or the way passages are built changes: old builds are then rebuilt
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 KINDS = ("passage", "context", "sentence")  # the vector sets of a build, see passages.py
@@ -73,6 +73,7 @@ class IndexData:
     vectors: dict[str, faiss.IndexFlatIP]  # row position in "passage"/"context" is the passage's row
     # Passage row r's sentences are rows sentence_start[r] .. sentence_start[r + 1] - 1 of "sentence".
     sentence_start: np.ndarray
+    continuation: np.ndarray  # continuation[r]: passage row r goes on from the paragraph before it
     bm25: bm25s.BM25
     typical_term_score: float  # the most one term of average rarity can score in BM25 (its IDF)
     path: Path | None  # the build folder it was read from or saved to; None while only in memory
@@ -365,6 +366,8 @@ def _index_data(
     path: Path | None,
 ) -> IndexData:
     sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
+    by_id = {a.id: a for a in articles}
+    continuation = np.array([continues(by_id[p.article_id], p.number) for p in passages], dtype=bool)
     if vectors["passage"].ntotal != len(passages) or vectors["sentence"].ntotal != sentence_start[-1]:
         raise ValueError("vector counts do not match the passages")
     return IndexData(
@@ -373,6 +376,7 @@ def _index_data(
         passages=passages,
         vectors=vectors,
         sentence_start=sentence_start,
+        continuation=continuation,
         bm25=bm25,
         typical_term_score=typical_term_score(bm25),
         path=path,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 
 import bm25s
@@ -39,18 +38,3 @@ def terms(text: str) -> list[str]:
         return_ids=False,
         show_progress=False,
     )[0]
-
-
-# Names and numbers: capitalised words after the first word, acronyms, years and other figures.
-_NAMED = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*|\d[\d.,]*)")
-
-
-def missing_names(question: str, vocabulary: frozenset[str] | set[str]) -> tuple[str, ...]:
-    """Names and numbers in ``question`` with a term the corpus ``vocabulary`` lacks ("Home Secretary")."""
-    missing = []
-    for match in _NAMED.finditer(question.strip()):
-        name = match.group(0)
-        found = terms(name)
-        if found and not all(t in vocabulary for t in found) and name not in missing:
-            missing.append(name)
-    return tuple(missing)

@@ -3,7 +3,8 @@
 A short news paragraph ("She said: ...") often makes sense only with the one before it and its
 article's headline. Each passage is therefore embedded on its own and in context (headline, previous
 paragraph, the paragraph), and each of its sentences is embedded too, to choose the quote and to judge
-whether anything answers. A citation still points to exactly one paragraph, and its quote is a
+whether anything answers. Its keyword text carries its article's headline and byline, and the
+paragraph it continues, if it continues one. A citation still points to exactly one paragraph, and its quote is a
 sentence of that paragraph.
 """
 
@@ -14,15 +15,16 @@ import re
 from citeqa.records import Article, Passage
 from citeqa.sentences import split_sentences
 
-# A paragraph that goes on from the one before: it opens with a pronoun or a quotation mark, or its
-# speaker is a pronoun ("..., she said.").
+# A paragraph that goes on from the one before: it opens with a quotation mark, a pronoun or a word that
+# links it to what was said ("Instead ...", "But ..."), or its speaker is a pronoun ("..., she said.").
 _CONTINUES = re.compile(
-    r"^(?:[“\"‘']|(?:She|He|They|It|This|These|Those)\b|(?:His|Her|Their)\s+[a-z])"
-    r"|\b(?:she|he|they) (?:said|added|told|warned)\b"
+    r"^(?:[“\"‘']|(?:She|He|They|It|This|These|Those|Instead|But|However|Yet|Still|Meanwhile|Nevertheless|"
+    r"Nonetheless|Moreover|Furthermore|Also|And|So|Then|Otherwise|Indeed|Even so|As a result|In addition|"
+    r"In turn|By contrast|At the same time)\b|(?:His|Her|Their|Its)\s+[a-z])"
+    r"|\b(?:she|he|they) (?:said|added|told|warned|explained|argued|insisted)\b"
 )
 # Names: runs of two or more capitalised words ("Wendy Williams", "Home Office"), and acronyms.
 _NAMES = re.compile(r"\b(?:[A-Z][\w’'\-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'\-]+)+|[A-Z]{2,}\b)")
-_LOOK_BACK = 2
 
 
 def build_passages(articles: tuple[Article, ...] | list[Article]) -> list[Passage]:
@@ -45,14 +47,24 @@ def context_text(article: Article, number: int) -> str:
     return " ".join(part for part in (article.title + ".", previous, article.paragraphs[number - 1]) if part)
 
 
+def continues(article: Article, number: int) -> bool:
+    """Whether paragraph ``number`` goes on from the one before it (and there is one)."""
+    return number > 1 and _CONTINUES.search(article.paragraphs[number - 1]) is not None
+
+
 def keyword_text(article: Article, number: int) -> str:
-    """What BM25 sees: the paragraph, and for one that goes on from the paragraph before ("She said:
-    ...") the names that paragraph gives, so that "What did Wendy Williams say" finds it."""
-    text = article.paragraphs[number - 1]
-    if not _CONTINUES.search(text):
-        return text
-    for before in range(number - 1, max(number - 1 - _LOOK_BACK, 0), -1):
-        names = _NAMES.findall(article.paragraphs[before - 1])
-        if names:
-            return f"{text}\n{' '.join(names)}"
-    return text
+    """What BM25 sees: the paragraph; the paragraph it goes on from, if it is a continuation ("Instead
+    they remained ...", "She said: ..."); and what the story has told the reader by then, its headline,
+    opening paragraph, outlet, author and year. A paragraph deep in a story is about the story's
+    subject even when it only says "he", and "What did May Bulman report about ..." or "the 2021
+    report" finds the article."""
+    parts = [article.paragraphs[number - 1]]
+    if continues(article, number):
+        parts.append(article.paragraphs[number - 2])
+        if continues(article, number - 1):  # a quote over three paragraphs: the speaker is further back
+            parts += _NAMES.findall(article.paragraphs[number - 3])
+    if number > 1:
+        parts.append(article.paragraphs[0])
+    parts.append(article.title)
+    parts += [p for p in (article.outlet, article.author, str(article.date.year) if article.date else None) if p]
+    return "\n".join(parts)

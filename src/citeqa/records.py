@@ -62,10 +62,11 @@ class Hit:
     """A passage found for a question, with the scores that ranked it."""
 
     passage: Passage
-    score: float  # fused score in [0, 1]: what ranks the hits
-    dense: float  # cosine similarity of the question and the passage (with its context)
-    lexical: float  # BM25 score divided by the best BM25 score of this query
+    score: float  # fused score: what ranks the hits
+    dense: float  # cosine similarity of the question and the paragraph alone
+    lexical: float  # BM25 score, scaled to about [0, 1] (see search.keyword_scale)
     sentence_scores: tuple[float, ...]  # cosine similarity of the question and each sentence
+    context: float = 0.0  # cosine similarity of the question and the paragraph read in context
 
     @property
     def sentence_score(self) -> float:
@@ -88,28 +89,47 @@ class Citation:
     def passage_id(self) -> str:
         return self.article.paragraph_id(self.paragraph)
 
+    @property
+    def quote_end(self) -> int:
+        return self.quote_start + len(self.quote)
+
+
+# What ``ask`` concluded. Only an answer is presented as one; the other two say so.
+ANSWERED = "answered"  # the quoted passages answer the question
+CLOSEST = "closest"  # passages on the subject were found, but they may not answer it
+NOT_FOUND = "not_found"  # the articles do not answer it
+OUTCOMES = (ANSWERED, CLOSEST, NOT_FOUND)
+
 
 @dataclass(frozen=True)
 class Answer:
     """What ``ask`` returns.
 
-    When ``found`` is false the articles do not answer the question: ``citations`` is empty and
-    ``closest`` lists the nearest passages, which do not answer it.
+    ``outcome`` is ``ANSWERED`` when the quotes in ``answer`` answer the question, with ``citations``
+    their sources. Otherwise ``citations`` is empty, ``reason`` says why the passages found do not
+    answer it, and ``closest`` lists them: on the subject (``CLOSEST``) or merely the nearest
+    (``NOT_FOUND``), never an answer.
     """
 
     question: str
-    found: bool
+    outcome: str
     answer: str
     citations: tuple[Citation, ...] = ()
     closest: tuple[Citation, ...] = ()
+    reason: str = ""
     notes: tuple[str, ...] = ()
     search_query: str = ""  # what was searched: the question, resolved against the conversation
     quoted: tuple[int, ...] = ()  # numbers of the citations whose quotes make up the answer text
 
     @property
+    def found(self) -> bool:
+        return self.outcome == ANSWERED
+
+    @property
     def used(self) -> tuple[Citation, ...]:
-        """The citations whose quotes make up the answer text, in order of their markers."""
-        return tuple(c for c in self.citations if c.n in self.quoted)
+        """The citations whose quotes make up the answer text, in the order the text gives them."""
+        by_number = {c.n: c for c in self.citations}
+        return tuple(by_number[n] for n in self.quoted if n in by_number)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from citeqa.cite import cite, markdown_escape
 from citeqa.formats import web_url
-from citeqa.records import Answer, Article, Citation
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation
 
 # All ASCII punctuation may be backslash-escaped in CommonMark; these are the marks that mean something
 # in Markdown, in HTML, in LaTeX ($) or in Streamlit's directives (:red[...]).
@@ -22,6 +22,14 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>:&=\"'])")
 def escape(text: str) -> str:
     """``text`` as Streamlit Markdown that renders to exactly ``text``, on one line."""
     return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: its first letter capitalised (and nothing else changed), a full stop at the end."""
+    text = text.strip()
+    if not text:
+        return ""
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
 def anchor(prefix: str, n: int) -> str:
@@ -65,10 +73,17 @@ def conversation_markdown(turns: list[Answer], style: str = "plain") -> str:
         lines += [markdown_escape(answer.answer), ""]
         sources = answer.citations if answer.found else answer.closest
         if sources:
-            lines += ["Sources:" if answer.found else "Closest passages (they do not answer it):", ""]
+            lines += [SOURCES_HEADING[answer.outcome], ""]
             lines += [f"{c.n}. {quote_with_source(c, style)}" for c in sources]
             lines.append("")
     return "\n".join(lines)
+
+
+SOURCES_HEADING = {
+    ANSWERED: "Sources:",
+    CLOSEST: "Closest passages (they may not answer it):",
+    NOT_FOUND: "Nearest passages (they do not answer it):",
+}
 
 
 def basket_markdown(citations: list[Citation], style: str = "plain") -> str:

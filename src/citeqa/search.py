@@ -8,6 +8,7 @@ import faiss
 import numpy as np
 
 from citeqa.index import IndexData
+from citeqa.query import Query, has_kind
 from citeqa.records import Hit
 
 # Up to this many passages every one is scored exactly; above it FAISS and BM25 each nominate
@@ -17,18 +18,22 @@ EXACT_LIMIT = 20_000
 
 @dataclass(frozen=True)
 class Weights:
-    """How the signals are fused: a weighted sum of cosines and of BM25 scaled as ``keyword_scale`` says."""
+    """How the signals are fused: a weighted sum of cosines, of BM25 scaled as ``keyword_scale`` says,
+    and of a bonus for holding the kind of answer the question expects."""
 
-    passage: float = 0.5  # the paragraph on its own
-    context: float = 0.1  # the paragraph after its headline and the paragraph before it
-    keywords: float = 0.45  # BM25 over the paragraph (and the names it refers back to)
+    passage: float = 0.2  # the paragraph on its own (a continuation: the better of alone and in context)
+    context: float = 0.15  # the paragraph after its headline and the paragraph before it
+    keywords: float = 0.4  # BM25 over the paragraph and what the story has said by then (passages.py)
+    sentence: float = 0.2  # the paragraph's closest sentence
+    kind: float = 0.05  # the paragraph holds the kind of answer expected (a figure for "how many")
+    rerank: int = 30  # how many of the best are checked for the kind of answer
     candidates: int = 200  # per signal, above EXACT_LIMIT passages
 
 
 def search(
     data: IndexData,
-    query: np.ndarray,
-    terms: list[str],
+    vector: np.ndarray,
+    query: Query,
     *,
     k: int,
     allowed: np.ndarray | None = None,
@@ -37,25 +42,39 @@ def search(
     """The ``k`` best passages for a question.
 
     Args:
-        query: the question's unit vector.
-        terms: the question's keyword terms (``keywords.terms``).
+        vector: the question's unit vector.
+        query: the question's terms and the kind of answer it expects.
         allowed: boolean mask over passage rows (searching some articles only), or None for all.
     """
     n = len(data.passages)
     if n == 0:
         return []
+    terms = list(query.terms)
     keyword = np.asarray(data.bm25.get_scores(terms), dtype=np.float32) if terms else np.zeros(n, np.float32)
     if allowed is not None:
         keyword = np.where(allowed, keyword, 0.0)
-    rows = _candidates(data, query, keyword, allowed, weights.candidates)
+    rows = _candidates(data, vector, keyword, allowed, weights.candidates)
     if rows.size == 0:
         return []
-    passage = data.matrix("passage")[rows] @ query
-    context = data.matrix("context")[rows] @ query
-    sentence_scores = _sentence_scores(data, query, rows)
+    passage = data.matrix("passage")[rows] @ vector
+    context = data.matrix("context")[rows] @ vector
+    # A continuation ("Instead they ...") is read with the paragraph it goes on from.
+    dense = np.where(data.continuation[rows], np.maximum(passage, context), passage)
+    sentence_scores = _sentence_scores(data, vector, rows)
+    best_sentence = np.array([s.max() for s in sentence_scores], dtype=np.float32)
     lexical = keyword[rows] / keyword_scale(float(keyword[rows].max()), data.typical_term_score)
-    fused = weights.passage * passage + weights.context * context + weights.keywords * lexical
-    order = np.argsort(-fused, kind="stable")[:k]
+    fused = (
+        weights.passage * dense
+        + weights.context * context
+        + weights.keywords * lexical
+        + weights.sentence * best_sentence
+    )
+    order = np.argsort(-fused, kind="stable")
+    if query.expects and weights.kind:
+        top = order[: max(weights.rerank, k)]
+        bonus = np.array([has_kind(data.passages[int(rows[i])].text, query.expects) for i in top], dtype=np.float32)
+        fused[top] += weights.kind * bonus
+        order = np.concatenate([top[np.argsort(-fused[top], kind="stable")], order[len(top) :]])
     return [
         Hit(
             passage=data.passages[int(rows[i])],
@@ -63,8 +82,9 @@ def search(
             dense=float(passage[i]),
             lexical=float(lexical[i]),
             sentence_scores=tuple(float(x) for x in sentence_scores[i]),
+            context=float(context[i]),
         )
-        for i in order
+        for i in order[:k]
     ]
 
 

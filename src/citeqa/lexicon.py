@@ -1,0 +1,160 @@
+"""Which words the articles use, for telling whether a name in a question is mentioned at all.
+
+Words are compared folded: lower case, accents dropped ("Beauséjour" and "Beausejour" are one word),
+and a word of five letters or more also matches a word one edit away ("Celeron"/"Céloron" after
+folding, "recieve"/"receive"), so a spelling slip or a missing accent does not read as "never
+mentioned". An acronym matches the initials of a name the articles spell out ("IOPC", "Independent
+Office for Police Conduct"), and a spelled-out name matches its acronym.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from citeqa.records import Article
+
+_WORD = re.compile(r"\w+(?:[’'.]\w+)*")
+# Small words inside names ("Office for Police Conduct") that neither make nor break a match.
+NAME_GLUE = frozenset("of for the and de da del der van von la le du al on in at to".split())
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:(?:of|for|the|and|on)\s+)*[A-Z][\w’'\-]*)+")
+_NEAR_MISS_LENGTH = 5
+_PREFIX = 5
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case without accents: the form in which words are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``: possessives and hyphens split off, and figures written without
+    thousands separators ("13,000" -> "13000") or a percent sign, so that they compare however written."""
+    out = []
+    text = _THOUSANDS.sub("", fold(text)).replace("-", " ").replace("%", " ")
+    for word in _WORD.findall(text):
+        word = re.sub(r"[’']s$", "", word)
+        out.extend(w for w in re.split(r"[’'.](?!\d)", word) if w)
+    return out
+
+
+def acronyms(text: str) -> set[str]:
+    """Acronyms of the capitalised names in ``text``: "Independent Office for Police Conduct" -> "iopc"."""
+    found = set()
+    for run in _CAPITALISED_RUN.findall(text):
+        initials = [w[0] for w in run.split() if w.lower() not in NAME_GLUE]
+        if len(initials) >= 2:
+            found.add(fold("".join(initials)))
+    return found
+
+
+def article_text(article: Article) -> str:
+    """Everything an article says of itself: headline, subtitle, standfirst, outlet, author, date."""
+    date = f"{article.date.year} {article.date:%B} {article.date.day}" if article.date else ""
+    parts = (article.title, article.subtitle, article.standfirst, article.outlet, article.author, date)
+    return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class Lexicon:
+    """The folded words of a collection, per article and in all, with how many articles use each."""
+
+    by_article: dict[str, frozenset[str]]
+    acronyms_by_article: dict[str, frozenset[str]]
+    frequency: Counter[str]  # word -> articles that use it
+    _variants: dict[str, set[str]] | None = field(default=None, repr=False)
+    _prefixes: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, articles: Iterable[Article]) -> Lexicon:
+        by_article, acronym_sets, frequency = {}, {}, Counter()
+        for article in articles:
+            text = article_text(article) + "\n" + "\n".join(article.paragraphs)
+            vocabulary = frozenset(words(text))
+            by_article[article.id] = vocabulary
+            acronym_sets[article.id] = frozenset(acronyms(text))
+            frequency.update(vocabulary)
+        return cls(by_article, acronym_sets, frequency)
+
+    def scope(self, article_ids: Iterable[str] | None = None) -> tuple[frozenset[str], frozenset[str]]:
+        """The words and acronyms of some articles (all when None)."""
+        ids = self.by_article.keys() if article_ids is None else article_ids
+        vocab = frozenset().union(*(self.by_article[i] for i in ids))
+        acro = frozenset().union(*(self.acronyms_by_article[i] for i in ids))
+        return vocab, acro
+
+    def near(self, word: str, vocabulary: frozenset[str]) -> bool:
+        """Whether ``vocabulary`` has ``word`` or, for a long word, a word one edit away from it."""
+        if word in vocabulary:
+            return True
+        if len(word) < _NEAR_MISS_LENGTH or word.isdigit():
+            return False
+        variants, prefixes = self._indexes()
+        candidates = set().union(*(variants.get(v, ()) for v in _deletions(word) | {word}))
+        if any(c in vocabulary and _one_edit(word, c) for c in candidates):
+            return True
+        # Another form of the same name: "Ukrainian" and "Ukraine", "Nigerian" and "Nigeria".
+        return any(c in vocabulary and _same_stem(word, c) for c in prefixes.get(word[:_PREFIX], ()))
+
+    def mentions(self, phrase: str, vocabulary: frozenset[str], acronym_set: frozenset[str] = frozenset()) -> bool:
+        """Whether a name or number from a question is mentioned in the text ``vocabulary`` comes from.
+
+        A name of several words counts as mentioned when its rarest word is (a surname, say) and at
+        least half of its words are: "Phil Vickery" in an article that calls him "Vickery".
+        """
+        name_words = [w for w in words(phrase) if w not in NAME_GLUE] or words(phrase)
+        if not name_words:
+            return True
+        if len(name_words) == 1 and name_words[0] in acronym_set:
+            return True
+        if len(name_words) > 1 and fold("".join(w[0] for w in name_words)) in vocabulary:
+            return True  # spelled out in the question, an acronym in the text
+        present = [self.near(w, vocabulary) for w in name_words]
+        rarest = min(range(len(name_words)), key=lambda i: (self.frequency.get(name_words[i], 0), -len(name_words[i])))
+        return present[rarest] and sum(present) * 2 >= len(present)
+
+    def _indexes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Each long word under each form of it with one letter deleted, and under its first letters:
+        near misses in a few look-ups."""
+        if self._variants is None:
+            variants: dict[str, set[str]] = {}
+            prefixes: dict[str, set[str]] = {}
+            for word in self.frequency:
+                if len(word) >= _NEAR_MISS_LENGTH - 1 and not word.isdigit():
+                    for variant in _deletions(word) | {word}:
+                        variants.setdefault(variant, set()).add(word)
+                    prefixes.setdefault(word[:_PREFIX], set()).add(word)
+            self._variants, self._prefixes = variants, prefixes
+        return self._variants, self._prefixes
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether two long words share most of their letters from the start ("ukrainian", "ukraine")."""
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return min(len(a), len(b)) > _PREFIX and shared >= max(_PREFIX, round(0.75 * min(len(a), len(b))))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one inserted, deleted, replaced or swapped letter."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
