@@ -65,7 +65,7 @@ def main() -> int:
     for admissible, caught, recall, settings, reports in rows[: args.top]:
         detail = "  ".join(
             f"{n}: unanswerable caught {r.refused}/{r.unanswerable}, answerable missed {r.false_refusals}/"
-            f"{r.answerable}, r@1 {r.recall[1]:.3f}"
+            f"{r.answerable}, r@1 {r.recall[1]:.3f}, answer holds it {r.answer_hit_when_first:.3f}"
             for n, r in reports.items()
         )
         print(f"{'ok' if admissible else '--'} caught {caught:.3f} r@1 {recall:.3f} {settings}\n    {detail}")

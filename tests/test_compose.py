@@ -25,11 +25,16 @@ def hit(article: str, score: float, sentence: float = 0.5, number: int = 1, text
 
 def test_close_seconds_join_and_another_article_is_cited_within_the_limit():
     hits = [hit("a", 1.0), hit("a", 0.95), hit("a", 0.93), hit("a", 0.92), hit("b", 0.85), hit("b", 0.84)]
-    assert _chosen(hits, Composition()) == [0, 1, 4]  # the best, b's best, then the closest second
+    assert [hits.index(h) for h in _chosen(hits, Composition())] == [
+        0,
+        1,
+        4,
+    ]  # the best, b's best, then the closest second
 
 
 def test_a_distant_second_stays_out():
-    assert _chosen([hit("a", 1.0), hit("a", 0.7), hit("b", 0.6)], Composition()) == [0]
+    hits = [hit("a", 1.0), hit("a", 0.7), hit("b", 0.6)]
+    assert _chosen(hits, Composition()) == hits[:1]
 
 
 @pytest.mark.parametrize(
@@ -107,7 +112,7 @@ def test_a_focus_the_articles_never_mention_is_not_an_answer(evidence):
 
 def test_a_number_asked_for_must_be_there(evidence):
     verdict = judge(analyse("How many cases were shelved too early?"), [paragraph_hit(1)], evidence)
-    assert verdict.outcome == CLOSEST and verdict.reason == "the passages found give no number in answer"
+    assert verdict.outcome == CLOSEST and verdict.reason == "no passage found gives a number in reply"
     assert judge(analyse("How much is the Home Office investing?"), [paragraph_hit(4)], evidence).outcome == ANSWERED
 
 
@@ -137,7 +142,7 @@ def test_nothing_close_is_not_found(evidence):
 def test_a_continuation_is_quoted_after_the_sentence_it_continues(evidence):
     hits = [paragraph_hit(3), paragraph_hit(1, 0.5)]
     query = analyse("Where did victims end up when they were not recognised?")
-    answer = compose(query, hits, Verdict(ANSWERED, "", hits[0]), {"report": ARTICLE}, k=2)
+    answer = compose(query, hits, Verdict(ANSWERED, "", (hits[0],)), {"report": ARTICLE}, k=2)
     assert [c.paragraph for c in answer.citations] == [3, 2, 1]  # numbered by relevance
     assert answer.answer.startswith("As a result of the shortcomings") and "[2] Instead they remained" in answer.answer
     assert answer.quoted == (2, 1)

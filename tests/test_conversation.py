@@ -93,4 +93,4 @@ def test_what_else_excludes_the_quotes_already_given():
     )
     resolved = resolve("What else did he say?", [Turn(answered.question, answered)])
     assert resolved.text == "What else did Shaun Sawyer say?"
-    assert resolved.exclude == {("a#p2", 0)}
+    assert resolved.exclude == {("a#p2", 0, len(citation.quote))}

@@ -11,7 +11,7 @@ from citeqa.judge import Verdict
 from citeqa.passages import continues
 from citeqa.query import Query
 from citeqa.quotes import Quoting, balance, quote_span
-from citeqa.records import ANSWERED, NOT_FOUND, Answer, Article, Citation, Hit
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Hit
 from citeqa.sentences import split_sentences
 
 
@@ -42,8 +42,17 @@ def compose(
         text = f"{lead}: {verdict.reason}." if verdict.reason else f"{lead}."
         return Answer(query.question, verdict.outcome, text, (), tuple(closest), verdict.reason, notes, query.text)
     assert verdict.hit is not None
-    ordered = [verdict.hit] + [h for h in hits if h is not verdict.hit]
-    quoted = [i for i in _chosen(ordered[:k], how) if _quotable(ordered[i], query, quoting)]
+    # Only passages that pass the checks are quoted; the others found are listed as further sources.
+    answering = list(verdict.answering)
+    quoted_hits = [h for h in _chosen(answering, how) if _quotable(h, query, quoting)]
+    if not quoted_hits:  # "What else?": the next passage that passes and has something not yet quoted
+        quoted_hits = [h for h in answering if _quotable(h, query, quoting)][:1]
+    if not quoted_hits:
+        reason = "what the articles say on it was quoted earlier in this conversation"
+        return compose(query, hits, Verdict(CLOSEST, reason), articles, k=k, notes=notes, quoting=quoting)
+    # Source 1 is the passage that answers; the rest keep the order they were found in.
+    ordered = [quoted_hits[0]] + [h for h in hits if h is not quoted_hits[0]]
+    quoted = [ordered.index(h) for h in quoted_hits if h in ordered[:k]]
     citations: dict[str, Citation] = {}  # by passage id, in order of their numbers
     used: list[str] = []  # passage ids whose quotes make the answer, in order
     for i, hit in enumerate(ordered[:k]):
@@ -52,7 +61,7 @@ def compose(
             # The paragraph a continuation goes on from is quoted before it but numbered after it:
             # the numbers keep the order of relevance, the text the order of the article.
             lead_in = _lead_in(hit, articles)
-            if lead_in is not None and lead_in.passage_id not in used:
+            if lead_in is not None and lead_in.passage_id not in used and not _given(lead_in, query):
                 citations.setdefault(lead_in.passage_id, lead_in)
                 used.append(lead_in.passage_id)
             if hit.passage.id not in used:
@@ -70,7 +79,7 @@ def compose(
     )
 
 
-def _chosen(hits: list[Hit], how: Composition) -> list[int]:
+def _chosen(hits: list[Hit], how: Composition) -> list[Hit]:
     """Which hits' quotes make up the answer: the best; the best of each other article that comes close
     (a person quoted in both is cited from both); then close seconds, up to ``how.sentences``."""
     best = hits[0].score
@@ -83,13 +92,20 @@ def _chosen(hits: list[Hit], how: Composition) -> list[int]:
     for i, hit in enumerate(hits):
         if i not in chosen and hit.score >= how.keep * best:
             chosen.append(i)
-    return sorted(chosen[: how.sentences])
+    return [hits[i] for i in sorted(chosen[: how.sentences])]
 
 
 def _quotable(hit: Hit, query: Query, quoting: Quoting) -> bool:
-    """Whether the quote a hit would give has not been given before in the conversation ("what else")."""
-    start, _ = quote_span(hit, query, quoting)
-    return (hit.passage.id, start) not in query.exclude
+    """Whether the quote a hit would give was not given before in the conversation ("what else")."""
+    start, end = quote_span(hit, query, quoting)
+    return not any(p == hit.passage.id and s < end and start < e for p, s, e in query.exclude)
+
+
+def _given(citation: Citation, query: Query) -> bool:
+    """Whether the citation's quote overlaps one given before in the conversation."""
+    return any(
+        p == citation.passage_id and s < citation.quote_end and citation.quote_start < e for p, s, e in query.exclude
+    )
 
 
 def _lead_in(hit: Hit, articles: dict[str, Article]) -> Citation | None:

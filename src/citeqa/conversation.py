@@ -38,10 +38,10 @@ _NOT_NAMES = {"What", "Who", "How", "Why", "When", "Where", "Which", "Did", "Doe
 
 @dataclass(frozen=True)
 class Resolved:
-    """What to search for a question, and the quotes ("passage id", quote start) not to give again."""
+    """What to search for a question, and the quotes (passage id, start, end) not to give again."""
 
     text: str
-    exclude: frozenset[tuple[str, int]] = frozenset()
+    exclude: frozenset[tuple[str, int, int]] = frozenset()
 
 
 def is_follow_up(question: str) -> bool:
@@ -77,17 +77,18 @@ def resolve(question: str, history: list[Turn] | tuple[Turn, ...]) -> Resolved:
 def _with_subject(question: str, subject: str) -> str:
     """``question`` about ``subject`` instead of whom or what it was about."""
     names = [n for n in focus(question) if not n[0].isdigit()]
-    if names:
-        return question.replace(names[-1], subject, 1)
+    if names:  # "What did the Home Office say?" -> "What did the commissioners say?", one "the"
+        return re.sub(rf"\b(?:(?:the|a|an)\s+)?{re.escape(names[-1])}", lambda _: subject, question, count=1)
     match = _SUBJECT.search(question)
     if match:
         return question[: match.start("subject")] + subject + question[match.end("subject") :]
     return f"{subject}: {question}"
 
 
-def _quoted(history: list[Turn] | tuple[Turn, ...]) -> frozenset[tuple[str, int]]:
-    """The quotes the conversation has given, as (passage id, quote start)."""
-    return frozenset((c.passage_id, c.quote_start) for turn in history if turn.answer for c in turn.answer.used)
+def _quoted(history: list[Turn] | tuple[Turn, ...]) -> frozenset[tuple[str, int, int]]:
+    """The quotes the conversation has given, as (passage id, start, end)."""
+    given = (c for turn in history if turn.answer for c in turn.answer.used)
+    return frozenset((c.passage_id, c.quote_start, c.quote_end) for c in given)
 
 
 def _last_person(history: list[Turn] | tuple[Turn, ...]) -> str | None:

@@ -52,7 +52,12 @@ class Policy:
 class Verdict:
     outcome: str  # ANSWERED, CLOSEST or NOT_FOUND
     reason: str  # why it is not an answer; empty when it is
-    hit: Hit | None = None  # the passage that answers, when one does
+    answering: tuple[Hit, ...] = ()  # when answered: the passages that pass every check, the answer's first
+
+    @property
+    def hit(self) -> Hit | None:
+        """The passage that answers, when one does."""
+        return self.answering[0] if self.answering else None
 
 
 class Evidence:
@@ -124,15 +129,15 @@ def judge(
         return Verdict(CLOSEST if best.sentence_score >= policy.unmentioned_closest else NOT_FOUND, reason)
     if best.sentence_score < policy.floor:
         return Verdict(NOT_FOUND, f"nothing in {where} comes close to the question")
-    first_failure = None
-    for hit in hits[: policy.judged]:
-        if hit is not best and hit.score < policy.judged_margin * best.score:
+    failures = [_failure(query, hit, evidence, policy, quoting) for hit in hits]
+    passing = [hit for hit, failure in zip(hits, failures, strict=True) if failure is None]
+    # The answer is the best passage that passes, if it is among the first few and close to the best.
+    for i, hit in enumerate(hits[: policy.judged]):
+        if hit.score < policy.judged_margin * best.score:
             break
-        failure = _failure(query, hit, evidence, policy, quoting)
-        if failure is None:
-            return Verdict(ANSWERED, "", hit)
-        first_failure = first_failure or failure
-    return Verdict(CLOSEST, first_failure or "")
+        if failures[i] is None:
+            return Verdict(ANSWERED, "", (hit, *[h for h in passing if h is not hit]))
+    return Verdict(CLOSEST, failures[0] or next((f for f in failures if f), ""))
 
 
 def _failure(query: Query, hit: Hit, evidence: Evidence, policy: Policy, quoting: Quoting) -> str | None:
@@ -150,14 +155,15 @@ def _failure(query: Query, hit: Hit, evidence: Evidence, policy: Policy, quoting
     # A figure or date must be in the quote itself; someone's words may be the paragraph's quotation.
     shown = hit.passage.text if query.expects == STATEMENT else hit.passage.text[start:end]
     if not has_kind(shown, query.expects):
-        return f"the passages found give no {KIND_NAMES[query.expects].split(' ', 1)[1]} in answer"
+        return f"no passage found gives {KIND_NAMES[query.expects]} in reply"
     if query.expects == STATEMENT and query.focus and not _speaker_named(query, hit, evidence):
         return f"the passages found quote nobody named {_listing(list(query.focus))}"
     covered, missing = evidence.coverage(query, hit)
     if covered < policy.coverage and hit.sentence_score < policy.strong:
         shown = _surface(query.question, missing)
         return f"the passages found do not mention {_listing(shown)}" if shown else "the passages found miss the point"
-    if hit.sentence_score < policy.answer:
+    # "What else did he say?" asks for the rest of what was said, not for words close to the question's.
+    if hit.sentence_score < policy.answer and not query.exclude:
         return "the passages found are only loosely related to the question"
     return None
 

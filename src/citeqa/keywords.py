@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import bm25s
 import Stemmer
@@ -38,3 +39,9 @@ def terms(text: str) -> list[str]:
         return_ids=False,
         show_progress=False,
     )[0]
+
+
+@lru_cache(maxsize=65_536)
+def term_set(text: str) -> frozenset[str]:
+    """The terms of a passage's sentence, remembered: the same sentences are weighed for many questions."""
+    return frozenset(terms(text))

@@ -92,7 +92,8 @@ class Lexicon:
         """Whether ``vocabulary`` has ``word`` or, for a long word, a word one edit away from it."""
         if word in vocabulary:
             return True
-        if len(word) < _NEAR_MISS_LENGTH or word.isdigit():
+        # Only a word the articles never use can be a slip for one they do: "office" is not "officer".
+        if len(word) < _NEAR_MISS_LENGTH or word.isdigit() or word in self.frequency:
             return False
         variants, prefixes = self._indexes()
         candidates = set().union(*(variants.get(v, ()) for v in _deletions(word) | {word}))

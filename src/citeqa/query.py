@@ -105,10 +105,10 @@ class Query:
     terms: tuple[str, ...]  # the stemmed keyword terms of ``text``
     focus: tuple[str, ...]  # names, quoted phrases and figures the question is about, as written
     expects: str | None  # NUMBER, AMOUNT, DATE, DURATION, or None when any kind of answer will do
-    exclude: frozenset[tuple[str, int]] = frozenset()  # (passage id, quote start) quoted before: "what else"
+    exclude: frozenset[tuple[str, int, int]] = frozenset()  # (passage id, start, end) quoted before: "what else"
 
 
-def analyse(question: str, text: str | None = None, *, exclude: frozenset[tuple[str, int]] = frozenset()) -> Query:
+def analyse(question: str, text: str | None = None, *, exclude: frozenset[tuple[str, int, int]] = frozenset()) -> Query:
     """The ``Query`` for ``question``; ``text`` is the search text if a follow-up changed it."""
     text = text or question
     return Query(
@@ -116,7 +116,7 @@ def analyse(question: str, text: str | None = None, *, exclude: frozenset[tuple[
         text=text,
         terms=tuple(dict.fromkeys(keywords.terms(text))),  # each term once: a repeated word is not a stronger one
         focus=focus(text),
-        expects=expects(question),
+        expects=expects(text),  # a follow-up's search text says what it asks ("And the Home Office?")
         exclude=exclude,
     )
 

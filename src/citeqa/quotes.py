@@ -2,7 +2,8 @@
 
 A quote is a slice of its paragraph by offsets, so it is exact by construction. It is the sentence
 closest to the question (preferring one that holds the kind of answer expected and shares the
-question's words), with the next one when it only leads in ("She said:") or is very short, and it
+question's words), with the next one when it only leads in ("She said:") or is very short, and with
+a sentence beside it that is nearly as close (the answer is often in the sentence next door), and it
 never leaves a quotation open or closes one it did not open: it is extended to where the quotation
 closes, or started inside it.
 """
@@ -22,8 +23,9 @@ OPEN, CLOSE = "“", "”"
 class Quoting:
     """How a passage's sentences are weighed for the quote, beside their cosine with the question."""
 
-    overlap: float = 0.1  # weight of the share of the question's terms a sentence has
+    overlap: float = 0.6  # weight of the share of the question's terms a sentence has
     kind: float = 0.2  # bonus of a sentence holding the kind of answer expected
+    neighbour: float = 0.06  # a sentence beside the quote joins it if it scores within this of the best
 
 
 def quote_span(hit: Hit, query: Query, how: Quoting = Quoting()) -> tuple[int, int]:
@@ -33,18 +35,30 @@ def quote_span(hit: Hit, query: Query, how: Quoting = Quoting()) -> tuple[int, i
 
     def score(i: int) -> float:
         sentence = passage.sentence(i)
-        overlap = len(wanted & set(keywords.terms(sentence))) / len(wanted) if wanted else 0.0
+        overlap = len(wanted & keywords.term_set(sentence)) / len(wanted) if wanted else 0.0
         kind = how.kind if query.expects and has_kind(sentence, query.expects) else 0.0
         return hit.sentence_scores[i] + how.overlap * overlap + kind
 
-    ranked = sorted(range(len(passage.sentences)), key=score, reverse=True)
-    # In a follow-up asking for more, the best sentence not quoted before.
-    best = next((i for i in ranked if (passage.id, passage.sentences[i][0]) not in query.exclude), ranked[0])
-    last = best
+    given = [(s, e) for p, s, e in query.exclude if p == passage.id]  # quoted before in the conversation
+
+    def new(i: int) -> bool:
+        start, end = passage.sentences[i]
+        return not any(s < end and start < e for s, e in given)
+
+    scores = {i: score(i) for i in range(len(passage.sentences)) if new(i)} or {
+        i: score(i) for i in range(len(passage.sentences))
+    }
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    best = ranked[0]
+    first = last = best
     start, end = passage.sentences[best]
     if last + 1 < len(passage.sentences) and (end - start < 60 or passage.text[start:end].rstrip().endswith(":")):
         last += 1
-    return balance(passage.text, passage.sentences, best, last)
+    # A neighbour nearly as close to the question joins: the answer is often in the sentence beside.
+    for neighbour in (first - 1, last + 1):
+        if neighbour in scores and scores[neighbour] >= scores[best] - how.neighbour:
+            first, last = min(first, neighbour), max(last, neighbour)
+    return balance(passage.text, passage.sentences, first, last)
 
 
 def balance(text: str, sentences: tuple[tuple[int, int], ...], first: int, last: int) -> tuple[int, int]:
