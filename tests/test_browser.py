@@ -107,6 +107,30 @@ def test_ask_and_see_the_cited_answer(page, engine):
     check_screenshot(page, "answer")
 
 
+def test_the_three_outcomes_look_different(page):
+    ask(page, "How much funding does Hestia receive from the government?")
+    closest = page.get_by_test_id("stChatMessage").nth(1)
+    assert "Closest passages — they may not answer this." in closest.inner_text()
+    assert "do not mention “Hestia”" in closest.inner_text()
+    assert closest.get_by_test_id("stAlertContentWarning").count() == 1
+    assert closest.get_by_role("link", name="[1]").count() == 0  # no answer with markers
+    assert closest.get_by_role("button", name="Copy the whole answer with its sources").count() == 0
+    assert closest.get_by_text("paragraph", exact=False).count() >= 3  # the passages, shown open
+    check_screenshot(page, "closest")
+    ask(page, "What is the capital of France?")
+    missing = page.get_by_test_id("stChatMessage").nth(3)
+    assert "Not in these articles. The articles never mention “France”." in missing.inner_text()
+    assert missing.get_by_test_id("stAlertContentError").count() == 1
+    assert missing.get_by_text("Nearest passages — they do not answer it").count() == 1
+    ask(page, "Who submitted the super-complaint that prompted the investigation?")
+    answered = page.get_by_test_id("stChatMessage").nth(5)
+    check_screenshot(page, "outcomes")
+    texts = [m.inner_text()[:60] for m in page.get_by_test_id("stChatMessage").all()]
+    assert answered.get_by_test_id("stAlertContainer").count() == 0, texts
+    assert answered.get_by_role("link", name="[1]").count() == 1
+    assert answered.get_by_role("button", name="Copy the whole answer with its sources").count() == 1
+
+
 def test_copy_puts_the_verbatim_quote_and_citation_on_the_clipboard(page, engine):
     question = "How much is the Government investing to help police tackle modern slavery?"
     ask(page, question)

@@ -26,9 +26,19 @@ def test_follow_ups(question):
     assert is_follow_up(question)
 
 
+def test_a_turn_the_articles_could_not_answer_is_not_leant_on():
+    missed = Turn("What is the capital of France?", Answer("What is the capital of France?", NOT_FOUND, ""))
+    question = "Who submitted the complaint?"
+    assert resolve(question, [missed]).text == question
+    assert resolve("And in 2017?", [turn("What did Shaun Sawyer say?"), missed]).text == (
+        "And in 2017? (What did Shaun Sawyer say?)"
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [
+        "Who submitted the super-complaint that prompted the investigation?",
         "How many modern slavery prosecutions were there in the year ending March 2019?",
         "Is it true that police arrest victims of trafficking as immigration offenders?",
         "What did the report recommend about police training?",
@@ -39,7 +49,7 @@ def test_questions_that_stand_alone(question):
 
 
 def turn(question: str) -> Turn:
-    return Turn(question, Answer(question, NOT_FOUND, "", search_query=question))
+    return Turn(question, Answer(question, ANSWERED, "", search_query=question))
 
 
 def test_personal_pronoun_becomes_the_person_last_named():

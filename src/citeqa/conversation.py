@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 
 from citeqa.query import focus
-from citeqa.records import Turn
+from citeqa.records import NOT_FOUND, Turn
 
 _PERSONAL = re.compile(r"\b(she|he|her|him|his|hers)\b", re.IGNORECASE)
 # Pronouns that stand for someone or something named before. Not "there" ("how many were there?")
 # nor "that" as a conjunction: a question that merely contains them stands on its own.
 _PRONOUN = re.compile(r"\b(she|he|her|him|his|hers|they|them|their|theirs)\b", re.IGNORECASE)
-_SHORT_PRONOUN = re.compile(r"\b(it|its|this|that|these|those|the same)\b", re.IGNORECASE)
+# "that" only at the end ("Why did he say that?"): elsewhere it is mostly a conjunction or relative.
+_SHORT_PRONOUN = re.compile(r"\b(it|its|this|these|those|the same)\b|\bthat\W*$", re.IGNORECASE)
 _OPENING = re.compile(r"^\s*(and|but|so|what about|how about|why not|what else|anything else)\b", re.IGNORECASE)
 _MORE = re.compile(r"\b(else|more|another|other|again|further)\b", re.IGNORECASE)
 # "And the Home Office?", "What about the commissioners?": a bare new subject.
@@ -58,6 +59,8 @@ def is_follow_up(question: str) -> bool:
 
 def resolve(question: str, history: list[Turn] | tuple[Turn, ...]) -> Resolved:
     """The search text for ``question`` given the earlier turns of the conversation (oldest first)."""
+    # A question leans on the last turn the articles had something for, not on one they did not.
+    history = [t for t in history if not (t.answer and t.answer.outcome == NOT_FOUND)]
     if not history or not is_follow_up(question):
         return Resolved(question)
     previous = history[-1]
@@ -94,8 +97,8 @@ def _quoted(history: list[Turn] | tuple[Turn, ...]) -> frozenset[tuple[str, int,
 def _last_person(history: list[Turn] | tuple[Turn, ...]) -> str | None:
     for turn in reversed(history):
         texts = [turn.answer.search_query or turn.question] if turn.answer else [turn.question]
-        if turn.answer and turn.answer.found:
-            texts.append(turn.answer.citations[0].quote)
+        if turn.answer and turn.answer.used:
+            texts.append(turn.answer.used[0].quote)
         for text in texts:
             names = [n for n in _NAME.findall(text) if n.split()[0] not in _NOT_NAMES]
             if names:

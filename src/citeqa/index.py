@@ -40,7 +40,7 @@ from citeqa.records import Article, Passage
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # raise when the layout or the way passages are built changes: old builds are then rebuilt
+FORMAT = 5  # raise when the layout or the way passages are built changes: old builds are then rebuilt
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 KINDS = ("passage", "context", "sentence")  # the vector sets of a build, see passages.py

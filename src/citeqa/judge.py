@@ -45,7 +45,7 @@ class Policy:
     strong: float = 0.6  # ... unless its closest sentence is this close
     answer: float = 0.3  # closest sentence cosine an answer needs
     judged: int = 3  # how many of the best passages may be judged, best first
-    judged_margin: float = 0.85  # ... if they score this share of the best
+    judged_margin: float = 0.8  # ... if they score this share of the best
 
 
 @dataclass(frozen=True)

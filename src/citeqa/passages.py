@@ -17,10 +17,13 @@ from citeqa.sentences import split_sentences
 
 # A paragraph that goes on from the one before: it opens with a quotation mark, a pronoun or a word that
 # links it to what was said ("Instead ...", "But ..."), or its speaker is a pronoun ("..., she said.").
+_CONNECTIVES = (
+    r"Instead|But|However|Yet|Still|Meanwhile|Nevertheless|Nonetheless|Moreover|Furthermore|Also|And|So|Then|"
+    r"Otherwise|Indeed|Even so|As a result|In addition|In turn|By contrast|At the same time"
+)
+_CONNECTIVE = re.compile(rf"(?:{_CONNECTIVES})\b")
 _CONTINUES = re.compile(
-    r"^(?:[“\"‘']|(?:She|He|They|It|This|These|Those|Instead|But|However|Yet|Still|Meanwhile|Nevertheless|"
-    r"Nonetheless|Moreover|Furthermore|Also|And|So|Then|Otherwise|Indeed|Even so|As a result|In addition|"
-    r"In turn|By contrast|At the same time)\b|(?:His|Her|Their|Its)\s+[a-z])"
+    rf"^(?:[“\"‘']|(?:She|He|They|It|This|These|Those|{_CONNECTIVES})\b|(?:His|Her|Their|Its)\s+[a-z])"
     r"|\b(?:she|he|they) (?:said|added|told|warned|explained|argued|insisted)\b"
 )
 # Names: runs of two or more capitalised words ("Wendy Williams", "Home Office"), and acronyms.
@@ -53,18 +56,24 @@ def continues(article: Article, number: int) -> bool:
 
 
 def keyword_text(article: Article, number: int) -> str:
-    """What BM25 sees: the paragraph; the paragraph it goes on from, if it is a continuation ("Instead
-    they remained ...", "She said: ..."); and what the story has told the reader by then, its headline,
-    opening paragraph, outlet, author and year. A paragraph deep in a story is about the story's
-    subject even when it only says "he", and "What did May Bulman report about ..." or "the 2021
+    """What BM25 sees: the paragraph; for a continuation, what it leans on (the whole paragraph before,
+    for one that goes on with "Instead ..." or "But ..."; the name of whoever "she" or "it" is, for one
+    that goes on with a pronoun or a quotation); and what the story has told the reader by then, its
+    headline, opening paragraph, outlet, author and year. A paragraph deep in a story is about the
+    story's subject even when it only says "he", and "What did May Bulman report about ..." or "the 2021
     report" finds the article."""
-    parts = [article.paragraphs[number - 1]]
+    text = article.paragraphs[number - 1]
+    parts = [text]
     if continues(article, number):
-        parts.append(article.paragraphs[number - 2])
-        if continues(article, number - 1):  # a quote over three paragraphs: the speaker is further back
-            parts += _NAMES.findall(article.paragraphs[number - 3])
+        if _CONNECTIVE.match(text):
+            parts.append(article.paragraphs[number - 2])
+        else:  # the nearest names before it: a quotation can run over two paragraphs
+            names = next(
+                (n for b in (number - 1, number - 2) if b >= 1 and (n := _NAMES.findall(article.paragraphs[b - 1]))), []
+            )
+            parts.append(" ".join(names))
     if number > 1:
         parts.append(article.paragraphs[0])
     parts.append(article.title)
     parts += [p for p in (article.outlet, article.author, str(article.date.year) if article.date else None) if p]
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)

@@ -22,9 +22,9 @@ class Weights:
     and of a bonus for holding the kind of answer the question expects."""
 
     passage: float = 0.2  # the paragraph on its own (a continuation: the better of alone and in context)
-    context: float = 0.15  # the paragraph after its headline and the paragraph before it
+    context: float = 0.1  # the paragraph after its headline and the paragraph before it
     keywords: float = 0.4  # BM25 over the paragraph and what the story has said by then (passages.py)
-    sentence: float = 0.2  # the paragraph's closest sentence
+    sentence: float = 0.35  # the paragraph’s closest sentence
     kind: float = 0.05  # the paragraph holds the kind of answer expected (a figure for "how many")
     rerank: int = 30  # how many of the best are checked for the kind of answer
     candidates: int = 200  # per signal, above EXACT_LIMIT passages
