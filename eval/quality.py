@@ -87,20 +87,21 @@ class CachingEmbedder:
 class Collections:
     """One engine per collection, opened when first needed."""
 
-    def __init__(self, work: Path, embedder: CachingEmbedder) -> None:
+    def __init__(self, work: Path, embedder: CachingEmbedder | None) -> None:
         self.work, self.embedder = work, embedder
         self._engines: dict[str, Engine] = {}
 
     def engine(self, collection: str) -> Engine | None:
         if collection not in self._engines:
-            corpus = self._corpus(collection)
+            corpus = self.corpus(collection)
             if corpus is None:
                 return None
             config = Config(corpus=corpus, index=self.work / "index" / collection)
             self._engines[collection], _ = Engine.open(config, embedder=self.embedder)
         return self._engines[collection]
 
-    def _corpus(self, collection: str) -> Path | None:
+    def corpus(self, collection: str) -> Path | None:
+        """The folder of a collection's articles, built in the work folder the first time."""
         if collection == "default":
             return ROOT / "corpus"
         folder = self.work / collection

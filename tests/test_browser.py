@@ -20,7 +20,7 @@ HOSTILE_ARTICLE = f"""Council meeting ends in row over pier
 
 The council's leader said the pier would reopen in May, despite {XSS} complaints from residents.
 
-Residents said the repairs had already cost more than 3 million pounds.
+Residents said the repairs had already cost more than 3 million pounds, according to www.pier-fund.example and complaints@pier-fund.example.
 """
 
 
@@ -203,6 +203,10 @@ def test_script_in_questions_and_articles_shows_as_text_and_never_runs(page, ser
     wait_idle(page)
     ask(page, "When will the pier reopen?")
     assert XSS in page.get_by_test_id("stChatMessage").last.inner_text()
+    ask(page, "How much had the pier repairs cost?")
+    answer = page.get_by_test_id("stChatMessage").last
+    assert "www.pier-fund.example and complaints@pier-fund.example" in answer.inner_text()
+    assert answer.locator("a[href*='pier-fund'], a[href^='mailto']").count() == 0  # article text never links
     page.wait_for_timeout(500)
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == []

@@ -80,3 +80,10 @@ def test_basket_export_numbers_the_quotes():
         "1. “Two \\*three\\*.” — Out, “T \\[x\\]”, Ann Lee, 2 January 2020, para. 1\n"
         "2. “Two \\*three\\*.” — Out, “T \\[x\\]”, Ann Lee, 2 January 2020, para. 1\n"
     )
+
+
+def test_web_addresses_and_e_mail_in_text_do_not_become_links():
+    text = "Write to jo.b@example.org, see www.example.com or https://example.org/a."
+    shown = render.escape(text)
+    assert "www:gray[]\\.example" in shown and "https:gray[]\\:" in shown and "jo\\.b:gray[]@example" in shown
+    assert shown.replace(":gray[]", "").replace("\\", "") == text  # the text itself is unchanged

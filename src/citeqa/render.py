@@ -20,8 +20,18 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>:&=\"'])")
 
 
 def escape(text: str) -> str:
-    """``text`` as Streamlit Markdown that renders to exactly ``text``, on one line."""
-    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+    """``text`` as Streamlit Markdown that renders to exactly ``text``, on one line, with no links.
+
+    Escaping does not stop the Markdown renderer from turning "www.…", "https://…" and e-mail addresses
+    in plain text into links: it finds them in the text after parsing. An empty directive (``:gray[]``,
+    an empty span) is put inside each such pattern to break it; the text shown and copied is unchanged.
+    """
+    return _AUTOLINK.sub(":gray[]", _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text)))
+
+
+# Where a link would start, in escaped text: after "www" before a dot, after "http(s)" before the colon,
+# before the "@" of an address.
+_AUTOLINK = re.compile(r"(?i)(?<=\bwww)(?=\\\.)|(?<=\bhttp)(?=\\:)|(?<=\bhttps)(?=\\:)|(?<=[\w.+\-])(?=@)")
 
 
 def sentence(text: str) -> str:
