@@ -67,7 +67,7 @@ class Settings:
 @st.cache_resource(show_spinner=False)
 def engine_loader() -> EngineLoader:
     """The one engine of this server, shared by every session: loaded once, in the background."""
-    return EngineLoader(Config.from_env())
+    return EngineLoader(Config.from_env)  # a bad CITEQA_* setting shows as a message, not a traceback
 
 
 @st.cache_resource(show_spinner=False)
@@ -123,7 +123,7 @@ def open_engine() -> Engine:
     try:
         engine, report = loader.result()
     except CiteqaError as exc:
-        st.error(f"citeqa cannot start: {exc}")
+        st.error(f"citeqa cannot start: {render.escape(str(exc))}")
         if st.button("Try again"):
             engine_loader.clear()
             st.rerun()

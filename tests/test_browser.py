@@ -20,7 +20,8 @@ HOSTILE_ARTICLE = f"""Council meeting ends in row over pier
 
 The council's leader said the pier would reopen in May, despite {XSS} complaints from residents.
 
-Residents said the repairs had already cost more than 3 million pounds, according to www.pier-fund.example and complaints@pier-fund.example.
+Residents said the repairs had already cost more than 3 million pounds, according to
+www.pier-fund.example and complaints@pier-fund.example.
 """
 
 

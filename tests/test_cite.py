@@ -97,3 +97,10 @@ def test_copy_all_lists_numbered_sources():
         f"{QUOTE} [1] Other text. [2]\n\nSources:\n[1] {source(FULL, 7)}\n[2] {source(BARE, 3)}"
     )
     assert source(BARE, 3) == f"“{BARE.title}”, undated, para. 3"
+
+
+def test_a_link_that_is_not_a_web_address_never_reaches_a_citation():
+    hostile = Article(id="x", path="x.txt", title="T", paragraphs=("A b.",), sha256="0", url="javascript:alert(1)")
+    citation = Citation(1, hostile, 1, "A b.", "A b.", 0, 1.0)
+    for style in ("plain", "markdown", "apa", "mla"):
+        assert "javascript" not in cite(citation, style) and "javascript" not in source(hostile, 1, style)

@@ -262,3 +262,15 @@ def test_a_build_made_by_another_process_is_picked_up(small_corpus, tmp_path):
         time.sleep(0.05)
     assert serving.embedder.embedded == embedded  # the new build was loaded, not embedded again
     assert not serving.notice_new_build()  # nothing newer since
+
+
+def test_an_upload_is_read_once_and_never_takes_an_existing_id(small_corpus, tmp_path, monkeypatch):
+    import citeqa.corpus as corpus_module
+
+    engine, _ = Engine.open(Config(corpus=small_corpus, index=tmp_path / "index"), embedder=FakeEmbedder())
+    reads = []
+    real = corpus_module.parse_text
+    monkeypatch.setattr(corpus_module, "parse_text", lambda text, **kw: reads.append(1) or real(text, **kw))
+    added = engine.add_article("Harbour.txt", NEW_ARTICLE.encode(), timeout=60)
+    assert len(reads) == 1  # checked on arrival, and not parsed again when indexed
+    assert added.id == "harbour-2" and engine.article("harbour").path == "harbour.txt"

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from conftest import CORPUS, SMALL_ARTICLE, app_environment, finish_uploads, run_app
 
-from citeqa import ArticleError, Config, CorpusError, Engine, QuestionError
+from citeqa import ArticleError, CiteqaError, Config, CorpusError, Engine, QuestionError
 from citeqa.corpus import load_corpus
 from citeqa.uploads import check_name
 
@@ -168,3 +168,25 @@ def test_app_with_an_empty_corpus_invites_articles_and_takes_an_upload(tmp_path)
         at.chat_input[0].set_value("Who is the mayor?").run()
         assert not at.exception
         assert at.session_state["messages"][-1].citations[0].article.id == "harbour"
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("CITEQA_MAX_ARTICLE_MB", "nan", "max_article_mb=nan must be a number of megabytes above 0"),
+        ("CITEQA_MAX_ARTICLE_MB", "-1", "must be a number of megabytes above 0"),
+        ("CITEQA_MAX_PARAGRAPHS", "0", "max_paragraphs=0 must be at least 1"),
+        ("CITEQA_K", "many", "CITEQA_K='many' is not a valid int"),
+    ],
+)
+def test_bad_settings_are_named_with_the_fix(name, value, message):
+    with pytest.raises(CiteqaError, match=message):
+        Config.from_env({name: value})
+
+
+@pytest.mark.slow
+def test_app_with_a_bad_setting_says_so_instead_of_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("CITEQA_MAX_ARTICLE_MB", "nan")
+    with app_environment(CORPUS, tmp_path / "index"):
+        at = run_app()
+        assert "citeqa cannot start" in at.error[0].value and "max\\_article\\_mb\\=nan" in at.error[0].value

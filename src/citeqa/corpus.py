@@ -41,15 +41,23 @@ class _File:
     mtime_ns: int
 
 
-def load_corpus(folder: Path, *, limits: Limits, known: Mapping[str, Article] | None = None) -> Corpus:
+def load_corpus(
+    folder: Path,
+    *,
+    limits: Limits,
+    known: Mapping[str, Article] | None = None,
+    parsed: Mapping[str, Article] | None = None,
+) -> Corpus:
     """Read every article file in ``folder``; files that cannot be read are listed as problems.
 
     Args:
         known: articles read before, by file name. One whose file has not changed is reused as it
             is (not parsed again), and every known article keeps its id whatever files are added:
             links to it stay valid. New articles get an id no other article has.
+        parsed: articles read already but new to the index (an upload), by file name: not parsed again.
     """
     known = known or {}
+    parsed = parsed or {}
     files, problems = _article_files(folder)
     articles: list[Article] = []
     seen: dict[str, str] = {}  # file hash -> name of the file first read with it
@@ -58,7 +66,7 @@ def load_corpus(folder: Path, *, limits: Limits, known: Mapping[str, Article] | 
         try:
             data = read_file(folder / file.name, max_bytes=limits.max_bytes)
             digest = hashlib.sha256(data).hexdigest()
-            before = known.get(file.name)
+            before = known.get(file.name) or parsed.get(file.name)
             if before is not None and before.sha256 == digest:
                 article = before
             else:

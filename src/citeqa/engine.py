@@ -142,10 +142,16 @@ class Engine:
             log.warning("could not switch to the new index: %s", exc)
 
     def _refresh(
-        self, *, progress: Progress | None = None, vectors: Vectors | None = None, strict: bool = False
+        self,
+        *,
+        progress: Progress | None = None,
+        added: Article | None = None,
+        vectors: Vectors | None = None,
+        strict: bool = False,
     ) -> RefreshReport:
-        """``refresh`` under the lock. ``vectors``: texts embedded already (an upload's). ``strict``: an
-        index that cannot be saved is an error (an upload is then not added) instead of a warning."""
+        """``refresh`` under the lock. ``added``: an upload as already read (it is not parsed again);
+        ``vectors``: texts embedded already (an upload's). ``strict``: an index that cannot be saved is
+        an error (an upload is then not added) instead of a warning."""
         messages: list[str] = []
         if progress:
             progress("Reading the articles", 0, 0)
@@ -153,7 +159,8 @@ class Engine:
         if damage:
             messages.append(f"The saved index was unusable and is rebuilt: {damage}")
         known = {a.path: a for a in previous.articles} if previous else None
-        corpus = load_corpus(self.config.corpus, limits=self.config.limits, known=known)
+        parsed = {added.path: added} if added is not None else None
+        corpus = load_corpus(self.config.corpus, limits=self.config.limits, known=known, parsed=parsed)
         if not corpus.articles:
             messages.append(f"No readable article in {self.config.corpus}: add .txt, .md or .html files.")
             self._set_state(None, corpus.problems)
@@ -238,12 +245,12 @@ class Engine:
             raise ArticleError(status.message if status else f"{name!r} was not added")
         return status.article
 
-    def _commit_upload(self, name: str, data: bytes, vectors: Vectors) -> Article:
+    def _commit_upload(self, name: str, data: bytes, article: Article, vectors: Vectors) -> Article:
         """Write an upload into the corpus and make an index with it current, or leave no trace."""
         with self._refresh_lock:
             path = write_into(self.config.corpus, name, data)
             try:
-                self._refresh(vectors=vectors, strict=True)
+                self._refresh(added=article, vectors=vectors, strict=True)
                 problem = next((p for p in self.problems if p.path == name), None)
                 if problem is not None:
                     raise ArticleError(problem.reason)

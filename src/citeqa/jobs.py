@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 _KEEP_FINISHED = 200  # statuses of finished uploads kept for their uploaders to read
 
 Vectors = dict[tuple[str, str], np.ndarray]  # (kind, text) -> unit vector
-Commit = Callable[[str, bytes, Vectors], Article]
+Commit = Callable[[str, bytes, Article, Vectors], Article]  # (name, data, article as read, vectors)
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class UploadQueue:
                     self._embed_next(upload)
                     continue
                 self._set(upload, replace(status, state="indexing"))
-                article = self._commit(status.name, upload.data, upload.vectors)
+                article = self._commit(status.name, upload.data, upload.article, upload.vectors)
             except CiteqaError as exc:
                 self._end(upload, replace(status, state="failed", message=str(exc)))
             except Exception:  # a bug: logged with its traceback; the worker goes on serving other uploads

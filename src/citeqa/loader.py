@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from citeqa.config import Config
@@ -23,8 +24,9 @@ class LoadState:
 class EngineLoader:
     """Starts ``Engine.open`` on a thread at once; ``state``, ``wait`` and ``result`` may be read from any."""
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
+    def __init__(self, config: Callable[[], Config]) -> None:
+        """``config`` makes the settings, on the loading thread: a bad setting is an error it reports."""
+        self._config = config
         self._state = LoadState("Loading the language model")
         self._engine: Engine | None = None
         self._report: RefreshReport | None = None
@@ -53,7 +55,7 @@ class EngineLoader:
 
     def _run(self) -> None:
         try:
-            self._engine, self._report = Engine.open(self.config, progress=self._progress)
+            self._engine, self._report = Engine.open(self._config(), progress=self._progress)
         except CiteqaError as exc:
             log.error("could not open the engine: %s", exc)
             self._error = exc
