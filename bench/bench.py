@@ -29,6 +29,7 @@ from citeqa import Config, Engine, keywords
 from citeqa.embed import SentenceTransformerEmbedder
 from citeqa.evaluate import read_questions
 from citeqa.index import IndexData, Manifest, typical_term_score
+from citeqa.query import analyse
 from citeqa.records import Passage
 from citeqa.search import search
 
@@ -141,9 +142,9 @@ def _synthetic(n: int, dim: int = 384, queries: int = 200) -> dict[str, object]:
     rss = _rss_mb()
     ms = []
     for vector, text in zip(query_vectors, query_texts, strict=True):
-        terms = keywords.terms(text)
+        query = analyse(text)
         t = time.perf_counter()
-        search(data, vector, terms, k=5)
+        search(data, vector, query, k=5)
         ms.append((time.perf_counter() - t) * 1000)
     hybrid = _percentiles(ms)
     log.info("hybrid search over %d passages: p50 %.1f ms, p95 %.1f ms", n, *hybrid)

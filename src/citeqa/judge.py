@@ -153,15 +153,16 @@ def _failure(query: Query, hit: Hit, evidence: Evidence, policy: Policy, quoting
         return f"the passages found do not mention {_listing(absent)}"
     start, end = quote_span(hit, query, quoting)
     # A figure or date must be in the quote itself; someone's words may be the paragraph's quotation.
-    shown = hit.passage.text if query.expects == STATEMENT else hit.passage.text[start:end]
-    if not has_kind(shown, query.expects):
+    given = hit.passage.text if query.expects == STATEMENT else hit.passage.text[start:end]
+    if not has_kind(given, query.expects, query.text):
         return f"no passage found gives {KIND_NAMES[query.expects]} in reply"
     if query.expects == STATEMENT and query.focus and not _speaker_named(query, hit, evidence):
         return f"the passages found quote nobody named {_listing(list(query.focus))}"
-    covered, missing = evidence.coverage(query, hit)
-    if covered < policy.coverage and hit.sentence_score < policy.strong:
-        shown = _surface(query.question, missing)
-        return f"the passages found do not mention {_listing(shown)}" if shown else "the passages found miss the point"
+    if policy.coverage > 0 and hit.sentence_score < policy.strong:
+        covered, missing = evidence.coverage(query, hit)
+        if covered < policy.coverage:
+            words = _surface(query.question, missing)
+            return f"the passages found do not mention {_listing(words)}" if words else "the passages miss the point"
     # "What else did he say?" asks for the rest of what was said, not for words close to the question's.
     if hit.sentence_score < policy.answer and not query.exclude:
         return "the passages found are only loosely related to the question"

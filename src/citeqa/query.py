@@ -14,7 +14,9 @@ AMOUNT = "amount"
 DATE = "date"
 DURATION = "duration"
 STATEMENT = "statement"
+NAME = "name"
 KIND_NAMES = {
+    NAME: "a name",
     NUMBER: "a number",
     AMOUNT: "an amount",
     DATE: "a date",
@@ -40,6 +42,15 @@ _EXPECTS = [
             re.I,
         ),
         DATE,
+    ),
+    (
+        re.compile(
+            r"\bwhat (?:is|was|were|are) (?:the|his|her|their|its) (?:name|title)s?\b|"
+            r"^\s*(?:which|what) (?:\w+ )?(?:person|man|woman|company|firm|organisations?|organizations?|body|"
+            r"bodies|charity|newspaper|force|team|club|country|city|town|university|school|party|band|group)\b",
+            re.I,
+        ),
+        NAME,
     ),
     (
         re.compile(
@@ -126,9 +137,17 @@ def expects(question: str) -> str | None:
     return next((kind for pattern, kind in _EXPECTS if pattern.search(question)), None)
 
 
-def has_kind(text: str, kind: str | None) -> bool:
-    """Whether ``text`` holds an answer of ``kind`` (a figure for NUMBER, a date for DATE, ...)."""
+def has_kind(text: str, kind: str | None, question: str = "") -> bool:
+    """Whether ``text`` holds an answer of ``kind`` (a figure for NUMBER, a date for DATE, a name the
+    question does not give for NAME, ...)."""
+    if kind == NAME:
+        given = {w.lower() for w in re.findall(r"\w+", question)}
+        return any(m.group(0).lower() not in given for m in _PROPER.finditer(text))
     return kind is None or _HAS_KIND[kind].search(text) is not None
+
+
+# A capitalised word that does not open a sentence, or an acronym: the mark of a name.
+_PROPER = re.compile(r"(?<![.!?:“\"]\s)(?<!^)\b[A-Z][\w’'\-]+|\b[A-Z]{2,}\b")
 
 
 def focus(question: str) -> tuple[str, ...]:

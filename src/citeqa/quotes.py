@@ -36,7 +36,7 @@ def quote_span(hit: Hit, query: Query, how: Quoting = Quoting()) -> tuple[int, i
     def score(i: int) -> float:
         sentence = passage.sentence(i)
         overlap = len(wanted & keywords.term_set(sentence)) / len(wanted) if wanted else 0.0
-        kind = how.kind if query.expects and has_kind(sentence, query.expects) else 0.0
+        kind = how.kind if query.expects and has_kind(sentence, query.expects, query.text) else 0.0
         return hit.sentence_scores[i] + how.overlap * overlap + kind
 
     given = [(s, e) for p, s, e in query.exclude if p == passage.id]  # quoted before in the conversation

@@ -72,7 +72,9 @@ def search(
     order = np.argsort(-fused, kind="stable")
     if query.expects and weights.kind:
         top = order[: max(weights.rerank, k)]
-        bonus = np.array([has_kind(data.passages[int(rows[i])].text, query.expects) for i in top], dtype=np.float32)
+        bonus = np.array(
+            [has_kind(data.passages[int(rows[i])].text, query.expects, query.text) for i in top], np.float32
+        )
         fused[top] += weights.kind * bonus
         order = np.concatenate([top[np.argsort(-fused[top], kind="stable")], order[len(top) :]])
     return [
