@@ -4,14 +4,15 @@ A sentence-embedding model tells how close a passage is to a question, not wheth
 closeness is one signal among several that are checked on the passage and what surrounds it:
 
 - the question's focus (names, quoted phrases, figures) must be mentioned somewhere in the articles
-  searched, or the answer is "not in these articles" ("the articles never mention 2020");
+  searched ("the articles never mention 2020"): otherwise only closest passages, or none;
 - it must be mentioned around the passage: the paragraph, the two before it and the one after, the
   article's opening paragraph and its headline and byline (a story names its subject once, then
   says "he"); a year is not held against an undated article, whose year is unknown;
 - the kind of answer the question expects must be in the quote the passage gives ("How many ..."
-  wants a figure, "What did she say ..." someone's words);
-- enough of the question's weight (its rarer words count more) must be found around the passage,
-  unless the passage is very close to the question;
+  wants a figure, "What is the name ..." a name the question does not give), and for "What did X
+  say" X must be who speaks;
+- optionally (``Policy.coverage``, off by default: paraphrased questions fail it as often as
+  unanswerable ones) enough of the question's weight must be found around the passage;
 - and the closest sentence must be close enough.
 
 A passage that fails only the later checks is shown as a closest passage, with the reason.
@@ -41,7 +42,7 @@ class Policy:
 
     floor: float = 0.2  # closest sentence cosine below which nothing is even close: not in the articles
     unmentioned_closest: float = 0.45  # with a focus the articles never mention, closest passages need this
-    coverage: float = 0.0  # share of the question's weight that must be found around the passage ...
+    coverage: float = 0.0  # share of the question's weight that must be found around the passage (0: off) ...
     strong: float = 0.6  # ... unless its closest sentence is this close
     answer: float = 0.3  # closest sentence cosine an answer needs
     judged: int = 3  # how many of the best passages may be judged, best first

@@ -97,8 +97,7 @@ _NOT_NAMES = frozenset(
     "would should shall may might must in on at according besides apart after before during for from by of "
     "to with and but or the a an if since as among under over about describe name give list tell explain "
     "compared other than despite although roughly approximately aside beyond following once apart also "
-    "then so yet this that these those there their its his her they he she it we you i my our your "
-    "according besides".split()
+    "then so yet this that these those there their its his her they he she it we you i my our your".split()
 )
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
 # A name starts a word: "iPod" is not the name "Pod", and "3G" is a figure's unit, not a name.
