@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from citeqa import STYLES, Answer, Citation, CiteqaError, Config, Engine, Turn, cite, format_answer, render
+from citeqa.cite import cite_html, format_answer_html
 from citeqa.jobs import UploadStatus
 from citeqa.loader import EngineLoader
 from citeqa.records import CLOSEST, NOT_FOUND
@@ -26,27 +27,37 @@ COPY_JS = """
 export default function (component) {
   const { data, parentElement } = component;
   const button = parentElement.querySelector("button");
+  const status = parentElement.querySelector("[role=status]");
   button.textContent = data.label;
   button.setAttribute("aria-label", data.name);
   button.title = data.name;
   button.onclick = async () => {
     let copied = true;
     try {
-      await navigator.clipboard.writeText(data.text);
+      // Plain text, and HTML so that italics survive a paste into a word processor.
+      await navigator.clipboard.write([new ClipboardItem({
+        "text/plain": new Blob([data.text], { type: "text/plain" }),
+        "text/html": new Blob([data.html || ""], { type: "text/html" }),
+      })]);
     } catch (error) {
-      // Outside a secure context the clipboard API is missing: fall back to a selected text area.
-      const area = document.createElement("textarea");
-      area.value = data.text;
-      area.setAttribute("readonly", "");
-      area.style.position = "fixed";  // no jump of the page while it is briefly there
-      area.style.opacity = "0";
-      document.body.appendChild(area);
-      area.select();
-      copied = document.execCommand("copy");
-      area.remove();
+      try {
+        await navigator.clipboard.writeText(data.text);
+      } catch (again) {
+        // Outside a secure context the clipboard API is missing: fall back to a selected text area.
+        const area = document.createElement("textarea");
+        area.value = data.text;
+        area.setAttribute("readonly", "");
+        area.style.position = "fixed";  // no jump of the page while it is briefly there
+        area.style.opacity = "0";
+        document.body.appendChild(area);
+        area.select();
+        copied = document.execCommand("copy");
+        area.remove();
+      }
     }
     button.textContent = copied ? "Copied ✓" : "Copy failed: select the text instead";
-    setTimeout(() => { button.textContent = data.label; }, 2000);
+    status.textContent = copied ? "Copied to the clipboard" : "Copying failed";
+    setTimeout(() => { button.textContent = data.label; status.textContent = ""; }, 2000);
   };
 }
 """
@@ -54,6 +65,7 @@ COPY_CSS = """
 button { font: inherit; font-size: 0.85rem; padding: 0.2rem 0.75rem; border-radius: 0.5rem; cursor: pointer;
          border: 1px solid rgba(49, 51, 63, 0.25); background: transparent; color: inherit; }
 button:hover { border-color: #ff4b4b; color: #ff4b4b; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 """
 
 
@@ -74,7 +86,10 @@ def engine_loader() -> EngineLoader:
 def copy_component():
     """A button that puts a given text on the clipboard. The text is data: it never becomes markup."""
     return st.components.v2.component(
-        "citeqa_copy", html='<button type="button">Copy</button>', css=COPY_CSS, js=COPY_JS
+        "citeqa_copy",
+        html='<button type="button">Copy</button><span role="status" aria-live="polite" class="sr"></span>',
+        css=COPY_CSS,
+        js=COPY_JS,
     )
 
 
@@ -90,8 +105,10 @@ def scroll_component():
     return st.components.v2.component("citeqa_scroll", js=js)
 
 
-def copy_button(label: str, name: str, text: str, key: str) -> None:
-    copy_component()(data={"label": label, "name": name, "text": text}, key=key, width="content", height="content")
+def copy_button(label: str, name: str, text: str, key: str, html: str = "") -> None:
+    """A button that copies ``text`` (and ``html``, the same with its italics) to the clipboard."""
+    data = {"label": label, "name": name, "text": text, "html": html}
+    copy_component()(data=data, key=key, width="content", height="content")
 
 
 def main() -> None:
@@ -279,6 +296,7 @@ def basket(style: str) -> None:
             "Copy all pinned quotes with citations",
             "\n\n".join(cite(c, style) for c in pinned),
             key="copy-basket",
+            html="<br>\n<br>\n".join(cite_html(c, style) for c in pinned),
         )
         quotes = list(pinned)
         st.download_button(
@@ -357,7 +375,11 @@ def show_turn(turn: int, answer: Answer, style: str, *, full: bool = True) -> No
             return
         st.markdown(render.answer_markdown(answer, prefix if full else None))
         copy_button(
-            "Copy all", "Copy the whole answer with its sources", format_answer(answer, style), key=f"copy-{prefix}-all"
+            "Copy all",
+            "Copy the whole answer with its sources",
+            format_answer(answer, style),
+            key=f"copy-{prefix}-all",
+            html=format_answer_html(answer, style),
         )
         if not full:
             st.caption(
@@ -401,6 +423,7 @@ def show_source(citation: Citation, style: str, prefix: str, *, full: bool = Tru
                 f"Copy quote {citation.n} with its citation",
                 cite(citation, style),
                 key=f"copy-{key}",
+                html=cite_html(citation, style),
             )
             pinned: list[Citation] = st.session_state.setdefault("basket", [])
             if full and st.button(

@@ -13,8 +13,13 @@ from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
 from citeqa import cite, format_answer
+from citeqa.cite import format_answer_html
 
 SHOTS = ROOT / "test-output" / "screenshots"
+READ_HTML = """async () => {
+  const items = await navigator.clipboard.read();
+  return await (await items[0].getType("text/html")).text();
+}"""
 XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 HOSTILE_ARTICLE = f"""Council meeting ends in row over pier
 
@@ -146,6 +151,10 @@ def test_copy_puts_the_verbatim_quote_and_citation_on_the_clipboard(page, engine
     page.get_by_role("button", name="Copy the whole answer with its sources").click()
     page.wait_for_timeout(300)
     assert page.evaluate("navigator.clipboard.readText()") == format_answer(expected, "plain")
+    # The same as HTML beside the plain text, so that the outlet's italics survive a paste.
+    html = page.evaluate(READ_HTML)
+    assert format_answer_html(expected, "plain") in html and "<i>The Independent</i>" in html
+    assert page.get_by_role("status").filter(has_text="Copied to the clipboard").count() >= 1  # announced
 
 
 def test_reader_link_opens_the_article_at_the_paragraph_highlighted(page, engine):

@@ -62,8 +62,9 @@ def test_ask_json_contract(env):
     with open(first["article"]["path"], encoding="utf-8") as f:
         assert first["quote"] in f.read()
     assert first["quote"] in first["text"]
-    # Inside the citation's quotation marks, the quote's own become single ones.
-    assert first["cite"].startswith(f"“{nested(first['quote'])}” (“Police failings allow human…”, n.d., para. 20)\n")
+    # Inside the citation's quotation marks, the quote's own become single ones; its full stop moves out.
+    inside = nested(first["quote"]).rstrip(".")
+    assert first["cite"].startswith(f"“{inside}” (“Police Failings Allow Human Trafficking,” n.d., para. 20).\n")
 
 
 def test_ask_json_reads_stdin_one_object_per_line_in_order(env):
@@ -83,7 +84,8 @@ def test_ask_readable_output_and_clear_errors(env):
     result = run("ask", "Who is the national policing lead for modern slavery?", "--style", "mla", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Q: Who is the national policing lead for modern slavery?\nA: ")
-    assert "\nSources:\n[1] “" in result.stdout and "par. 18)" in result.stdout
+    assert "\nSources:\n[1] “" in result.stdout and "” (Sawyer)" not in result.stdout
+    assert "Independent, 26 May 2021." in result.stdout  # MLA: the outlet without "The", months as MLA writes them
     empty = run("ask", "  ", env=env)
     assert empty.returncode == 2
     assert empty.stderr.strip() == "citeqa: the question is empty; type a question about the articles"

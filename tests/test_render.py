@@ -69,7 +69,7 @@ def test_conversation_export_has_questions_answers_and_sources():
     assert text.startswith(
         "# citeqa conversation\n\n## 1. What \\<b\\>happened\\</b\\>?\n\n> A note.\n\nTwo \\*three\\*. \\[1\\]"
     )
-    assert "1. “Two \\*three\\*.” (Lee, 2020, para. 1) Lee, A. (2020, January 2). T \\[x\\]. Out." in text
+    assert "1. “Two \\*three\\*” (Lee, 2020, para. 1). Lee, A. (2020, January 2). T \\[x\\]. Out." in text
     assert "## 2. Capital of France?" in text and "Nearest passages (they do not answer it):" in text
 
 
