@@ -414,7 +414,7 @@ def show_source(citation: Citation, style: str, prefix: str, *, full: bool = Tru
         st.markdown(
             f"**\\[{citation.n}\\] {render.escape(article.title)}**  \n"
             f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph} · "
-            f"[open in reader]({reader_link(article.id, citation.paragraph)})]\n\n"
+            f"[open in reader]({reader_link(article.id, citation.paragraph, citation)})]\n\n"
             + render.highlighted(citation.text, citation.quote_start, end)
         )
         with st.container(horizontal=True, vertical_alignment="center"):
@@ -435,16 +435,18 @@ def show_source(citation: Citation, style: str, prefix: str, *, full: bool = Tru
             with st.expander("Paragraphs around it"):
                 st.markdown(
                     "\n\n".join(
-                        f"**¶ {number}** {render.escape(article.paragraphs[number - 1])}"
-                        for number in (citation.paragraph - 1, citation.paragraph + 1)
+                        f"**▶ ¶ {number}** {render.highlighted(citation.text, citation.quote_start, end)}"
+                        if number == citation.paragraph
+                        else f"**¶ {number}** {render.escape(article.paragraphs[number - 1])}"
+                        for number in (citation.paragraph - 1, citation.paragraph, citation.paragraph + 1)
                         if 1 <= number <= len(article.paragraphs)
                     )
-                    or "This is the article's only paragraph."
                 )
 
 
 def reader(engine: Engine, article_id: str, paragraph: str | None) -> None:
-    """One whole article with numbered paragraphs, the linked one highlighted and scrolled to."""
+    """One whole article with numbered paragraphs; the linked one boxed and scrolled to, with the quoted
+    sentence highlighted in it when the link says which (``s`` and ``e``, its offsets)."""
     if st.button("Back to questions", key="back", icon=":material/arrow_back:"):
         st.query_params.clear()
         st.rerun()
@@ -453,7 +455,7 @@ def reader(engine: Engine, article_id: str, paragraph: str | None) -> None:
     except CiteqaError:
         st.error(f"There is no article {render.escape(article_id)!s} in this collection.")
         return
-    target = int(paragraph) if paragraph and re.fullmatch(r"[0-9]{1,6}", paragraph) else None
+    target = _number(paragraph)
     st.title(render.escape(article.title))
     url = render.safe_url(article.url)
     st.caption(render.escape(render.byline(article)) + (f" · [original]({url})" if url else ""))
@@ -466,16 +468,26 @@ def reader(engine: Engine, article_id: str, paragraph: str | None) -> None:
         st.warning(f"This article has {len(article.paragraphs)} paragraphs; there is no paragraph {target}.")
     for number, text in enumerate(article.paragraphs, start=1):
         if number == target:
+            start, end = _number(st.query_params.get("s")), _number(st.query_params.get("e"))
+            if start is None or end is None or not 0 <= start < end <= len(text):
+                start, end = 0, len(text)
             with st.container(border=True, key=f"para-{number}"):
-                st.markdown(f"**¶ {number}** " + render.highlighted(text, 0, len(text)))
+                st.markdown(f"**¶ {number}** " + render.highlighted(text, start, end))
         else:
             st.markdown(f"**¶ {number}** {render.escape(text)}")
     if target is not None:
         scroll_component()(data={"target": f"st-key-para-{target}"}, key="scroll", height=0)
 
 
-def reader_link(article_id: str, paragraph: int | None = None) -> str:
+def _number(value: str | None) -> int | None:
+    """A whole number from a link's parameter, or None for anything else ("²", 5,000 digits, "-3")."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,6}", value) else None
+
+
+def reader_link(article_id: str, paragraph: int | None = None, citation: Citation | None = None) -> str:
     params = {"article": article_id} | ({"p": paragraph} if paragraph else {})
+    if citation is not None:
+        params |= {"s": citation.quote_start, "e": citation.quote_end}
     return "?" + urlencode(params)
 
 

@@ -189,3 +189,23 @@ def test_a_question_with_no_words_asks_for_a_real_question(at):
         ask(at, question)
         assert "has no words to search for" in at.error[0].value
     assert at.session_state["messages"] == []
+
+
+def test_the_reader_highlights_the_quoted_sentence_not_the_whole_paragraph(app_env):
+    at = run_app(article="police-failings-allow-trafficking-to-continue", p="8", s="0", e="53")
+    body = texts(at)
+    assert "**¶ 8** :orange-background[She said\\: “Whilst modern slavery cases can be complex] and require" in body
+    link = run_app(q="What did Wendy Williams say about the shortcomings?")
+    citation = link.session_state["messages"][-1].used[0]
+    expected = f"s={citation.quote_start}&e={citation.quote_end}"
+    assert any(expected in m.value for m in link.markdown)  # each source's reader link says which sentence
+
+
+def test_paragraphs_around_a_source_include_it_marked(at):
+    ask(at, "How many police forces did the fieldwork cover?")
+    citation = at.session_state["messages"][-1].citations[0]
+    around = next(e for e in at.main.expander if e.label == "Paragraphs around it")
+    shown = "\n".join(m.value for m in around.markdown)
+    n = citation.paragraph
+    assert f"**¶ {n - 1}**" in shown and f"**▶ ¶ {n}** " in shown and f"**¶ {n + 1}**" in shown
+    assert shown.index(f"¶ {n - 1}") < shown.index(f"▶ ¶ {n}") < shown.index(f"¶ {n + 1}")

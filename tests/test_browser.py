@@ -157,6 +157,28 @@ def test_copy_puts_the_verbatim_quote_and_citation_on_the_clipboard(page, engine
     assert page.get_by_role("status").filter(has_text="Copied to the clipboard").count() >= 1  # announced
 
 
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two CSS rgb() colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_quote_highlight_stands_out_from_the_page(page):
+    ask(page, "How many police forces did the fieldwork cover?")
+    highlight = page.locator(".stMarkdownColoredBackground").first
+    colour = highlight.evaluate("e => getComputedStyle(e).backgroundColor")
+    text = highlight.evaluate("e => getComputedStyle(e).color")
+    background = page.locator(".stApp").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert contrast(colour, background) >= 3, (colour, background)
+    assert contrast(colour, text) >= 4.5, (colour, text)
+
+
 def test_reader_link_opens_the_article_at_the_paragraph_highlighted(page, engine):
     ask(page, "What types of premises were targeted by police?")
     with page.context.expect_page() as opened:
