@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -17,7 +17,7 @@ from citeqa import STYLES, Answer, Citation, CiteqaError, Config, Engine, Turn, 
 from citeqa.cite import cite_html, format_answer_html
 from citeqa.jobs import UploadStatus
 from citeqa.loader import EngineLoader
-from citeqa.records import CLOSEST, NOT_FOUND
+from citeqa.records import CLOSEST, NOT_FOUND, Pin
 
 HISTORY_TURNS = 3  # earlier turns a follow-up question is resolved against
 FULL_TURNS = 1  # the latest answers shown with all their sources and buttons
@@ -284,24 +284,39 @@ def show_upload(status: UploadStatus) -> None:
 
 
 def basket(style: str) -> None:
-    pinned: list[Citation] = st.session_state.setdefault("basket", [])
-    with st.expander(f"Quote basket: {len(pinned)} pinned"):
-        if not pinned:
+    """The quotes pinned in this session: each with its note, removable and movable up or down."""
+    pins: list[Pin] = st.session_state.setdefault("basket", [])
+    with st.expander(f"Quote basket: {len(pins)} pinned", key="basket-panel"):
+        if not pins:
             st.caption("Pin quotes from the answers to collect them here.")
             return
-        for i, citation in enumerate(pinned, start=1):
-            st.markdown(f"{i}\\. {render.escape(cite(citation, style))}")
+        for i, pin in enumerate(list(pins)):
+            with st.container(border=True, key=f"pin-{i}"):
+                st.markdown(f"{i + 1}\\. {render.escape(cite(pin.citation, style))}")
+                note = st.text_input("Note", value=pin.note, key=f"note-{pin.key}", placeholder="A note for yourself")
+                if note != pin.note:
+                    pins[i] = replace(pin, note=note)
+                with st.container(horizontal=True):
+                    if st.button("↑", key=f"up-{pin.key}", help="Move up", disabled=i == 0):
+                        pins[i - 1], pins[i] = pins[i], pins[i - 1]
+                        st.rerun()
+                    if st.button("↓", key=f"down-{pin.key}", help="Move down", disabled=i == len(pins) - 1):
+                        pins[i + 1], pins[i] = pins[i], pins[i + 1]
+                        st.rerun()
+                    if st.button("Remove", key=f"remove-{pin.key}", icon=":material/close:"):
+                        del pins[i]
+                        st.rerun()
         copy_button(
             "Copy basket",
-            "Copy all pinned quotes with citations",
-            "\n\n".join(cite(c, style) for c in pinned),
+            "Copy all pinned quotes with citations and notes",
+            render.basket_text(pins, style),
             key="copy-basket",
-            html="<br>\n<br>\n".join(cite_html(c, style) for c in pinned),
+            html="<br>\n<br>\n".join(cite_html(p.citation, style) for p in pins),
         )
-        quotes = list(pinned)
+        kept = list(pins)
         st.download_button(
             "Download quotes (Markdown)",
-            lambda: render.basket_markdown(quotes, style),  # made only when clicked
+            lambda: render.basket_markdown(kept, style),  # made only when clicked
             on_click="ignore",
             key="basket-download",
             file_name="citeqa-quotes.md",
@@ -309,7 +324,7 @@ def basket(style: str) -> None:
             use_container_width=True,
         )
         if st.button("Empty the basket", use_container_width=True):
-            pinned.clear()
+            pins.clear()
             st.rerun()
 
 
@@ -403,8 +418,8 @@ def show_turn(turn: int, answer: Answer, style: str, *, full: bool = True) -> No
 
 
 def show_source(citation: Citation, style: str, prefix: str, *, full: bool = True) -> None:
-    """A cited paragraph with its quote highlighted and a copy button; ``full`` adds the anchor the
-    answer's marker links to, a pin button and the neighbouring paragraphs."""
+    """A cited paragraph with its quote highlighted, a copy button and a pin button; ``full`` adds the
+    anchor the answer's marker links to and the neighbouring paragraphs."""
     article = citation.article
     end = citation.quote_start + len(citation.quote)
     key = f"{prefix}-{citation.n}"
@@ -425,11 +440,17 @@ def show_source(citation: Citation, style: str, prefix: str, *, full: bool = Tru
                 key=f"copy-{key}",
                 html=cite_html(citation, style),
             )
-            pinned: list[Citation] = st.session_state.setdefault("basket", [])
-            if full and st.button(
-                "Pin to basket", key=f"pin-{key}", icon=":material/push_pin:", disabled=citation in pinned
+            pins: list[Pin] = st.session_state.setdefault("basket", [])
+            pin = Pin(citation)
+            taken = any(p.key == pin.key for p in pins)
+            if st.button(
+                "Pinned ✓" if taken else "Pin to basket",
+                key=f"pin-{key}",
+                icon=":material/push_pin:",
+                disabled=taken,
+                help=f"Keep quote {citation.n} in the quote basket",
             ):
-                pinned.append(citation)
+                pins.append(pin)
                 st.rerun()
         if full:
             with st.expander("Paragraphs around it"):

@@ -146,9 +146,27 @@ def test_export_and_basket(at):
     assert "Export conversation (Markdown)" in labels
     at.button(key="pin-t0-1").click().run()
     pinned = at.session_state["basket"]
-    assert len(pinned) == 1 and "£8.5 million" in pinned[0].quote
-    assert at.button(key="pin-t0-1").disabled
+    assert len(pinned) == 1 and "£8.5 million" in pinned[0].citation.quote
+    assert at.button(key="pin-t0-1").disabled and at.button(key="pin-t0-1").label == "Pinned ✓"
     assert "Download quotes (Markdown)" in [b.label for b in at.sidebar.download_button]
+
+
+def test_basket_items_take_notes_move_and_go_one_by_one(at):
+    ask(at, "What did Shaun Sawyer say?")
+    answer = at.session_state["messages"][-1]
+    further = [c for c in answer.citations if c not in answer.used]
+    at.button(key="pin-t0-1").click().run()
+    at.button(key=f"pin-t0-{further[0].n}").click().run()  # a passage found but not quoted can be pinned too
+    pins = at.session_state["basket"]
+    assert [p.citation.n for p in pins] == [1, further[0].n]
+    at.text_input(key=f"note-{pins[1].key}").set_value("Check with the press office").run()
+    assert at.session_state["basket"][1].note == "Check with the press office"
+    second = at.session_state["basket"][1].key
+    at.button(key=f"up-{second}").click().run()
+    assert at.session_state["basket"][0].key == second  # moved up, note and all
+    assert at.session_state["basket"][0].note == "Check with the press office"
+    at.button(key=f"remove-{second}").click().run()
+    assert [p.citation.n for p in at.session_state["basket"]] == [1]
 
 
 def test_older_answers_show_in_summary_until_opened(at):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from citeqa import Answer, Article, Citation, render
-from citeqa.records import ANSWERED, NOT_FOUND
+from citeqa.records import ANSWERED, NOT_FOUND, Pin
 
 HOSTILE = "a <script>alert(1)</script> $x$ :red[y] [z](javascript:alert(2)) **b** `c` &amp; # h"
 ARTICLE = Article(
@@ -73,12 +73,16 @@ def test_conversation_export_has_questions_answers_and_sources():
     assert "## 2. Capital of France?" in text and "Nearest passages (they do not answer it):" in text
 
 
-def test_basket_export_numbers_the_quotes():
-    text = render.basket_markdown([citation(), citation()], "plain")
-    assert text == (
+def test_basket_export_numbers_the_quotes_with_their_notes():
+    pins = [Pin(citation(), note="Call  the *author*"), Pin(citation())]
+    assert render.basket_markdown(pins, "plain") == (
         "# Quotes\n\n"
         "1. “Two \\*three\\*.” — Out, “T \\[x\\]”, Ann Lee, 2 January 2020, para. 1\n"
+        "   Note: Call the \\*author\\*\n"
         "2. “Two \\*three\\*.” — Out, “T \\[x\\]”, Ann Lee, 2 January 2020, para. 1\n"
+    )
+    assert render.basket_text(pins).startswith(
+        "“Two *three*.” — Out, “T [x]”, Ann Lee, 2 January 2020, para. 1\nNote: "
     )
 
 

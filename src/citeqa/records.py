@@ -133,6 +133,19 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """A quote kept in the basket, with the note its collector wrote beside it."""
+
+    citation: Citation
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        """The same quote pinned from two answers is one pin."""
+        return f"{self.citation.passage_id}@{self.citation.quote_start}-{self.citation.quote_end}"
+
+
+@dataclass(frozen=True)
 class Turn:
     """One earlier question and its answer, for resolving follow-up questions."""
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from citeqa.cite import cite, markdown_escape
 from citeqa.formats import web_url
-from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Pin
 
 # All ASCII punctuation may be backslash-escaped in CommonMark; these are the marks that mean something
 # in Markdown, in HTML, in LaTeX ($) or in Streamlit's directives (:red[...]).
@@ -96,11 +96,19 @@ SOURCES_HEADING = {
 }
 
 
-def basket_markdown(citations: list[Citation], style: str = "plain") -> str:
-    """Pinned quotes with their citations, one numbered item each."""
+def basket_markdown(pins: list[Pin], style: str = "plain") -> str:
+    """Pinned quotes with their citations, one numbered item each, and their notes."""
     lines = ["# Quotes", ""]
-    lines += [f"{i}. {quote_with_source(c, style)}" for i, c in enumerate(citations, start=1)]
+    for i, pin in enumerate(pins, start=1):
+        lines.append(f"{i}. {quote_with_source(pin.citation, style)}")
+        if pin.note.strip():
+            lines.append(f"   Note: {markdown_escape(' '.join(pin.note.split()))}")
     return "\n".join(lines) + "\n"
+
+
+def basket_text(pins: list[Pin], style: str = "plain") -> str:
+    """What "Copy basket" copies: each quote with its citation, its note beneath it."""
+    return "\n\n".join(cite(p.citation, style) + (f"\nNote: {p.note.strip()}" if p.note.strip() else "") for p in pins)
 
 
 def quote_with_source(citation: Citation, style: str) -> str:
