@@ -251,13 +251,50 @@ def collection(engine: Engine) -> None:
                     st.session_state.setdefault("uploads", []).append(status.id)
                 except CiteqaError as exc:
                     st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
+        if engine.articles:
+            manage(engine)
     # Outside the expander, so the outcome of an upload is seen even if the collection is folded.
+    if "removed" in st.session_state:
+        st.success(f"Removed “{render.escape(st.session_state.pop('removed'))}”.", icon=":material/check_circle:")
     statuses = [s for s in map(engine.upload_status, st.session_state.get("uploads", [])) if s is not None]
     if not all(s.finished for s in statuses):
         upload_progress(engine)
     else:
         for status in statuses:
             show_upload(status)
+
+
+def manage(engine: Engine) -> None:
+    """Remove an article, or replace it with a new version of its file (it keeps its id and links)."""
+    st.markdown("**Remove or replace an article**")
+    ids = [a.id for a in engine.articles]
+    chosen = st.selectbox(
+        "Article", ids, key="manage-article", format_func=lambda i: engine.article(i).title, index=None
+    )
+    if chosen is None:
+        return
+    article = engine.article(chosen)
+    sure = st.checkbox(f"Yes, remove “{render.escape(article.title)}” from the collection", key="manage-sure")
+    if st.button("Remove the article", key="manage-remove", disabled=not sure, icon=":material/delete:"):
+        try:
+            engine.remove_article(chosen)
+            st.session_state["removed"] = article.title
+            del st.session_state["manage-article"]
+            st.rerun()
+        except CiteqaError as exc:
+            st.error(f"{render.escape(article.path)} was not removed: {render.escape(str(exc))}")
+    with st.form("replace", clear_on_submit=True):
+        file = st.file_uploader(
+            f"Replace it with a new version (saved as {render.escape(article.path)})",
+            type=[article.path.rsplit(".", 1)[-1]],
+            max_upload_size=math.ceil(engine.config.max_article_mb),
+        )
+        if st.form_submit_button("Replace the article", key="manage-replace") and file is not None:
+            try:
+                status = engine.submit_article(article.path, file.getvalue(), replacing=True)
+                st.session_state.setdefault("uploads", []).append(status.id)
+            except CiteqaError as exc:
+                st.error(f"{render.escape(article.path)} was not replaced: {render.escape(str(exc))}")
 
 
 @st.fragment(run_every=1.0)

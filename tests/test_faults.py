@@ -274,3 +274,38 @@ def test_an_upload_is_read_once_and_never_takes_an_existing_id(small_corpus, tmp
     added = engine.add_article("Harbour.txt", NEW_ARTICLE.encode(), timeout=60)
     assert len(reads) == 1  # checked on arrival, and not parsed again when indexed
     assert added.id == "harbour-2" and engine.article("harbour").path == "harbour.txt"
+
+
+def test_an_article_can_be_removed_and_replaced_keeping_its_id(small_corpus, tmp_path):
+    config = Config(corpus=small_corpus, index=tmp_path / "index")
+    engine, _ = Engine.open(config, embedder=FakeEmbedder())
+    engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60)
+    with pytest.raises(ArticleError, match="already in the collection"):
+        engine.add_article("jet-skis.txt", NEW_ARTICLE.replace("jet skis", "kayaks").encode(), timeout=60)
+    replaced = engine.add_article(
+        "jet-skis.txt", NEW_ARTICLE.replace("jet skis", "kayaks").encode(), replacing=True, timeout=60
+    )
+    assert replaced.id == "jet-skis" and "kayaks" in replaced.paragraphs[0]
+    assert "kayaks" in (small_corpus / "jet-skis.txt").read_text(encoding="utf-8")
+    assert engine.ask("kayaks ban old port", k=1).citations[0].article.id == "jet-skis"
+    engine.remove_article("jet-skis")
+    assert [a.id for a in engine.articles] == ["harbour"]
+    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt"]
+    assert [a.id for a in Engine.open(config, embedder=FakeEmbedder())[0].articles] == ["harbour"]  # saved
+
+
+def test_a_removal_the_index_cannot_take_leaves_everything_as_it_was(small_corpus, tmp_path, monkeypatch):
+    engine, _ = Engine.open(Config(corpus=small_corpus, index=tmp_path / "index"), embedder=FakeEmbedder())
+    engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60)
+    monkeypatch.setattr(store, "unwritable", lambda root: f"Read-only file system in {root}")
+    with pytest.raises(IndexWriteError, match="Read-only file system"):
+        engine.remove_article("jet-skis")
+    with pytest.raises(ArticleError, match="Read-only file system"):
+        engine.add_article(
+            "jet-skis.txt", b"Kayaks\n\nKayaks are banned from the old port from May.\n", replacing=True, timeout=60
+        )
+    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt", "jet-skis.txt"]
+    assert "jet skis" in (small_corpus / "jet-skis.txt").read_text(encoding="utf-8")
+    assert {a.id for a in engine.articles} == {"harbour", "jet-skis"}
+    with pytest.raises(ArticleError, match="no article with id 'nope'"):
+        engine.remove_article("nope")

@@ -7,6 +7,7 @@ so a question asked while an article is being added sees the old index or the ne
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from citeqa.pipeline import Tuning
 from citeqa.query import analyse
 from citeqa.records import Answer, Article, CorpusProblem, Turn
 from citeqa.search import search
-from citeqa.uploads import check_upload, write_into
+from citeqa.uploads import check_upload, set_aside, write_into
 
 log = logging.getLogger(__name__)
 
@@ -224,40 +225,83 @@ class Engine:
         evidence = Evidence(data, by_id) if data else None
         self._state = State(data=data, problems=problems, by_id=by_id, evidence=evidence, warning=warning)
 
-    def submit_article(self, name: str, data: bytes) -> UploadStatus:
+    def submit_article(self, name: str, data: bytes, *, replacing: bool = False) -> UploadStatus:
         """Check an uploaded article now and index it in the background; ``upload_status`` follows it.
+        With ``replacing``, it replaces the article of the same file name, which keeps its id.
 
         Raises:
             ArticleError: uploads are off, or the file is unsafe, unreadable, too long or already there.
         """
-        if not self.config.uploads:
-            raise ArticleError("adding articles is turned off here (CITEQA_UPLOADS=0)")
-        article = check_upload(name, data, limits=self.config.limits, existing=self.articles + self._uploads.waiting())
-        return self._uploads.submit(name, data, article)
+        self._check_changes_allowed()
+        article = check_upload(
+            name, data, limits=self.config.limits, existing=self.articles + self._uploads.waiting(), replacing=replacing
+        )
+        return self._uploads.submit(name, data, article, replacing=replacing)
 
     def upload_status(self, upload_id: str) -> UploadStatus | None:
         return self._uploads.status(upload_id)
 
-    def add_article(self, name: str, data: bytes, *, timeout: float | None = None) -> Article:
-        """Add an article and wait until it is indexed. Raises ArticleError if it was not added."""
-        status = self._uploads.wait(self.submit_article(name, data).id, timeout)
+    def add_article(self, name: str, data: bytes, *, replacing: bool = False, timeout: float | None = None) -> Article:
+        """Add (or replace) an article and wait until it is indexed. Raises ArticleError if it was not."""
+        status = self._uploads.wait(self.submit_article(name, data, replacing=replacing).id, timeout)
         if status is None or status.state != "added" or status.article is None:
             raise ArticleError(status.message if status else f"{name!r} was not added")
         return status.article
 
-    def _commit_upload(self, name: str, data: bytes, article: Article, vectors: Vectors) -> Article:
-        """Write an upload into the corpus and make an index with it current, or leave no trace."""
+    def remove_article(self, article_id: str) -> RefreshReport:
+        """Take an article out of the corpus and the index together, or, if the index cannot be
+        updated, leave both as they were.
+
+        Raises:
+            ArticleError: changes are off here, or the article is unknown or cannot be removed.
+        """
+        self._check_changes_allowed()
+        article = self._state.by_id.get(article_id)
+        if article is None:
+            raise ArticleError(f"there is no article with id {article_id!r} to remove")
         with self._refresh_lock:
-            path = write_into(self.config.corpus, name, data)
+            aside = set_aside(self.config.corpus, article.path)
+            try:
+                report = self._refresh(strict=True)
+            except BaseException:
+                os.replace(aside, self.config.corpus / article.path)
+                raise
+            aside.unlink(missing_ok=True)
+        log.info("removed %s", article.path)
+        return report
+
+    def _check_changes_allowed(self) -> None:
+        if not self.config.uploads:
+            raise ArticleError("changing the collection is turned off here (CITEQA_UPLOADS=0)")
+
+    def _commit_upload(self, name: str, data: bytes, article: Article, vectors: Vectors, replacing: bool) -> Article:
+        """Write an upload into the corpus and make an index with it current, or leave no trace (and,
+        for a replacement, the article it was to replace where it was)."""
+        with self._refresh_lock:
+            aside = set_aside(self.config.corpus, name) if replacing else None
+            try:
+                path = write_into(self.config.corpus, name, data)
+            except BaseException:
+                if aside is not None:
+                    os.replace(aside, self.config.corpus / name)
+                raise
+            indexed = False
             try:
                 self._refresh(added=article, vectors=vectors, strict=True)
+                indexed = True
                 problem = next((p for p in self.problems if p.path == name), None)
-                if problem is not None:
+                if problem is not None:  # a copy of a file that arrived meanwhile, say
                     raise ArticleError(problem.reason)
-                return next(a for a in self.articles if a.path == name)
             except BaseException:
                 path.unlink(missing_ok=True)
+                if aside is not None:
+                    os.replace(aside, path)
+                if indexed:  # the index was made without what was just put back: make it again
+                    self._refresh()
                 raise
+            if aside is not None:
+                aside.unlink(missing_ok=True)
+            return next(a for a in self.articles if a.path == name)
 
     def ask(
         self,

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 _KEEP_FINISHED = 200  # statuses of finished uploads kept for their uploaders to read
 
 Vectors = dict[tuple[str, str], np.ndarray]  # (kind, text) -> unit vector
-Commit = Callable[[str, bytes, Article, Vectors], Article]  # (name, data, article as read, vectors)
+# (name, data, the article as read, its vectors, whether it replaces the article of that name)
+Commit = Callable[[str, bytes, Article, Vectors, bool], Article]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class _Upload:
     data: bytes
     article: Article
     texts: list[tuple[str, str]]
+    replacing: bool = False
     vectors: Vectors = field(default_factory=dict)
 
     @property
@@ -74,13 +76,13 @@ class UploadQueue:
         self._order = itertools.count()
         self._worker: threading.Thread | None = None
 
-    def submit(self, name: str, data: bytes, article: Article) -> UploadStatus:
+    def submit(self, name: str, data: bytes, article: Article, *, replacing: bool = False) -> UploadStatus:
         """Queue an upload that has passed its checks (``uploads.check_upload``)."""
         texts = embedded_texts((article,), build_passages([article]))
         flat = list(dict.fromkeys((kind, text) for kind, rows in texts.items() for text in rows))
         status = UploadStatus(id=uuid.uuid4().hex[:12], name=name, state="queued", total=len(flat))
         with self._changed:
-            self._waiting[status.id] = _Upload(status, next(self._order), data, article, flat)
+            self._waiting[status.id] = _Upload(status, next(self._order), data, article, flat, replacing)
             if self._worker is None:
                 self._worker = threading.Thread(target=self._run, name="citeqa-uploads", daemon=True)
                 self._worker.start()
@@ -115,14 +117,15 @@ class UploadQueue:
                     self._embed_next(upload)
                     continue
                 self._set(upload, replace(status, state="indexing"))
-                article = self._commit(status.name, upload.data, upload.article, upload.vectors)
+                article = self._commit(status.name, upload.data, upload.article, upload.vectors, upload.replacing)
             except CiteqaError as exc:
                 self._end(upload, replace(status, state="failed", message=str(exc)))
             except Exception:  # a bug: logged with its traceback; the worker goes on serving other uploads
                 log.exception("indexing %s failed", status.name)
                 self._end(upload, replace(status, state="failed", message="an internal error stopped it (see the log)"))
             else:
-                self._end(upload, replace(status, state="added", article=article, message=f"Added “{article.title}”."))
+                done = "Replaced with" if upload.replacing else "Added"
+                self._end(upload, replace(status, state="added", article=article, message=f"{done} “{article.title}”."))
 
     def _embed_next(self, upload: _Upload) -> None:
         start = len(upload.vectors)

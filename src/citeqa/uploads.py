@@ -41,8 +41,13 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_upload(name: str, data: bytes, *, limits: Limits, existing: Iterable[Article]) -> Article:
+def check_upload(
+    name: str, data: bytes, *, limits: Limits, existing: Iterable[Article], replacing: bool = False
+) -> Article:
     """The article an uploaded file holds, if it may join the collection; nothing is written.
+
+    Args:
+        replacing: the file is to replace the article of the same name, which must exist.
 
     Raises:
         ArticleError: the name is unsafe, the content is not a readable article or is too long, or it
@@ -50,8 +55,13 @@ def check_upload(name: str, data: bytes, *, limits: Limits, existing: Iterable[A
     """
     name = check_name(name)
     article = read_article(name, data, limits=limits)
+    existing = list(existing)
+    if replacing and not any(other.path == name for other in existing):
+        raise ArticleError(f"there is no article named {name!r} in the collection to replace")
     for other in existing:
         if other.path == name:
+            if replacing:
+                continue
             raise ArticleError(f"an article named {name!r} is already in the collection; rename the file")
         if other.sha256 == article.sha256 or other.paragraphs == article.paragraphs:
             raise ArticleError(f"{name!r} repeats {other.path!r}, which is already in the collection")
@@ -84,3 +94,14 @@ def write_into(folder: Path, name: str, data: bytes) -> Path:
         tmp.unlink(missing_ok=True)
     log.info("added %s to %s", name, folder)
     return target
+
+
+def set_aside(folder: Path, name: str) -> Path:
+    """Move ``folder/name`` out of the corpus's sight (a hidden name in the same folder), so that it can
+    be put back if what replaces or removes it fails. Raises ArticleError if it cannot be moved."""
+    aside = folder / f".{uuid.uuid4().hex}.{name}.previous"
+    try:
+        os.replace(folder / name, aside)
+    except OSError as exc:
+        raise ArticleError(f"{name!r} could not be moved aside in {folder} ({exc.strerror})") from None
+    return aside
