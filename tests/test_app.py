@@ -229,19 +229,21 @@ def test_paragraphs_around_a_source_include_it_marked(at):
     assert shown.index(f"¶ {n - 1}") < shown.index(f"▶ ¶ {n}") < shown.index(f"¶ {n + 1}")
 
 
-def test_an_article_is_removed_only_when_confirmed_and_the_collection_shows_it_at_once(at, app_env):
-    at.selectbox(key="manage-article").set_value("police-failings-allow-trafficking-to-continue").run()
-    assert at.button(key="manage-remove").disabled  # not before the removal is confirmed
-    at.checkbox(key="manage-sure").check().run()
-    at.button(key="manage-remove").click().run()
-    assert not at.exception
-    assert any("Removed “Police failings allow human trafficking" in s.value for s in at.sidebar.success)
-    assert any(e.label == "Collection: 1 articles" for e in at.sidebar.expander)
-    assert [p.name for p in (app_env / "corpus").iterdir() if not p.name.startswith(".")] == [
-        "modern-slavery-survivors-criminalised.txt"
-    ]
-    ask(at, "How much is the Government investing to help police tackle modern slavery?")
-    assert all(
-        c.article.id != "police-failings-allow-trafficking-to-continue"
-        for c in at.session_state["messages"][-1].citations
-    )
+def test_an_article_is_removed_only_when_confirmed_and_the_collection_shows_it_at_once(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    with app_environment(corpus, tmp_path / "index"):
+        at = run_app()
+        at.selectbox(key="manage-article").set_value("police-failings-allow-trafficking-to-continue").run()
+        assert at.button(key="manage-remove").disabled  # not before the removal is confirmed
+        at.checkbox(key="manage-sure").check().run()
+        at.button(key="manage-remove").click().run()
+        assert not at.exception
+        assert any("Removed “Police failings allow human trafficking" in s.value for s in at.sidebar.success)
+        assert any(e.label == "Collection: 1 articles" for e in at.sidebar.expander)
+        assert [p.name for p in corpus.iterdir() if not p.name.startswith(".")] == [
+            "modern-slavery-survivors-criminalised.txt"
+        ]
+        ask(at, "How much is the Government investing to help police tackle modern slavery?")
+        cited = at.session_state["messages"][-1].citations + at.session_state["messages"][-1].closest
+        assert all(c.article.id != "police-failings-allow-trafficking-to-continue" for c in cited)
