@@ -12,7 +12,7 @@ from conftest import CORPUS, ROOT
 from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
-from citeqa import cite, format_answer
+from citeqa import cite, format_answer, render
 from citeqa.cite import format_answer_html
 
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -107,6 +107,8 @@ def test_ask_and_see_the_cited_answer(page, engine):
     assert "super-complaint submitted by charity Hestia" in answer.inner_text()
     marker = answer.get_by_role("link", name="[1]")
     assert marker.get_attribute("href") == "#t0-source-1"
+    # Hovering over the marker previews the quote and its source.
+    assert marker.get_attribute("title") == render.preview(next(c for c in expected.used if c.n == 1))
     assert page.locator("#t0-source-1").count() == 1
     first = expected.citations[0]
     assert f"paragraph {first.paragraph}" in answer.inner_text()

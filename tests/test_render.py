@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -43,10 +44,18 @@ def test_highlight_marks_exactly_the_quote():
 
 def test_answer_markers_link_to_their_sources():
     answer = Answer("q", ANSWERED, "Two *three*. [1] One. [2]", (citation(1), citation(2, 0, 4)), quoted=(1, 2))
-    assert (
-        render.answer_markdown(answer, "t3")
-        == "Two \\*three\\*\\. [\\[1\\]](#t3-source-1) One\\. [\\[2\\]](#t3-source-2)"
+    shown = render.answer_markdown(answer, "t3")
+    source = "T [x], Out · Ann Lee · 2 January 2020, paragraph 1"
+    assert shown == (
+        f'Two \\*three\\*\\. [\\[1\\]](#t3-source-1 "“Two *three*.” — {source}") '
+        f'One\\. [\\[2\\]](#t3-source-2 "“One.” — {source}")'
     )
+
+
+def test_a_marker_preview_cannot_break_out_of_its_link():
+    hostile = Citation(1, replace(ARTICLE, title='A "quoted" \\ title'), 1, 'Say "no".', 'Say "no".', 0, 1.0)
+    answer = Answer("q", ANSWERED, "x [1]", (hostile,), quoted=(1,))
+    assert '(#t0-source-1 "“Say \\"no\\".” — A \\"quoted\\" \\\\ title,' in render.answer_markdown(answer, "t0")
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,21 @@ def answer_markdown(answer: Answer, anchor_prefix: str | None) -> str:
         return escape(answer.answer)
     if anchor_prefix is None:
         return " ".join(f"{escape(c.quote)} \\[{c.n}\\]" for c in answer.used)
-    return " ".join(f"{escape(c.quote)} [\\[{c.n}\\]](#{anchor(anchor_prefix, c.n)})" for c in answer.used)
+    return " ".join(
+        f'{escape(c.quote)} [\\[{c.n}\\]](#{anchor(anchor_prefix, c.n)} "{_title(preview(c))}")' for c in answer.used
+    )
+
+
+def preview(citation: Citation, length: int = 120) -> str:
+    """What hovering over a marker [n] shows: the quote (shortened) and where it comes from."""
+    article = citation.article
+    quote = citation.quote if len(citation.quote) <= length else citation.quote[:length].rsplit(" ", 1)[0] + " …"
+    return f"“{quote}” — {article.title}, {byline(article)}, paragraph {citation.paragraph}"
+
+
+def _title(text: str) -> str:
+    """``text`` as a Markdown link title between double quotes: on one line, its own quotes escaped."""
+    return re.sub(r"([\\\"])", r"\\\1", " ".join(text.split()))
 
 
 def highlighted(text: str, start: int, end: int, colour: str = "orange") -> str:
