@@ -95,14 +95,34 @@ def copy_component():
 
 @st.cache_resource(show_spinner=False)
 def scroll_component():
-    """Scrolls the page to the element with a given class, made here from a paragraph number."""
+    """Scrolls the page to the element with a given class (made here, never from text): ``block`` says
+    where it lands ("center" for a paragraph, "start" for a new answer, so its first line shows)."""
     js = """
     export default function ({ data }) {
       const element = document.getElementsByClassName(data.target)[0];
-      if (element) element.scrollIntoView({ block: "center" });
+      if (element) element.scrollIntoView({ block: data.block || "center" });
     }
     """
     return st.components.v2.component("citeqa_scroll", js=js)
+
+
+@st.cache_resource(show_spinner=False)
+def focus_component():
+    """Puts the keyboard in the chat box, so a question can be typed as soon as the page opens."""
+    js = """
+    export default function () {
+      let tries = 20;  // the chat box may be drawn a moment after this runs
+      const focus = () => {
+        const box = document.querySelector("[data-testid=stChatInputTextArea]");
+        const active = document.activeElement;
+        if (active && active.matches("input, textarea, select, [contenteditable]")) return;  // a field in use
+        if (box) box.focus();
+        else if (tries-- > 0) setTimeout(focus, 100);
+      };
+      focus();
+    }
+    """
+    return st.components.v2.component("citeqa_focus", js=js)
 
 
 def copy_button(label: str, name: str, text: str, key: str, html: str = "") -> None:
@@ -379,6 +399,7 @@ def chat(engine: Engine, settings: Settings) -> None:
         # Earlier answers show in summary unless opened: a long conversation stays quick to redraw.
         show_turn(turn, answer, settings.style, full=turn >= len(messages) - FULL_TURNS or turn in opened)
     question = st.chat_input("Ask a question about the articles")
+    focus_component()(key="focus", height=0)
     from_url = st.query_params.get("q")
     if question is None and from_url and st.session_state.get("asked_from_url") != from_url:
         st.session_state["asked_from_url"] = question = from_url
@@ -397,10 +418,19 @@ def chat(engine: Engine, settings: Settings) -> None:
         return
     messages.append(answer)
     show_turn(len(messages) - 1, answer, settings.style)
+    # The new answer into view, its first line at the top: on a phone it would land below its sources.
+    scroll_component()(
+        data={"target": f"st-key-turn-{len(messages) - 1}", "block": "start"}, key="scroll-answer", height=0
+    )
 
 
 def show_turn(turn: int, answer: Answer, style: str, *, full: bool = True) -> None:
     """One question and its answer; ``full`` shows every source with its buttons, else a summary."""
+    with st.container(key=f"turn-{turn}"):
+        _show_turn(turn, answer, style, full=full)
+
+
+def _show_turn(turn: int, answer: Answer, style: str, *, full: bool) -> None:
     with st.chat_message("user"):
         st.markdown(render.escape(answer.question))
     with st.chat_message("assistant"):

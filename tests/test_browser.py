@@ -115,6 +115,25 @@ def test_ask_and_see_the_cited_answer(page, engine):
     check_screenshot(page, "answer")
 
 
+def test_on_a_phone_the_chat_box_has_the_keyboard_and_a_new_answer_comes_into_view(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(server["url"])
+    wait_idle(phone)
+    phone.wait_for_timeout(500)
+    assert phone.evaluate("document.activeElement.dataset.testid") == "stChatInputTextArea"
+    ask(phone, "What did Shaun Sawyer say?")
+    ask(phone, "What did Wendy Williams say about the shortcomings?")
+    phone.wait_for_timeout(800)
+    answer = phone.get_by_test_id("stChatMessage").nth(3)
+    box = answer.bounding_box()
+    assert box is not None and 0 <= box["y"] < 844 / 2, box  # the answer's first line, not its sources
+    check_screenshot_phone = SHOTS / "phone.png"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(check_screenshot_phone))
+    context.close()
+
+
 def test_the_three_outcomes_look_different(page):
     ask(page, "How much funding does Hestia receive from the government?")
     closest = page.get_by_test_id("stChatMessage").nth(1)
