@@ -1,0 +1,20 @@
+"""Links within the app: to an article in the reader, at a paragraph and a quote."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from citeqa import Citation
+
+
+def whole_number(value: str | None) -> int | None:
+    """A whole number from a link's parameter, or None for anything else ("²", 5,000 digits, "-3")."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,6}", value) else None
+
+
+def reader_link(article_id: str, paragraph: int | None = None, citation: Citation | None = None) -> str:
+    params = {"article": article_id} | ({"p": paragraph} if paragraph else {})
+    if citation is not None:
+        params |= {"s": citation.quote_start, "e": citation.quote_end}
+    return "?" + urlencode(params)
