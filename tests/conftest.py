@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -79,6 +80,15 @@ def finish_uploads(at: AppTest, timeout: float = 120) -> AppTest:
         at.run()
         assert not at.exception, at.exception
     return at
+
+
+def mount_namespace(script: str, *, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run a shell script in a mount namespace of its own (root only, as here and in CI), where it can
+    mount a tiny or read-only file system without touching the machine's."""
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-m", "true"], capture_output=True).returncode != 0:
+        pytest.fail("`unshare -m` is not available: run the tests as root on Linux with util-linux installed")
+    return subprocess.run([unshare, "-m", "sh", "-c", script], capture_output=True, text=True, timeout=timeout)
 
 
 class FakeEmbedder:

@@ -12,7 +12,7 @@ import threading
 import time
 
 import pytest
-from conftest import CITEQA, CORPUS, SMALL_ARTICLE, FakeEmbedder
+from conftest import CITEQA, CORPUS, SMALL_ARTICLE, FakeEmbedder, mount_namespace
 
 from citeqa import ArticleError, Config, Engine
 from citeqa import index as store
@@ -133,15 +133,6 @@ def test_readers_of_the_index_folder_never_see_a_half_built_index(model, tmp_pat
         thread.join(timeout=60)
     assert not failures, failures[:3]
     assert loads > 3
-
-
-def mount_namespace(script: str, *, timeout: int = 600) -> subprocess.CompletedProcess:
-    """Run a shell script in a mount namespace of its own (root only, as here and in CI), where it can
-    mount a tiny or read-only file system without touching the machine's."""
-    unshare = shutil.which("unshare")
-    if unshare is None or subprocess.run([unshare, "-m", "true"], capture_output=True).returncode != 0:
-        pytest.fail("`unshare -m` is not available: run the tests as root on Linux with util-linux installed")
-    return subprocess.run([unshare, "-m", "sh", "-c", script], capture_output=True, text=True, timeout=timeout)
 
 
 NEW_ARTICLE = SMALL_ARTICLE.replace("cruise ships", "jet skis")

@@ -43,6 +43,8 @@ class Config:
         max_paragraphs: most paragraphs one article may have (CITEQA_MAX_PARAGRAPHS); it bounds what
             one file costs to index, and so how long one upload can keep the server busy.
         uploads: whether the app accepts new articles (CITEQA_UPLOADS=0 turns them off).
+        conversations: SQLite file the app saves conversations and quote baskets in
+            (CITEQA_CONVERSATIONS); .citeqa/conversations.sqlite3 by default.
     """
 
     corpus: Path = _HOME / "corpus"
@@ -52,6 +54,7 @@ class Config:
     max_article_mb: float = 10.0
     max_paragraphs: int = 1_000
     uploads: bool = True
+    conversations: Path = _HOME / ".citeqa" / "conversations.sqlite3"
 
     @property
     def max_article_bytes(self) -> int:
