@@ -11,8 +11,10 @@ import streamlit as st
 
 from citeqa import CiteqaError, Config, Engine, render
 from citeqa.loader import EngineLoader
+from ui.components import page_style
 from ui.pages import chat, reader
-from ui.sidebar import basket, collection, export, sidebar
+from ui.sidebar import basket, collection, export, header, past_conversations, sidebar
+from ui.workbench import conversation_store, workbench
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,16 +25,29 @@ def engine_loader() -> EngineLoader:
 
 def main() -> None:
     st.set_page_config(page_title="citeqa", page_icon="📰", layout="wide")
+    page_style()
     engine = open_engine()
-    settings = sidebar(engine)
+    store = conversation_store(str(engine.config.conversations))
+    if isinstance(store, str):  # why conversations cannot be saved
+        st.warning(render.escape(store), icon=":material/cloud_off:")
+        store = None
+    elif store.warning and not st.session_state.get("store_warning_seen"):
+        st.session_state["store_warning_seen"] = True
+        st.warning(render.escape(store.warning), icon=":material/cloud_off:")
+    bench = workbench(store)
+    header(bench)
+    past = st.sidebar.container()  # filled after the chat, so that it lists a conversation just started
+    settings = sidebar(engine, bench)
     if "article" in st.query_params:
         reader(engine, st.query_params["article"], st.query_params.get("p"))
     else:
-        chat(engine, settings)
+        chat(engine, settings, bench)
+    with past:
+        past_conversations(bench)
     with st.sidebar:  # after the chat, so that they include the answer just given
         collection(engine)
-        basket(settings.style)
-        export(settings.style)
+        basket(bench, settings.style)
+        export(bench, settings.style)
 
 
 def open_engine() -> Engine:

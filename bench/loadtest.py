@@ -237,7 +237,13 @@ def start_server(index: Path) -> tuple[subprocess.Popen, int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "CITEQA_CORPUS": str(ROOT / "corpus"), "CITEQA_INDEX": str(index)}
+    conversations = index.with_name(index.name + "-conversations.sqlite3")
+    env = {
+        **os.environ,
+        "CITEQA_CORPUS": str(ROOT / "corpus"),
+        "CITEQA_INDEX": str(index),
+        "CITEQA_CONVERSATIONS": str(conversations),
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],

@@ -11,7 +11,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from conftest import citeqa_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -22,17 +25,23 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    process: subprocess.Popen
+
+
 @contextmanager
-def streamlit_server(corpus: Path, index: Path, log: Path | None = None) -> Iterator[str]:
-    """Serve the app on ``corpus`` and ``index``; yields its URL once /_stcore/health answers."""
+def streamlit_server(corpus: Path, index: Path, log: Path | None = None) -> Iterator[Server]:
+    """Serve the app on ``corpus`` and ``index``; yields it once /_stcore/health answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    output = log.open("w") if log else subprocess.DEVNULL
+    output = log.open("a") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "CITEQA_CORPUS": str(corpus), "CITEQA_INDEX": str(index)},
+        cwd=ROOT, env={**os.environ, **citeqa_environment(corpus, index)},
         stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
@@ -42,7 +51,7 @@ def streamlit_server(corpus: Path, index: Path, log: Path | None = None) -> Iter
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start (see {log or 'its output'})")
             time.sleep(0.5)
-        yield url
+        yield Server(url, process)
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -46,13 +46,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def citeqa_environment(corpus: Path, index: Path) -> dict[str, str]:
+    """Where an app under test keeps everything: its corpus, its index, and beside the index its saved
+    conversations (never the user's)."""
+    conversations = index.with_name(index.name + "-conversations.sqlite3")
+    return {"CITEQA_CORPUS": str(corpus), "CITEQA_INDEX": str(index), "CITEQA_CONVERSATIONS": str(conversations)}
+
+
 @contextmanager
 def app_environment(corpus: Path, index: Path) -> Iterator[None]:
-    """CITEQA_CORPUS and CITEQA_INDEX for the app under AppTest. Its engine is cached per process,
-    so the cache is emptied on the way in and out."""
+    """The app's settings (citeqa_environment) under AppTest. Its engine is cached per process, so
+    the cache is emptied on the way in and out."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CITEQA_CORPUS", str(corpus))
-        patch.setenv("CITEQA_INDEX", str(index))
+        for name, value in citeqa_environment(corpus, index).items():
+            patch.setenv(name, value)
         st.cache_resource.clear()
         try:
             yield

@@ -16,10 +16,10 @@ from playwright.sync_api import sync_playwright
 
 
 def main(corpus: str, index: str) -> int:
-    with streamlit_server(Path(corpus), Path(index)) as url, sync_playwright() as playwright:
+    with streamlit_server(Path(corpus), Path(index)) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = browser.new_page()
-        page.goto(url)
+        page.goto(server.url)
         page.wait_for_selector("[data-test-script-state='notRunning']", timeout=180_000)
         page.get_by_role("textbox", name="Ask a question about the articles").fill(
             "Who submitted the super-complaint that prompted the investigation?"

@@ -47,7 +47,7 @@ def test_ask_shows_the_cited_answer(at):
     ask(at, "Who submitted the super-complaint that prompted the investigation?")
     body = texts(at)
     assert "super\\-complaint submitted by charity Hestia" in body
-    assert "[\\[1\\]](#t0-source-1 \"“The probe was prompted" in body  # the marker links to its source
+    assert '[\\[1\\]](#t0-source-1 "“The probe was prompted' in body  # the marker links to its source
     assert "\\[1\\] Modern slavery survivors criminalised" in body
     assert ":orange-background[The probe was prompted" in body  # the quote is highlighted
 
@@ -60,7 +60,7 @@ def test_not_in_the_articles_says_so_and_keeps_the_nearest_passages_apart(at):
 
 def test_closest_passages_are_shown_as_such_with_the_reason(at):
     ask(at, "How much funding does Hestia receive from the government?")
-    answer = at.session_state["messages"][-1]
+    answer = at.session_state["workbench"].messages[-1]
     assert answer.outcome == CLOSEST
     assert at.warning[0].value.startswith("**Closest passages — they may not answer this.** The passages found")
     assert not any(b.key == "copy-t0-all" for b in at.button)  # no "Copy all": there is no answer to copy
@@ -70,9 +70,9 @@ def test_follow_up_uses_the_conversation(at):
     ask(at, "What did Wendy Williams say about the current system?")
     ask(at, "What did she say about the shortcomings?")
     assert "deficiencies in basic policing practice" in texts(at)
-    assert len(at.session_state["messages"]) == 2
+    assert len(at.session_state["workbench"].messages) == 2
     at.button(key="new").click().run()
-    assert at.session_state["messages"] == []
+    assert at.session_state["workbench"].messages == []
 
 
 def test_settings_change_sources_articles_and_style(at):
@@ -80,7 +80,7 @@ def test_settings_change_sources_articles_and_style(at):
     at.multiselect(key="articles").set_value(["police-failings-allow-trafficking-to-continue"]).run()
     at.selectbox(key="style").set_value("apa").run()
     ask(at, "What did Shaun Sawyer say?")
-    answer = at.session_state["messages"][-1]
+    answer = at.session_state["workbench"].messages[-1]
     assert len(answer.citations) == 2
     assert {c.article.id for c in answer.citations} == {"police-failings-allow-trafficking-to-continue"}
 
@@ -98,7 +98,7 @@ def test_upload_adds_an_article_that_can_be_asked_about(at, app_env):
     assert any("Added “Harbour town bans cruise ships" in s.value for s in at.sidebar.success)
     assert (app_env / "corpus" / "harbour.txt").read_text(encoding="utf-8") == SMALL_ARTICLE
     ask(at, "Who is the mayor who called the vote a victory?")
-    assert at.session_state["messages"][-1].citations[0].article.id == "harbour"
+    assert at.session_state["workbench"].messages[-1].citations[0].article.id == "harbour"
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_export_and_basket(at):
     labels = [b.label for b in at.sidebar.download_button]
     assert "Export conversation (Markdown)" in labels
     at.button(key="pin-t0-1").click().run()
-    pinned = at.session_state["basket"]
+    pinned = at.session_state["workbench"].basket
     assert len(pinned) == 1 and "£8.5 million" in pinned[0].citation.quote
     assert at.button(key="pin-t0-1").disabled and at.button(key="pin-t0-1").label == "Pinned ✓"
     assert "Download quotes (Markdown)" in [b.label for b in at.sidebar.download_button]
@@ -153,20 +153,20 @@ def test_export_and_basket(at):
 
 def test_basket_items_take_notes_move_and_go_one_by_one(at):
     ask(at, "What did Shaun Sawyer say?")
-    answer = at.session_state["messages"][-1]
+    answer = at.session_state["workbench"].messages[-1]
     further = [c for c in answer.citations if c not in answer.used]
     at.button(key="pin-t0-1").click().run()
     at.button(key=f"pin-t0-{further[0].n}").click().run()  # a passage found but not quoted can be pinned too
-    pins = at.session_state["basket"]
+    pins = at.session_state["workbench"].basket
     assert [p.citation.n for p in pins] == [1, further[0].n]
     at.text_input(key=f"note-{pins[1].key}").set_value("Check with the press office").run()
-    assert at.session_state["basket"][1].note == "Check with the press office"
-    second = at.session_state["basket"][1].key
+    assert at.session_state["workbench"].basket[1].note == "Check with the press office"
+    second = at.session_state["workbench"].basket[1].key
     at.button(key=f"up-{second}").click().run()
-    assert at.session_state["basket"][0].key == second  # moved up, note and all
-    assert at.session_state["basket"][0].note == "Check with the press office"
+    assert at.session_state["workbench"].basket[0].key == second  # moved up, note and all
+    assert at.session_state["workbench"].basket[0].note == "Check with the press office"
     at.button(key=f"remove-{second}").click().run()
-    assert [p.citation.n for p in at.session_state["basket"]] == [1]
+    assert [p.citation.n for p in at.session_state["workbench"].basket] == [1]
 
 
 def test_older_answers_show_in_summary_until_opened(at):
@@ -206,22 +206,33 @@ def test_a_question_with_no_words_asks_for_a_real_question(at):
     for question in ("?", "a", "what is the", "who?"):
         ask(at, question)
         assert "has no words to search for" in at.error[0].value
-    assert at.session_state["messages"] == []
+    assert at.session_state["workbench"].messages == []
 
 
 def test_the_reader_highlights_the_quoted_sentence_not_the_whole_paragraph(app_env):
     at = run_app(article="police-failings-allow-trafficking-to-continue", p="8", s="0", e="53")
     body = texts(at)
     assert "**¶ 8** :orange-background[She said\\: “Whilst modern slavery cases can be complex] and require" in body
-    link = run_app(q="What did Wendy Williams say about the shortcomings?")
-    citation = link.session_state["messages"][-1].used[0]
-    expected = f"s={citation.quote_start}&e={citation.quote_end}"
-    assert any(expected in m.value for m in link.markdown)  # each source's reader link says which sentence
+
+
+def test_the_reader_opens_in_the_same_session_at_the_quote_and_comes_back(app_env):
+    at = run_app(q="What did Wendy Williams say about the shortcomings?")
+    bench = at.session_state["workbench"]
+    citation = bench.messages[-1].used[0]
+    at.button(key=f"read-t0-{citation.n}").click().run()
+    assert at.query_params["article"] == citation.article.id and at.query_params["p"] == str(citation.paragraph)
+    assert at.query_params["s"] == str(citation.quote_start) and at.query_params["e"] == str(citation.quote_end)
+    assert at.query_params["c"] == bench.conversation  # the link names the conversation too
+    assert f":orange-background[{citation.quote[:20]}" in texts(at).replace("\\", "")
+    at.button(key="back").click().run()
+    assert "article" not in at.query_params and at.query_params["c"] == bench.conversation
+    assert at.session_state["workbench"].messages[-1] == bench.messages[-1]  # the same session, not a fresh one
+    assert f"read-t0-{citation.n}" in {b.key for b in at.button}
 
 
 def test_paragraphs_around_a_source_include_it_marked(at):
     ask(at, "How many police forces did the fieldwork cover?")
-    citation = at.session_state["messages"][-1].citations[0]
+    citation = at.session_state["workbench"].messages[-1].citations[0]
     around = next(e for e in at.main.expander if e.label == "Paragraphs around it")
     shown = "\n".join(m.value for m in around.markdown)
     n = citation.paragraph
@@ -245,5 +256,66 @@ def test_an_article_is_removed_only_when_confirmed_and_the_collection_shows_it_a
             "modern-slavery-survivors-criminalised.txt"
         ]
         ask(at, "How much is the Government investing to help police tackle modern slavery?")
-        cited = at.session_state["messages"][-1].citations + at.session_state["messages"][-1].closest
+        last = at.session_state["workbench"].messages[-1]
+        cited = last.citations + last.closest
         assert all(c.article.id != "police-failings-allow-trafficking-to-continue" for c in cited)
+
+
+def test_a_conversation_and_its_basket_reopen_from_their_address_read_only_for_others(app_env):
+    at = run_app()
+    ask(at, "Who submitted the super-complaint?")
+    ask(at, "What did Shaun Sawyer say?")
+    at.button(key="pin-t1-1").click().run()
+    bench = at.session_state["workbench"]
+    at.text_input(key=f"note-{bench.basket[0].key}").input("for the intro").run()
+    conversation = at.query_params["c"]
+    assert conversation == bench.conversation and "q" not in at.query_params
+
+    other = run_app(c=conversation)  # a new session: a shared link, or this link on another machine
+    shared = other.session_state["workbench"]
+    assert shared.messages == bench.messages and shared.basket == bench.basket
+    assert shared.basket[0].note == "for the intro"
+    assert shared.read_only and other.chat_input[0].disabled
+    assert other.button(key="pin-t1-2").disabled  # nothing of theirs can be changed
+    assert "shared with you" in other.info[0].value
+    other.button(key="copy-conversation").click().run()
+    copy = other.session_state["workbench"]
+    assert not copy.read_only and copy.conversation != conversation and other.query_params["c"] == copy.conversation
+    assert copy.messages == bench.messages and copy.basket == bench.basket
+    ask(other, "And the Home Office?")
+    assert len(run_app(c=conversation).session_state["workbench"].messages) == 2  # the original is unchanged
+    assert len(run_app(c=copy.conversation).session_state["workbench"].messages) == 3
+
+
+def test_new_conversation_starts_empty_and_the_old_one_is_listed(app_env):
+    at = run_app()
+    ask(at, "Who submitted the super-complaint?")
+    at.button(key="pin-t0-1").click().run()
+    first = at.session_state["workbench"].conversation
+    at.button(key="new").click().run()
+    bench = at.session_state["workbench"]
+    assert bench.messages == [] and bench.basket == [] and "c" not in at.query_params
+    ask(at, "How many police forces did the fieldwork cover?")
+    assert at.sidebar.expander(key="past").label == "Past conversations: 2"
+    assert at.button(key=f"conversation-{bench.conversation}").disabled  # the open one
+    at.button(key=f"conversation-{first}").click().run()
+    assert at.query_params["c"] == first and len(bench.messages) == 1 and len(bench.basket) == 1
+    assert bench.messages[0].question == "Who submitted the super-complaint?"
+
+
+def test_an_unknown_conversation_address_says_so_and_starts_afresh(app_env):
+    for address in ("A" * 22, "../../etc", "<script>alert(1)</script>"):
+        at = run_app(c=address)
+        assert "no saved conversation at this address" in at.warning[0].value
+        assert "c" not in at.query_params and at.session_state["workbench"].messages == []
+
+
+def test_a_long_conversation_draws_only_its_latest_turns(app_env):
+    at = run_app()
+    for number in range(12):
+        ask(at, f"How many police forces did the fieldwork cover? ({number})")
+    drawn = [m for m in at.main.chat_message if m.name == "user"]
+    assert len(drawn) == 10
+    assert at.button(key="earlier").label == "Show earlier questions (2 not shown)"
+    at.button(key="earlier").click().run()
+    assert len([m for m in at.main.chat_message if m.name == "user"]) == 12

@@ -35,8 +35,8 @@ def server(tmp_path_factory):
     """A real `streamlit run app.py` on its own corpus copy and index."""
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(CORPUS, root / "corpus")
-    with streamlit_server(root / "corpus", root / "index", log=root / "streamlit.log") as url:
-        yield {"url": url, "root": root}
+    with streamlit_server(root / "corpus", root / "index", log=root / "streamlit.log") as running:
+        yield {"url": running.url, "root": root}
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +124,16 @@ def test_on_a_phone_the_chat_box_has_the_keyboard_and_a_new_answer_comes_into_vi
     assert phone.evaluate("document.activeElement.dataset.testid") == "stChatInputTextArea"
     ask(phone, "What did Shaun Sawyer say?")
     ask(phone, "What did Wendy Williams say about the shortcomings?")
-    phone.wait_for_timeout(800)
     answer = phone.get_by_test_id("stChatMessage").nth(3)
+    # The answer's first line, not its sources, once the page has settled (within 3 s), and it stays.
+    phone.wait_for_function(
+        "e => { const y = e.getBoundingClientRect().top; return 0 <= y && y < 844 / 2; }",
+        arg=answer.element_handle(),
+        timeout=3_000,
+    )
+    phone.wait_for_timeout(1_000)
     box = answer.bounding_box()
-    assert box is not None and 0 <= box["y"] < 844 / 2, box  # the answer's first line, not its sources
+    assert box is not None and 0 <= box["y"] < 844 / 2, box
     check_screenshot_phone = SHOTS / "phone.png"
     SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(check_screenshot_phone))
@@ -200,12 +206,12 @@ def test_the_quote_highlight_stands_out_from_the_page(page):
     assert contrast(colour, text) >= 4.5, (colour, text)
 
 
-def test_reader_link_opens_the_article_at_the_paragraph_highlighted(page, engine):
+def test_the_reader_opens_in_place_at_the_paragraph_highlighted_and_comes_back(page):
     ask(page, "What types of premises were targeted by police?")
-    with page.context.expect_page() as opened:
-        page.get_by_role("link", name="open in reader").first.click()
-    reader = opened.value
-    wait_idle(reader)
+    page.get_by_role("button", name="Open in reader").first.click()
+    wait_idle(page)
+    reader = page
+    assert len(page.context.pages) == 1  # the same tab and session, not a new one
     assert "article=police-failings-allow-trafficking-to-continue" in reader.url and "p=12" in reader.url
     target = reader.locator(".st-key-para-12")
     assert "Premises targeted as part of police activity include nail bars" in target.inner_text()
@@ -217,6 +223,11 @@ def test_reader_link_opens_the_article_at_the_paragraph_highlighted(page, engine
     expect(target).to_be_in_viewport()  # the page scrolled to it
     assert reader.get_by_text("¶ 20", exact=False).count() >= 1  # the whole article is there
     check_screenshot(reader, "reader")
+    page.get_by_role("button", name="Back to the conversation").click()
+    wait_idle(page)
+    assert "article=" not in page.url and "c=" in page.url
+    expect(page.get_by_test_id("stChatMessage").nth(1)).to_contain_text("nail bars")  # the answer is still there
+    expect(page.get_by_role("button", name="Open in reader").first).to_be_in_viewport()  # where the reader was opened
 
 
 def test_upload_an_article_and_ask_about_it(page, server):
@@ -263,3 +274,80 @@ def test_script_in_questions_and_articles_shows_as_text_and_never_runs(page, ser
     page.wait_for_timeout(500)
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == []
+
+
+def test_work_survives_a_reload_a_new_tab_and_a_killed_server(browser, tmp_path):
+    """The conversation, its basket (with a note) and the chosen style come back after a reload, in a
+    new tab and after the server is killed; someone else with the link may read it, not add to it."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    log = tmp_path / "streamlit.log"
+    with streamlit_server(tmp_path / "corpus", tmp_path / "index", log=log) as running:
+        context = browser.new_context(viewport={"width": 1280, "height": 1100})
+        page = context.new_page()
+        page.goto(running.url)
+        wait_idle(page)
+        ask(page, "Who submitted the super-complaint that prompted the investigation?")
+        ask(page, "What did Shaun Sawyer say?")
+        page.get_by_role("button", name="Pin to basket").first.click()
+        wait_idle(page)
+        page.get_by_text("Quote basket: 1 pinned").click()
+        page.get_by_role("textbox", name="Note").fill("for the intro")
+        page.get_by_role("textbox", name="Note").press("Enter")
+        wait_idle(page)
+        page.get_by_role("combobox", name="Citation style").click()
+        page.get_by_role("option", name="APA").click()
+        wait_idle(page)
+        address = page.url
+        assert "c=" in address and "q=" not in address
+
+        def check(view, *, owner: bool) -> None:
+            wait_idle(view)
+            messages = view.get_by_test_id("stChatMessage")
+            expect(messages).to_have_count(4)
+            expect(messages.nth(3)).to_contain_text("Shaun Sawyer")
+            expect(view.get_by_text("Quote basket: 1 pinned")).to_have_count(1)
+            box = view.get_by_test_id("stChatInputTextArea")
+            assert box.is_enabled() == owner
+            if owner:
+                expect(view.get_by_role("combobox", name="Citation style")).to_have_value("APA")
+            else:
+                expect(view.get_by_text("This conversation was shared with you")).to_have_count(1)
+
+        page.reload()
+        check(page, owner=True)
+        tab = context.new_page()
+        tab.goto(address)
+        check(tab, owner=True)
+        stranger = browser.new_context(viewport={"width": 1280, "height": 1100})  # no cookie of the owner's
+        other = stranger.new_page()
+        other.goto(address)
+        check(other, owner=False)
+        check_screenshot(other, "shared-read-only")
+        running.process.kill()  # SIGKILL: no chance to tidy up
+        running.process.wait()
+    with streamlit_server(tmp_path / "corpus", tmp_path / "index", log=log) as restarted:
+        page.goto(address.replace(running.url, restarted.url))
+        check(page, owner=True)
+        page.get_by_text("Quote basket: 1 pinned").click()
+        expect(page.get_by_role("textbox", name="Note")).to_have_value("for the intro")
+    stranger.close()
+    context.close()
+
+
+def test_enter_on_a_marker_moves_focus_to_its_source_and_the_card_has_no_empty_band(page):
+    ask(page, "What did Shaun Sawyer say?")
+    marker = page.get_by_test_id("stChatMessage").nth(1).get_by_role("link", name="[1]")
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.activeElement.id") == "t0-source-1"
+    page.keyboard.press("Tab")  # the next stop is the source's own Copy button
+    focused = page.evaluate(
+        """() => { let e = document.activeElement;
+                   while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+                   return e && e.getAttribute('aria-label'); }"""
+    )
+    assert focused == "Copy quote 1 with its citation"
+    card = page.locator(".st-key-source-t0-1").bounding_box()
+    title = page.locator(".st-key-source-t0-1").get_by_text("[1]").first.bounding_box()
+    assert title["y"] - card["y"] < 24, (card, title)  # the border and padding, nothing more

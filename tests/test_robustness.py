@@ -143,7 +143,7 @@ def test_app_survives_bad_questions(app, kind):
         assert "the question is empty" in app.error[0].value
     app.chat_input[0].set_value(GOOD).run()
     assert not app.exception
-    assert "fieldwork in six police forces" in app.session_state["messages"][-1].citations[0].text
+    assert "fieldwork in six police forces" in app.session_state["workbench"].messages[-1].citations[0].text
 
 
 @pytest.mark.slow
@@ -167,7 +167,7 @@ def test_app_with_an_empty_corpus_invites_articles_and_takes_an_upload(tmp_path)
         finish_uploads(at)
         at.chat_input[0].set_value("Who is the mayor?").run()
         assert not at.exception
-        assert at.session_state["messages"][-1].citations[0].article.id == "harbour"
+        assert at.session_state["workbench"].messages[-1].citations[0].article.id == "harbour"
 
 
 @pytest.mark.parametrize(

@@ -45,3 +45,14 @@ def copy_button(label: str, name: str, text: str, key: str, html: str = "") -> N
     """A button that copies ``text`` (and ``html``, the same with its italics) to the clipboard."""
     data = {"label": label, "name": name, "text": text, "html": html}
     copy_component()(data=data, key=key, width="content", height="content")
+
+
+@st.cache_resource(show_spinner=False)
+def cookie_component():
+    """Keeps a value (made here, never from text) in a cookie of this browser for a year."""
+    return st.components.v2.component("citeqa_cookie", js=_read("cookie.js"))
+
+
+def page_style() -> None:
+    """The page's own CSS (ours, never from text); a style element takes no room on the page."""
+    st.html(f"<style>{_read('page.css')}</style>")

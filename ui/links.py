@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 from citeqa import Citation
 
@@ -13,8 +12,12 @@ def whole_number(value: str | None) -> int | None:
     return int(value) if value and re.fullmatch(r"[0-9]{1,6}", value) else None
 
 
-def reader_link(article_id: str, paragraph: int | None = None, citation: Citation | None = None) -> str:
-    params = {"article": article_id} | ({"p": paragraph} if paragraph else {})
+READER_PARAMS = ("article", "p", "s", "e")
+
+
+def reader_params(article_id: str, paragraph: int | None = None, citation: Citation | None = None) -> dict[str, str]:
+    """The address of an article in the reader: at a paragraph, with a quote's offsets to highlight."""
+    params = {"article": article_id} | ({"p": str(paragraph)} if paragraph else {})
     if citation is not None:
-        params |= {"s": citation.quote_start, "e": citation.quote_end}
-    return "?" + urlencode(params)
+        params |= {"s": str(citation.quote_start), "e": str(citation.quote_end)}
+    return params

@@ -8,31 +8,57 @@ from citeqa import Answer, Citation, CiteqaError, Engine, Turn, cite, format_ans
 from citeqa.cite import cite_html, format_answer_html
 from citeqa.records import CLOSEST, NOT_FOUND, Pin
 from ui.components import copy_button, focus_component, scroll_component
-from ui.links import reader_link, whole_number
+from ui.links import READER_PARAMS, reader_params, whole_number
 from ui.sidebar import Settings
+from ui.workbench import PAGE_TURNS, Workbench
 
 HISTORY_TURNS = 3  # earlier turns a follow-up question is resolved against
 FULL_TURNS = 1  # the latest answers shown with all their sources and buttons
 
 
-def chat(engine: Engine, settings: Settings) -> None:
+def chat(engine: Engine, settings: Settings, bench: Workbench) -> None:
     st.title("Ask the articles")
     st.caption("Answers are the articles' own words. Every sentence is quoted exactly and cited to its paragraph.")
-    messages: list[Answer] = st.session_state.setdefault("messages", [])
+    if bench.problem:
+        st.warning(f"Not saved: {render.escape(bench.problem)}", icon=":material/cloud_off:")
+    if bench.read_only:
+        st.info(
+            "This conversation was shared with you: you can read it and copy from it, not add to it.",
+            icon=":material/visibility:",
+        )
+        if st.button("Continue in a copy of my own", key="copy-conversation", icon=":material/content_copy:"):
+            bench.copy_to_own()
+            st.rerun()
     if not engine.articles:
         st.info(
             f"The collection is empty. Add articles under “Collection” in the sidebar, or put .txt, .md or "
             f".html files in {render.escape(str(engine.config.corpus))} and re-read the folder."
         )
-    opened = st.session_state.setdefault("opened", set())
-    for turn, answer in enumerate(messages):
-        # Earlier answers show in summary unless opened: a long conversation stays quick to redraw.
-        show_turn(turn, answer, settings.style, full=turn >= len(messages) - FULL_TURNS or turn in opened)
-    question = st.chat_input("Ask a question about the articles")
-    focus_component()(key="focus", height=0)
+    # A question being asked counts as a turn already, so that the earlier turns are drawn as they will
+    # stay, and their buttons keep working. (A chat box's value is in the session state before it is drawn.)
+    question = st.session_state.get("question")
     from_url = st.query_params.get("q")
-    if question is None and from_url and st.session_state.get("asked_from_url") != from_url:
+    if question is None and from_url and not bench.read_only and st.session_state.get("asked_from_url") != from_url:
         st.session_state["asked_from_url"] = question = from_url
+    messages = bench.messages
+    turns = len(messages) + (question is not None)
+    first = max(0, turns - bench.shown)  # only the latest turns are drawn: a long conversation stays quick
+    if first and st.button(f"Show earlier questions ({first} not shown)", key="earlier", icon=":material/expand_less:"):
+        bench.shown += PAGE_TURNS
+        st.rerun()
+    for turn in range(first, len(messages)):
+        # Earlier answers show in summary unless opened.
+        full = turn >= turns - FULL_TURNS or turn in bench.opened
+        show_turn(turn, messages[turn], settings.style, bench, full=full)
+    if bench.return_to:  # back from the reader: to the source it was opened from
+        scroll_component()(data={"target": bench.return_to, "block": "center"}, key="scroll-back", height=0)
+        bench.return_to = None
+    st.chat_input(
+        "Read-only: continue in a copy to ask" if bench.read_only else "Ask a question about the articles",
+        disabled=bench.read_only,
+        key="question",
+    )
+    focus_component()(key="focus", height=0)
     if question is None:
         if not messages:
             st.info("Try: “Who submitted the super-complaint?” or “What did Shaun Sawyer say?”")
@@ -46,21 +72,23 @@ def chat(engine: Engine, settings: Settings) -> None:
             st.markdown(render.escape(question[:500]))
         st.error(render.escape(str(exc)))
         return
-    messages.append(answer)
-    show_turn(len(messages) - 1, answer, settings.style)
+    bench.record(answer)
+    if bench.problem:
+        st.warning(f"Not saved: {render.escape(bench.problem)}", icon=":material/cloud_off:")
+    show_turn(len(messages) - 1, answer, settings.style, bench)
     # The new answer into view, its first line at the top: on a phone it would land below its sources.
     scroll_component()(
         data={"target": f"st-key-turn-{len(messages) - 1}", "block": "start"}, key="scroll-answer", height=0
     )
 
 
-def show_turn(turn: int, answer: Answer, style: str, *, full: bool = True) -> None:
+def show_turn(turn: int, answer: Answer, style: str, bench: Workbench, *, full: bool = True) -> None:
     """One question and its answer; ``full`` shows every source with its buttons, else a summary."""
     with st.container(key=f"turn-{turn}"):
-        _show_turn(turn, answer, style, full=full)
+        _show_turn(turn, answer, style, bench, full=full)
 
 
-def _show_turn(turn: int, answer: Answer, style: str, *, full: bool) -> None:
+def _show_turn(turn: int, answer: Answer, style: str, bench: Workbench, *, full: bool) -> None:
     with st.chat_message("user"):
         st.markdown(render.escape(answer.question))
     with st.chat_message("assistant"):
@@ -75,7 +103,7 @@ def _show_turn(turn: int, answer: Answer, style: str, *, full: bool) -> None:
                     icon=":material/help:",
                 )
                 for citation in answer.closest[: 3 if full else 1]:
-                    show_source(citation, style, f"{prefix}c", full=False)
+                    show_source(citation, style, f"{prefix}c", bench, full=False)
             return
         if answer.outcome == NOT_FOUND:
             reason = render.escape(render.sentence(answer.reason))
@@ -83,7 +111,7 @@ def _show_turn(turn: int, answer: Answer, style: str, *, full: bool) -> None:
             if answer.closest and full:
                 with st.expander("Nearest passages — they do not answer it"):
                     for citation in answer.closest[:3]:
-                        show_source(citation, style, f"{prefix}n", full=False)
+                        show_source(citation, style, f"{prefix}n", bench, full=False)
             return
         st.markdown(render.answer_markdown(answer, prefix if full else None))
         copy_button(
@@ -100,33 +128,32 @@ def _show_turn(turn: int, answer: Answer, style: str, *, full: bool) -> None:
                 )
             )
             if st.button("Show the sources", key=f"open-{prefix}", icon=":material/unfold_more:"):
-                st.session_state.setdefault("opened", set()).add(turn)
+                bench.opened.add(turn)
                 st.rerun()
             return
         used = answer.used
         st.markdown("**Sources**")
         for citation in used:
-            show_source(citation, style, prefix)
+            show_source(citation, style, prefix, bench)
         further = [c for c in answer.citations if c not in used]
         if further:
             with st.expander(f"{len(further)} more passages found, not quoted in the answer"):
                 for citation in further:
-                    show_source(citation, style, prefix, full=False)
+                    show_source(citation, style, prefix, bench, full=False)
 
 
-def show_source(citation: Citation, style: str, prefix: str, *, full: bool = True) -> None:
+def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *, full: bool = True) -> None:
     """A cited paragraph with its quote highlighted, a copy button and a pin button; ``full`` adds the
     anchor the answer's marker links to and the neighbouring paragraphs."""
     article = citation.article
     end = citation.quote_start + len(citation.quote)
     key = f"{prefix}-{citation.n}"
-    with st.container(border=True):
-        if full:  # an empty element with the id the marker links to; the id is made here, not from text
-            st.html(f'<span id="{render.anchor(prefix, citation.n)}"></span>')
+    with st.container(border=True, key=f"source-{key}"):
+        if full:  # an element with the id the marker links to; the id is made here, not from text
+            st.html(f'<span id="{render.anchor(prefix, citation.n)}" class="citeqa-anchor" tabindex="-1"></span>')
         st.markdown(
             f"**\\[{citation.n}\\] {render.escape(article.title)}**  \n"
-            f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph} · "
-            f"[open in reader]({reader_link(article.id, citation.paragraph, citation)})]\n\n"
+            f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph}]\n\n"
             + render.highlighted(citation.text, citation.quote_start, end)
         )
         with st.container(horizontal=True, vertical_alignment="center"):
@@ -137,17 +164,21 @@ def show_source(citation: Citation, style: str, prefix: str, *, full: bool = Tru
                 key=f"copy-{key}",
                 html=cite_html(citation, style),
             )
-            pins: list[Pin] = st.session_state.setdefault("basket", [])
             pin = Pin(citation)
-            taken = any(p.key == pin.key for p in pins)
+            taken = any(p.key == pin.key for p in bench.basket)
             if st.button(
                 "Pinned ✓" if taken else "Pin to basket",
                 key=f"pin-{key}",
                 icon=":material/push_pin:",
-                disabled=taken,
+                disabled=taken or bench.read_only,
                 help=f"Keep quote {citation.n} in the quote basket",
             ):
-                pins.append(pin)
+                bench.basket.append(pin)
+                bench.save_basket()
+                st.rerun()
+            if st.button("Open in reader", key=f"read-{key}", icon=":material/menu_book:"):
+                bench.return_to = f"st-key-source-{key}"
+                st.query_params.update(reader_params(article.id, citation.paragraph, citation))
                 st.rerun()
         if full:
             with st.expander("Paragraphs around it"):
@@ -165,8 +196,9 @@ def show_source(citation: Citation, style: str, prefix: str, *, full: bool = Tru
 def reader(engine: Engine, article_id: str, paragraph: str | None) -> None:
     """One whole article with numbered paragraphs; the linked one boxed and scrolled to, with the quoted
     sentence highlighted in it when the link says which (``s`` and ``e``, its offsets)."""
-    if st.button("Back to questions", key="back", icon=":material/arrow_back:"):
-        st.query_params.clear()
+    if st.button("Back to the conversation", key="back", icon=":material/arrow_back:"):
+        for name in READER_PARAMS:
+            st.query_params.pop(name, None)
         st.rerun()
     try:
         article = engine.article(article_id)

@@ -1,21 +1,27 @@
 export default function ({ data }) {
-  // The page may still change above the target for a moment (older answers collapse when the rerun
-  // ends), so the target is brought back into view while it moves, until the reader scrolls themselves.
+  // For a moment after a rerun the page still moves under the target (elements of the last run are
+  // swapped out, the app may scroll itself), so the target is brought back into view whenever it
+  // moves, until the reader takes over with the wheel, a touch, a key or a click.
   const block = data.block || "center";
   let stopped = false;
-  const stop = () => { stopped = true; };
   for (const name of ["wheel", "touchstart", "keydown", "mousedown"]) {
-    window.addEventListener(name, stop, { once: true, capture: true });
+    window.addEventListener(name, () => { stopped = true; }, { once: true, capture: true });
   }
   let last = null;
-  let tries = 30;
+  let still = 0;  // checks in a row in which it did not move: 2 s of that, and the page has settled
+  let tries = 150;  // 15 s at most
   const bring = () => {
     const element = document.getElementsByClassName(data.target)[0];
     if (stopped || !element) return;
     const top = element.getBoundingClientRect().top;
-    if (last === null || Math.abs(top - last) > 1) element.scrollIntoView({ block });
+    if (last === null || Math.abs(top - last) > 1) {
+      element.scrollIntoView({ block });
+      still = 0;
+    } else {
+      still += 1;
+    }
     last = element.getBoundingClientRect().top;
-    if (tries-- > 0) setTimeout(bring, 100);
+    if (still < 20 && tries-- > 0) setTimeout(bring, 100);
   };
   bring();
 }

@@ -10,11 +10,12 @@ import streamlit as st
 from citeqa import STYLES, CiteqaError, Engine, cite, render
 from citeqa.cite import cite_html
 from citeqa.jobs import UploadStatus
-from citeqa.records import Pin
 from ui.components import copy_button
-from ui.links import reader_link
+from ui.links import reader_params
+from ui.workbench import Workbench, remember_setting
 
 MAX_SOURCES = 10
+CONVERSATIONS_PAGE = 10
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Settings:
     style: str
 
 
-def sidebar(engine: Engine) -> Settings:
+def header(bench: Workbench) -> None:
     with st.sidebar:
         st.header("citeqa")
         if st.button(
@@ -32,17 +33,25 @@ def sidebar(engine: Engine) -> Settings:
             key="new",
             icon=":material/add_comment:",
             use_container_width=True,
-            help="Starts afresh. The quote basket is kept: empty it in the basket.",
+            help="Starts an empty conversation with an empty quote basket. This one stays saved under "
+            "“Past conversations”.",
         ):
-            st.session_state["messages"] = []
-            st.session_state["opened"] = set()
-            st.query_params.clear()
+            bench.new_conversation()
             st.rerun()
+
+
+def sidebar(engine: Engine, bench: Workbench) -> Settings:
+    with st.sidebar:
         articles = engine.articles
         keep_article_choice([a.id for a in articles])
+        remember = {"on_change": remember_setting, "args": (bench,)}
         with st.expander("Settings", expanded=True):
             most = min(MAX_SOURCES, engine.passage_count)
-            k = st.slider("Sources per answer", 1, most, min(engine.config.k, most), key="k") if most > 1 else 1
+            if most > 1:
+                st.session_state["k"] = min(max(1, st.session_state.get("k", engine.config.k)), most)
+                k = st.slider("Sources per answer", 1, most, key="k", kwargs={"name": "k"}, **remember)
+            else:
+                k = 1
             chosen = st.multiselect(
                 "Articles to search",
                 [a.id for a in articles],
@@ -56,6 +65,8 @@ def sidebar(engine: Engine) -> Settings:
                 STYLES,
                 key="style",
                 format_func={"plain": "Plain", "markdown": "Markdown", "apa": "APA", "mla": "MLA"}.get,
+                kwargs={"name": "style"},
+                **remember,
             )
     selected = None if len(chosen) == len(articles) else chosen
     return Settings(k=k, articles=selected, style=style)
@@ -71,10 +82,42 @@ def keep_article_choice(ids: list[str]) -> None:
     st.session_state["known_articles"] = ids
 
 
-def export(style: str) -> None:
-    history = st.session_state.get("messages", [])
-    if history:
-        turns = tuple(history)
+def past_conversations(bench: Workbench) -> None:
+    """This browser's saved conversations, the latest first, a page at a time; the open one marked."""
+    if bench.store is None:
+        return
+    total = bench.store.count(bench.owner)
+    if not total:
+        return
+    shown = st.session_state.setdefault("conversations-shown", CONVERSATIONS_PAGE)
+    with st.expander(f"Past conversations: {total}", key="past", on_change="rerun"):
+        for summary in bench.store.recent(bench.owner, limit=shown):
+            current = summary.id == bench.conversation
+            label = f"{summary.title} ({summary.turns})"
+            if st.button(
+                render.escape(label),
+                key=f"conversation-{summary.id}",
+                icon=":material/chat:" if current else ":material/history:",
+                disabled=current,
+                use_container_width=True,
+                help=f"{summary.turns} questions, last on {summary.updated:%d %b %Y, %H:%M}",
+            ):
+                bench.open(summary.id)
+                st.rerun()
+        if total > shown and st.button("Show more", key="conversations-more"):
+            st.session_state["conversations-shown"] = shown + CONVERSATIONS_PAGE
+            st.rerun()
+        if bench.conversation and not bench.read_only:
+            with st.popover("Delete this conversation", icon=":material/delete:", use_container_width=True):
+                st.write("It and its quote basket are deleted for good, also for anyone it was shared with.")
+                if st.button("Delete it", key="conversation-delete", type="primary"):
+                    bench.delete()
+                    st.rerun()
+
+
+def export(bench: Workbench, style: str) -> None:
+    if bench.messages:
+        turns = tuple(bench.messages)
         st.download_button(
             "Export conversation (Markdown)",
             lambda: render.conversation_markdown(list(turns), style),  # made only when clicked
@@ -93,8 +136,11 @@ def collection(engine: Engine) -> None:
         for article in engine.articles:
             st.markdown(
                 f"**{render.escape(article.title)}**  \n{render.escape(render.byline(article))} · "
-                f"{len(article.paragraphs)} paragraphs · [read]({reader_link(article.id)})"
+                f"{len(article.paragraphs)} paragraphs"
             )
+            if st.button("Read", key=f"read-article-{article.id}", icon=":material/menu_book:"):
+                st.query_params.update(reader_params(article.id))
+                st.rerun()
         for problem in engine.problems:
             st.warning(f"Skipped {render.escape(problem.path)}: {render.escape(problem.reason)}")
         if st.button("Re-read the corpus folder", use_container_width=True):
@@ -195,9 +241,9 @@ def show_upload(status: UploadStatus) -> None:
         st.progress(fraction, text=f"{name}: {label} ({status.done} of {status.total} texts)")
 
 
-def basket(style: str) -> None:
-    """The quotes pinned in this session: each with its note, removable and movable up or down."""
-    pins: list[Pin] = st.session_state.setdefault("basket", [])
+def basket(bench: Workbench, style: str) -> None:
+    """The conversation's pinned quotes: each with its note, removable and movable up or down."""
+    pins = bench.basket
     with st.expander(f"Quote basket: {len(pins)} pinned", key="basket-panel"):
         if not pins:
             st.caption("Pin quotes from the answers to collect them here.")
@@ -205,18 +251,26 @@ def basket(style: str) -> None:
         for i, pin in enumerate(list(pins)):
             with st.container(border=True, key=f"pin-{i}"):
                 st.markdown(f"{i + 1}\\. {render.escape(cite(pin.citation, style))}")
+                if bench.read_only:
+                    if pin.note:
+                        st.caption(render.escape(f"Note: {pin.note}"))
+                    continue
                 note = st.text_input("Note", value=pin.note, key=f"note-{pin.key}", placeholder="A note for yourself")
                 if note != pin.note:
                     pins[i] = replace(pin, note=note)
+                    bench.save_basket()
                 with st.container(horizontal=True):
                     if st.button("↑", key=f"up-{pin.key}", help="Move up", disabled=i == 0):
                         pins[i - 1], pins[i] = pins[i], pins[i - 1]
+                        bench.save_basket()
                         st.rerun()
                     if st.button("↓", key=f"down-{pin.key}", help="Move down", disabled=i == len(pins) - 1):
                         pins[i + 1], pins[i] = pins[i], pins[i + 1]
+                        bench.save_basket()
                         st.rerun()
                     if st.button("Remove", key=f"remove-{pin.key}", icon=":material/close:"):
                         del pins[i]
+                        bench.save_basket()
                         st.rerun()
         copy_button(
             "Copy basket",
@@ -235,6 +289,7 @@ def basket(style: str) -> None:
             mime="text/markdown",
             use_container_width=True,
         )
-        if st.button("Empty the basket", use_container_width=True):
+        if not bench.read_only and st.button("Empty the basket", use_container_width=True):
             pins.clear()
+            bench.save_basket()
             st.rerun()
