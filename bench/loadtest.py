@@ -37,7 +37,7 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_TIMEOUT = 60.0
 _ANCHOR = re.compile(r'id="t(\d+)(c?)-source-(\d+)"')
-_PARAGRAPH = re.compile(r"· paragraph (\d+) ·")
+_PARAGRAPH = re.compile(r"· paragraph (\d+)\b")
 log = logging.getLogger("loadtest")
 
 

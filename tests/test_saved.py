@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import CORPUS, ROOT, FakeEmbedder, mount_namespace
+from conftest import CITEQA, CORPUS, ROOT, FakeEmbedder, mount_namespace
 
 from citeqa import Config, Engine
 from citeqa.records import NOT_FOUND, Pin
@@ -162,3 +162,27 @@ def test_a_killed_writer_leaves_every_saved_turn_whole(tmp_path, answers):
         assert all(turn == answers[n % len(answers)] for n, turn in enumerate(saved.turns))
         with sqlite3.connect(path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.slow
+def test_the_command_line_lists_prints_and_deletes_saved_conversations(tmp_path, answers):
+    path = tmp_path / "saved.sqlite3"
+    store = ConversationStore(path)
+    conversation_id = store.start(OWNER, answers[0])
+    store.add_turn(conversation_id, OWNER, answers[1])
+    store.save_basket(conversation_id, OWNER, [Pin(answers[0].citations[0], note="for the intro")])
+
+    def citeqa(*args: str) -> subprocess.CompletedProcess:
+        command = [CITEQA, "conversations", *args, "--conversations", str(path)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    listed = citeqa()
+    assert listed.returncode == 0 and conversation_id in listed.stdout and "2 questions" in listed.stdout
+    shown = citeqa(conversation_id, "--style", "apa")
+    assert shown.returncode == 0, shown.stderr
+    assert f"## 1. {answers[0].question}" in shown.stdout and "## 2. What did Shaun Sawyer say?" in shown.stdout
+    assert answers[0].citations[0].quote in shown.stdout and "Note: for the intro" in shown.stdout
+    assert citeqa(conversation_id, "--delete").returncode == 0
+    missing = citeqa(conversation_id)
+    assert missing.returncode == 2 and f"no saved conversation '{conversation_id}'" in missing.stderr
+    assert "Traceback" not in missing.stderr

@@ -1,4 +1,4 @@
-"""The command line: ``citeqa index``, ``citeqa ask``, ``citeqa eval``, ``citeqa articles``."""
+"""The command line: ``citeqa index``, ``ask``, ``eval``, ``articles`` and ``conversations``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from citeqa import render
 from citeqa.cite import STYLES, cite
 from citeqa.config import Config
 from citeqa.engine import Engine, RefreshReport
@@ -18,6 +19,7 @@ from citeqa.errors import CiteqaError, QuestionError
 from citeqa.evaluate import evaluate, read_questions
 from citeqa.pipeline import Tuning
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Citation, CorpusProblem
+from citeqa.saved import ConversationStore
 
 log = logging.getLogger("citeqa")
 
@@ -30,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         for noisy in ("faiss", "sentence_transformers", "bm25s", "transformers", "httpx"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
-        config = Config.from_env(**{k: getattr(args, k, None) for k in ("corpus", "index", "model")})
+        config = Config.from_env(**{k: getattr(args, k, None) for k in ("corpus", "index", "model", "conversations")})
         return args.run(args, config)
     except CiteqaError as exc:
         print(f"citeqa: {exc}", file=sys.stderr)
@@ -75,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
 
     articles = commands.add_parser("articles", parents=[common], help="list the articles and skipped files")
     articles.set_defaults(run=_articles)
+
+    saved = commands.add_parser("conversations", parents=[common], help="list, show or delete saved conversations")
+    saved.add_argument("id", nargs="?", help="a conversation to print as Markdown (the c= of its address)")
+    saved.add_argument("--style", choices=STYLES, default="plain", help="citation style (default plain)")
+    saved.add_argument("--delete", action="store_true", help="delete the conversation ID and its quote basket")
+    saved.add_argument("--limit", type=int, default=50, help="how many to list, the latest first (default 50)")
+    saved.add_argument("--conversations", type=Path, help="the SQLite file (default: $CITEQA_CONVERSATIONS)")
+    saved.set_defaults(run=_conversations)
     return parser
 
 
@@ -191,6 +201,30 @@ def _articles(args: argparse.Namespace, config: Config) -> int:
         print(f"{article.id}: “{article.title}” ({meta}), {len(article.paragraphs)} paragraphs [{article.path}]")
     for problem in engine.problems:
         print(f"skipped {problem}")
+    return 0
+
+
+def _conversations(args: argparse.Namespace, config: Config) -> int:
+    store = ConversationStore(config.conversations)
+    if store.warning:
+        print(f"citeqa: {store.warning}", file=sys.stderr)
+    if args.id is None:
+        for summary in store.recent(None, limit=args.limit):
+            print(f"{summary.id}  {summary.updated:%Y-%m-%d %H:%M}  {summary.turns:3d} questions  {summary.title}")
+        return 0
+    conversation = store.load(args.id)
+    if conversation is None:
+        raise CiteqaError(
+            f"there is no saved conversation {args.id!r} in {config.conversations}; list them with "
+            "`citeqa conversations`"
+        )
+    if args.delete:
+        store.delete(conversation.id, conversation.owner)
+        print(f"Deleted conversation {conversation.id} ({conversation.title}).")
+        return 0
+    print(render.conversation_markdown(list(conversation.turns), args.style))
+    if conversation.basket:
+        print(render.basket_markdown(list(conversation.basket), args.style))
     return 0
 
 

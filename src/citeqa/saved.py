@@ -232,13 +232,14 @@ class ConversationStore:
             basket=tuple(Pin(_citation(p, articles), p["note"]) for p in pins),
         )
 
-    def recent(self, owner: str, *, limit: int = 20, offset: int = 0) -> list[Summary]:
-        """The owner's conversations, the most recently changed first."""
+    def recent(self, owner: str | None, *, limit: int = 20, offset: int = 0) -> list[Summary]:
+        """The owner's conversations (everyone's for None), the most recently changed first."""
+        where, args = ("WHERE owner = ?", (owner,)) if owner is not None else ("", ())
         with self._connection() as db:
             rows = db.execute(
                 "SELECT id, title, updated, (SELECT count(*) FROM turns WHERE conversation = id) "
-                "FROM conversations WHERE owner = ? ORDER BY updated DESC LIMIT ? OFFSET ?",
-                (owner, limit, offset),
+                f"FROM conversations {where} ORDER BY updated DESC LIMIT ? OFFSET ?",
+                (*args, limit, offset),
             ).fetchall()
         return [Summary(i, title, turns, dt.datetime.fromtimestamp(updated)) for i, title, updated, turns in rows]
 
