@@ -218,6 +218,7 @@ def test_the_reader_highlights_the_quoted_sentence_not_the_whole_paragraph(app_e
 def test_the_reader_opens_in_the_same_session_at_the_quote_and_comes_back(app_env):
     at = run_app(q="What did Wendy Williams say about the shortcomings?")
     bench = at.session_state["workbench"]
+    assert "q" not in at.query_params and at.query_params["c"] == bench.conversation  # asked, not asked again
     citation = bench.messages[-1].used[0]
     at.button(key=f"read-t0-{citation.n}").click().run()
     assert at.query_params["article"] == citation.article.id and at.query_params["p"] == str(citation.paragraph)

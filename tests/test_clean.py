@@ -126,3 +126,26 @@ def test_dates_in_the_body_are_not_taken_as_the_article_date():
 def test_sentences_are_exact_slices(text, sentences):
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == sentences
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Can Yahoo dominate next decade?", "'My memories of Marley...'", "Rivals of the £400 Apple...", "Goal!"],
+)
+def test_a_headline_may_end_in_a_question_mark_an_ellipsis_or_a_bang(headline):
+    parsed = parse_text(f"{headline}\n\nThe first paragraph of the story says what happened.\n\nA second one.\n")
+    assert parsed.title == headline
+    assert parsed.paragraphs[0] == "The first paragraph of the story says what happened."
+
+
+def test_without_a_byline_the_short_lines_after_the_headline_are_citable_body():
+    report = parse_text("Rovers 1-0 United\n\nEwood Park\n\nA late goal settled a tense derby.\n")
+    assert report.title == "Rovers 1-0 United" and report.subtitle is None
+    assert report.paragraphs == ("Ewood Park", "A late goal settled a tense derby.")
+    lede = "Net users are getting the chance to fight back against spam websites"  # no full stop
+    story = parse_text(f"Users strike back at spam\n\n{lede}\n\nA screensaver does it for them.\n")
+    assert story.paragraphs[0] == lede and story.subtitle is None
+
+
+def test_a_page_of_short_lines_alone_has_no_article_text():
+    assert parse_text("Home\n\nNews\n\nSport\n", find_title=False).paragraphs == ()

@@ -90,6 +90,9 @@ def test_broken_files_are_skipped_and_the_rest_load(small_corpus, caplog):
     copy = small_corpus / "copy.txt"
     copy.write_text(SMALL_ARTICLE, encoding="utf-8")
     os.utime(copy, ns=(time.time_ns() + 10**9,) * 2)  # newer than the original
+    retitled = small_corpus / "retitled.txt"  # the same story under another headline
+    retitled.write_text("Harbour vote passes\n\n" + SMALL_ARTICLE.split("\n\n", 1)[1], encoding="utf-8")
+    os.utime(retitled, ns=(time.time_ns() + 2 * 10**9,) * 2)
     (small_corpus / ".hidden.txt").write_text("ignored", encoding="utf-8")
     (small_corpus / "picture.png").write_bytes(b"\x89PNG")
     corpus = load_corpus(small_corpus, limits=LIMITS)
@@ -97,6 +100,7 @@ def test_broken_files_are_skipped_and_the_rest_load(small_corpus, caplog):
     assert {p.path: p.reason for p in corpus.problems} == {
         "bad.txt": "the file is binary (it contains NUL bytes), not an article",
         "copy.txt": "same content as harbour.txt",
+        "retitled.txt": "same text as harbour.txt, under another headline",
     }
 
 

@@ -182,3 +182,24 @@ def test_builds_no_longer_needed_are_removed(config):
         (config.corpus / "ferry.txt").write_text(SECOND.replace("12", word), encoding="utf-8")
         open_engine(config)
     assert len([p for p in config.index.iterdir() if p.name.startswith("build-")]) == 2
+
+
+def test_articles_read_by_an_older_parser_are_read_again_keeping_their_ids_and_vectors(
+    small_corpus, tmp_path, monkeypatch
+):
+    from citeqa import corpus
+
+    config = Config(corpus=small_corpus, index=tmp_path / "index")
+    open_engine(config)
+    read = []
+    real = corpus.read_article
+    monkeypatch.setattr(corpus, "read_article", lambda name, *a, **k: read.append(name) or real(name, *a, **k))
+    engine, embedder, _ = open_engine(config)
+    assert read == [] and embedder.embedded == 0  # same parser: nothing read or embedded again
+    monkeypatch.setattr("citeqa.engine.PARSER", 99)
+    monkeypatch.setattr("citeqa.index.PARSER", 99)
+    engine, embedder, _ = open_engine(config)
+    assert read == ["harbour.txt"]  # read again with the new parser
+    assert embedder.embedded == 0  # its texts did not change, so neither did their vectors
+    assert [a.id for a in engine.articles] == ["harbour"]
+    assert store.load(config.index).manifest.parser == 99

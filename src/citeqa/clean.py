@@ -87,6 +87,9 @@ _PARTICLES = r"(?:de|da|del|der|van|von|bin|al|la|le|du|dos)"
 _NAME = re.compile(rf"(?:By\s+)?{_NAME_WORD}(?:\s+(?:{_PARTICLES}|{_NAME_WORD}|and|&)){{1,5}}")
 _TERMINAL = re.compile(r"[.!?:;][”’\"')\]]*$")
 _MAX_HEADER_LINES = 8
+# Raise when the same file would be read into other paragraphs: articles are then read again (and only
+# the texts that changed are embedded again).
+PARSER = 2
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,15 @@ def _is_byline_line(line: str) -> bool:
     return len(line) <= 60 and len(words) <= 6 and not _TERMINAL.search(line) and _NAME.fullmatch(line) is not None
 
 
+def _is_headline(paragraph: str) -> bool:
+    """A first line short enough for a headline and not ending a sentence with a full stop: a headline
+    may end in "?", "!" or an ellipsis ("Can Yahoo dominate next decade?", "'My memories of Marley...'")."""
+    if len(paragraph) > 200 or len(paragraph.split()) >= 20:
+        return False
+    end = paragraph.rstrip("”’\"')]")
+    return end.endswith(("?", "!", "...", "…")) or not _TERMINAL.search(paragraph)
+
+
 def _is_body(paragraph: str) -> bool:
     return len(paragraph.split()) >= 20 or _TERMINAL.search(paragraph) is not None
 
@@ -191,13 +203,18 @@ def parse_text(text: str, *, find_title: bool = True) -> ParsedText:
         return ParsedText(title=None, paragraphs=())
 
     title = None
-    if find_title and not _is_body(paragraphs[0]) and len(paragraphs[0]) <= 200 and len(paragraphs) > 1:
+    if find_title and _is_headline(paragraphs[0]) and len(paragraphs) > 1:
         title = paragraphs.pop(0)
 
     header: list[str] = []
     while paragraphs and len(header) < _MAX_HEADER_LINES and not _is_body(paragraphs[0]):
         header.append(paragraphs.pop(0))
     subtitle, author, date = _read_header(header)
+    if author is None and date is None:
+        # No byline block: the short lines after the headline are the body's own (a match report's
+        # venue, a first paragraph missing its full stop), and stay citable.
+        paragraphs[:0] = header
+        subtitle = None
 
     standfirst = None
     if len(paragraphs) >= 3 and paragraphs[0] == paragraphs[1]:
@@ -212,6 +229,8 @@ def parse_text(text: str, *, find_title: bool = True) -> ParsedText:
             continue
         seen.add(paragraph)
         body.append(paragraph)
+    if not any(map(_is_body, body)):  # short lines alone (a page's menu, a caption) are no article
+        body = []
     return ParsedText(
         title=title,
         paragraphs=tuple(body),

@@ -47,6 +47,7 @@ def load_corpus(
     limits: Limits,
     known: Mapping[str, Article] | None = None,
     parsed: Mapping[str, Article] | None = None,
+    reread: bool = False,
 ) -> Corpus:
     """Read every article file in ``folder``; files that cannot be read are listed as problems.
 
@@ -55,19 +56,20 @@ def load_corpus(
             is (not parsed again), and every known article keeps its id whatever files are added:
             links to it stay valid. New articles get an id no other article has.
         parsed: articles read already but new to the index (an upload), by file name: not parsed again.
+        reread: parse the known articles again (they keep their ids): they were read by an older parser.
     """
     known = known or {}
     parsed = parsed or {}
     files, problems = _article_files(folder)
     articles: list[Article] = []
-    seen: dict[str, str] = {}  # file hash -> name of the file first read with it
+    seen: dict[str, str] = {}  # file hash, and body hash -> name of the file first read with it
     # Oldest first, so that of two identical files the original is kept and the copy reported.
     for file in sorted(files, key=lambda f: (f.mtime_ns, f.name)):
         try:
             data = read_file(folder / file.name, max_bytes=limits.max_bytes)
             digest = hashlib.sha256(data).hexdigest()
             before = known.get(file.name) or parsed.get(file.name)
-            if before is not None and before.sha256 == digest:
+            if before is not None and before.sha256 == digest and not (reread and file.name in known):
                 article = before
             else:
                 article = read_article(file.name, data, limits=limits)
@@ -80,11 +82,20 @@ def load_corpus(
         if article.sha256 in seen:
             problems.append(CorpusProblem(file.name, f"same content as {seen[article.sha256]}"))
             continue
-        seen[article.sha256] = file.name
+        body = body_digest(article)
+        if body in seen:  # the same story filed twice under two headlines: its quotes would be cited twice
+            problems.append(CorpusProblem(file.name, f"same text as {seen[body]}, under another headline"))
+            continue
+        seen[article.sha256] = seen[body] = file.name
         articles.append(article)
     for problem in problems:
         log.info("skipped %s", problem)
     return Corpus(articles=tuple(assign_ids(articles, known)), problems=tuple(sorted(problems, key=lambda p: p.path)))
+
+
+def body_digest(article: Article) -> str:
+    """What two files of one story under two headlines share: the hash of their body paragraphs."""
+    return "body:" + hashlib.sha256("\n\n".join(article.paragraphs).encode()).hexdigest()
 
 
 def _article_files(folder: Path) -> tuple[list[_File], list[CorpusProblem]]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from citeqa import index as index_store
 from citeqa.answer import compose
+from citeqa.clean import PARSER
 from citeqa.config import Config
 from citeqa.conversation import resolve
 from citeqa.corpus import load_corpus
@@ -161,7 +162,8 @@ class Engine:
             messages.append(f"The saved index was unusable and is rebuilt: {damage}")
         known = {a.path: a for a in previous.articles} if previous else None
         parsed = {added.path: added} if added is not None else None
-        corpus = load_corpus(self.config.corpus, limits=self.config.limits, known=known, parsed=parsed)
+        reread = previous is not None and previous.manifest.parser != PARSER  # read by an older parser
+        corpus = load_corpus(self.config.corpus, limits=self.config.limits, known=known, parsed=parsed, reread=reread)
         if not corpus.articles:
             messages.append(f"No readable article in {self.config.corpus}: add .txt, .md or .html files.")
             self._set_state(None, corpus.problems)

@@ -33,6 +33,7 @@ import faiss
 import numpy as np
 
 from citeqa import keywords
+from citeqa.clean import PARSER
 from citeqa.embed import Embedder
 from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.passages import build_passages, context_text, continues, keyword_text
@@ -61,6 +62,7 @@ class Manifest:
     created: str
     counts: dict[str, int]
     files: dict[str, str]  # file name -> sha256, for every other file of the build
+    parser: int = 1  # the clean.PARSER its articles were read with
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class BuildReport:
 
 
 def fingerprint(articles: tuple[Article, ...] | list[Article], model: str) -> str:
-    digest = hashlib.sha256(f"{FORMAT}\n{model}\n".encode())
+    digest = hashlib.sha256(f"{FORMAT}\n{PARSER}\n{model}\n".encode())
     for article in sorted(articles, key=lambda a: a.id):
         digest.update(f"{article.id}\t{article.path}\t{article.sha256}\n".encode())
     return digest.hexdigest()
@@ -199,6 +201,7 @@ def build(
         model=embedder.name,
         dim=embedder.dim,
         fingerprint=fingerprint(articles, embedder.name),
+        parser=PARSER,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         counts={kind: len(texts[kind]) for kind in KINDS} | {"articles": len(articles)},
         files={},
