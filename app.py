@@ -11,9 +11,10 @@ import streamlit as st
 
 from citeqa import CiteqaError, Config, Engine, render
 from citeqa.loader import EngineLoader
+from ui.collection import collection
 from ui.components import page_style
 from ui.pages import chat, reader
-from ui.sidebar import basket, collection, export, header, past_conversations, sidebar
+from ui.sidebar import basket, export, header, past_conversations, sidebar
 from ui.workbench import conversation_store, workbench
 
 
@@ -72,8 +73,10 @@ def open_engine() -> Engine:
         st.stop()
     if report.messages and not st.session_state.get("start_messages_seen"):
         st.session_state["start_messages_seen"] = True
-        for message in report.messages:
+        for message in report.messages[:3]:  # a few, not a screenful over the chat box
             st.toast(render.escape(message))
+        if len(report.messages) > 3:
+            st.toast(f"and {len(report.messages) - 3} more messages: `citeqa index` prints them all")
     engine.notice_new_build()  # a build made by `citeqa index` is switched to in the background
     if engine.warning:
         st.warning(render.escape(engine.warning), icon=":material/warning:")

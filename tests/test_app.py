@@ -3,6 +3,7 @@ settings, upload, reader view, export, basket."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -40,7 +41,9 @@ def test_first_page_offers_the_chat_and_the_settings(at):
     assert at.title[0].value == "Ask the articles"
     assert at.slider(key="k").value == 5
     assert at.selectbox(key="style").value == "plain"
-    assert len(at.multiselect(key="articles").value) == 2
+    assert at.radio(key="scope").value == "all"
+    assert any("Who submitted the super-complaint?" in i.value for i in at.info)
+    assert len([b for b in at.sidebar.button if (b.key or "").startswith("read-article-")]) == 2
 
 
 def test_ask_shows_the_cited_answer(at):
@@ -77,7 +80,8 @@ def test_follow_up_uses_the_conversation(at):
 
 def test_settings_change_sources_articles_and_style(at):
     at.slider(key="k").set_value(2).run()
-    at.multiselect(key="articles").set_value(["police-failings-allow-trafficking-to-continue"]).run()
+    at.button(key="pick-police-failings-allow-trafficking-to-continue").click().run()
+    assert at.radio(key="scope").value == "picked"
     at.selectbox(key="style").set_value("apa").run()
     ask(at, "What did Shaun Sawyer say?")
     answer = at.session_state["workbench"].messages[-1]
@@ -246,7 +250,7 @@ def test_an_article_is_removed_only_when_confirmed_and_the_collection_shows_it_a
     shutil.copytree(CORPUS, corpus)
     with app_environment(corpus, tmp_path / "index"):
         at = run_app()
-        at.selectbox(key="manage-article").set_value("police-failings-allow-trafficking-to-continue").run()
+        at.button(key="manage-police-failings-allow-trafficking-to-continue").click().run()
         assert at.button(key="manage-remove").disabled  # not before the removal is confirmed
         at.checkbox(key="manage-sure").check().run()
         at.button(key="manage-remove").click().run()
@@ -320,3 +324,36 @@ def test_a_long_conversation_draws_only_its_latest_turns(app_env):
     assert at.button(key="earlier").label == "Show earlier questions (2 not shown)"
     at.button(key="earlier").click().run()
     assert len([m for m in at.main.chat_message if m.name == "user"]) == 12
+
+
+def test_a_large_collection_is_found_by_words_outlet_and_date_a_page_at_a_time(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(45):
+        outlet, year = ("Harbour Gazette", 2024) if i % 3 else ("Ferry Times", 2005)
+        (corpus / f"story-{i:02d}.md").write_text(
+            f"---\ntitle: Council story number {i}\noutlet: {outlet}\ndate: {year}-03-{i % 28 + 1:02d}\n---\n\n"
+            f"The council met for the {i}th time to discuss the harbour and the ferry timetable.\n",
+            encoding="utf-8",
+        )
+    with app_environment(corpus, tmp_path / "index"):
+        at = run_app()
+        rows = lambda: [b.key for b in at.sidebar.button if (b.key or "").startswith("read-article-")]  # noqa: E731
+        assert len(rows()) == 20 and any("45 of 45 articles · page 1 of 3" in c.value for c in at.sidebar.caption)
+        assert any("Ask in your own words" in i.value for i in at.info)  # not the default corpus's questions
+        at.button(key="collection-next").click().run()
+        assert len(rows()) == 20 and rows()[0] != "read-article-story-00"
+        at.multiselect(key="find-outlets").set_value(["Ferry Times"]).run()
+        assert len(rows()) == 15  # back within range: one page of the 15 found
+        at.text_input(key="find-words").input("number 12").run()
+        assert rows() == ["read-article-story-12"]
+        at.radio(key="scope").set_value("found").run()
+        ask(at, "What did the council discuss?")
+        answer = at.session_state["workbench"].messages[-1]
+        assert {c.article.id for c in answer.citations + answer.closest} == {"story-12"}
+        at.text_input(key="find-words").input("").run()
+        at.multiselect(key="find-outlets").set_value([]).run()
+        dates = at.date_input(key="find-dates")
+        assert (dates.min, dates.max) == (dt.date(2005, 3, 1), dt.date(2024, 3, 27))  # the collection's range
+        dates.set_value((dt.date(2024, 1, 1), dates.max)).run()
+        assert any("30 of 45 articles" in c.value for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]

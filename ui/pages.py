@@ -61,7 +61,7 @@ def chat(engine: Engine, settings: Settings, bench: Workbench) -> None:
     focus_component()(key="focus", height=0)
     if question is None:
         if not messages:
-            st.info("Try: “Who submitted the super-complaint?” or “What did Shaun Sawyer say?”")
+            st.info(hint(engine))
         return
     history = [Turn(a.question, a) for a in messages[-HISTORY_TURNS:]]
     try:
@@ -80,6 +80,16 @@ def chat(engine: Engine, settings: Settings, bench: Workbench) -> None:
     scroll_component()(
         data={"target": f"st-key-turn-{len(messages) - 1}", "block": "start"}, key="scroll-answer", height=0
     )
+
+
+DEFAULT_HINT = "Try: “Who submitted the super-complaint?” or “What did Shaun Sawyer say?”"
+DEFAULT_ARTICLE = "police-failings-allow-trafficking-to-continue"  # of the default corpus, which the hint is about
+
+
+def hint(engine: Engine) -> str:
+    if any(a.id == DEFAULT_ARTICLE for a in engine.articles):
+        return DEFAULT_HINT
+    return "Ask in your own words: the answer quotes the articles and cites the paragraph of every quote."
 
 
 def show_turn(turn: int, answer: Answer, style: str, bench: Workbench, *, full: bool = True) -> None:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from citeqa import STYLES, CiteqaError, Engine, cite, render
+from citeqa import STYLES, Engine, cite, render
 from citeqa.cite import cite_html
-from citeqa.jobs import UploadStatus
+from ui.collection import found_ids, picked_ids
 from ui.components import copy_button
-from ui.links import reader_params
 from ui.workbench import Workbench, remember_setting
 
 MAX_SOURCES = 10
+SCOPES = {"all": "All articles", "found": "Those found under “Collection”", "picked": "Those I pick"}
 CONVERSATIONS_PAGE = 10
 
 
@@ -42,8 +41,6 @@ def header(bench: Workbench) -> None:
 
 def sidebar(engine: Engine, bench: Workbench) -> Settings:
     with st.sidebar:
-        articles = engine.articles
-        keep_article_choice([a.id for a in articles])
         remember = {"on_change": remember_setting, "args": (bench,)}
         with st.expander("Settings", expanded=True):
             most = min(MAX_SOURCES, engine.passage_count)
@@ -52,14 +49,7 @@ def sidebar(engine: Engine, bench: Workbench) -> Settings:
                 k = st.slider("Sources per answer", 1, most, key="k", kwargs={"name": "k"}, **remember)
             else:
                 k = 1
-            chosen = st.multiselect(
-                "Articles to search",
-                [a.id for a in articles],
-                default=None if "articles" in st.session_state else [a.id for a in articles],
-                format_func=lambda i: engine.article(i).title,
-                key="articles",
-                help="Leave all selected to search the whole collection.",
-            )
+            chosen = articles_to_search(engine)
             style = st.selectbox(
                 "Citation style",
                 STYLES,
@@ -68,18 +58,25 @@ def sidebar(engine: Engine, bench: Workbench) -> Settings:
                 kwargs={"name": "style"},
                 **remember,
             )
-    selected = None if len(chosen) == len(articles) else chosen
-    return Settings(k=k, articles=selected, style=style)
+    return Settings(k=k, articles=chosen, style=style)
 
 
-def keep_article_choice(ids: list[str]) -> None:
-    """Keep the article selection valid as the collection changes: an added article joins a selection
-    of all articles, and a removed one leaves it."""
-    known = st.session_state.get("known_articles")
-    chosen = st.session_state.get("articles")
-    if known is not None and chosen is not None and set(known) != set(ids):
-        st.session_state["articles"] = ids if set(chosen) == set(known) else [i for i in chosen if i in ids]
-    st.session_state["known_articles"] = ids
+def articles_to_search(engine: Engine) -> list[str] | None:
+    """The ids of the articles questions search (None: all), chosen the way the collection is browsed:
+    all of them, those the collection's search and filters find, or those picked one by one."""
+    if st.session_state.pop("scope-picked", False):  # an article was just picked
+        st.session_state["scope"] = "picked"
+    scope = st.radio("Articles to search", list(SCOPES), format_func=SCOPES.get, key="scope")
+    if scope == "all":
+        return None
+    ids = found_ids(engine) if scope == "found" else picked_ids(engine)
+    if not ids:
+        st.caption("None yet: questions search all articles. Find or pick articles under “Collection”.")
+        return None
+    titles = "; ".join(engine.article(i).title for i in ids[:3])
+    more = f"; and {len(ids) - 3} more" if len(ids) > 3 else ""
+    st.caption(render.escape(f"{len(ids)} of {len(engine.articles)}: {titles}{more}"))
+    return ids
 
 
 def past_conversations(bench: Workbench) -> None:
@@ -128,117 +125,6 @@ def export(bench: Workbench, style: str) -> None:
             icon=":material/download:",
             use_container_width=True,
         )
-
-
-def collection(engine: Engine) -> None:
-    # Keyed, so it stays open when its label changes as articles are added.
-    with st.expander(f"Collection: {len(engine.articles)} articles", key="collection", on_change="rerun"):
-        for article in engine.articles:
-            st.markdown(
-                f"**{render.escape(article.title)}**  \n{render.escape(render.byline(article))} · "
-                f"{len(article.paragraphs)} paragraphs"
-            )
-            if st.button("Read", key=f"read-article-{article.id}", icon=":material/menu_book:"):
-                st.query_params.update(reader_params(article.id))
-                st.rerun()
-        for problem in engine.problems:
-            st.warning(f"Skipped {render.escape(problem.path)}: {render.escape(problem.reason)}")
-        if st.button("Re-read the corpus folder", use_container_width=True):
-            try:
-                for message in engine.refresh().messages or ("The index is up to date.",):
-                    st.info(render.escape(message))
-            except CiteqaError as exc:
-                st.error(render.escape(str(exc)))
-        if not engine.config.uploads:
-            st.caption("Adding articles is turned off on this server.")
-            return
-        with st.form("upload", clear_on_submit=True):
-            files = st.file_uploader(
-                "Add articles (.txt, .md, .html)",
-                type=["txt", "md", "html", "htm"],
-                accept_multiple_files=True,
-                max_upload_size=math.ceil(engine.config.max_article_mb),
-            )
-            submitted = st.form_submit_button("Add to the collection", key="upload-submit")
-        if submitted:
-            if not files:
-                st.warning(
-                    f"No file was received. Choose a .txt, .md or .html file of at most "
-                    f"{engine.config.max_article_mb:g} MB, then add it."
-                )
-            for file in files or []:
-                try:
-                    status = engine.submit_article(file.name, file.getvalue())
-                    st.session_state.setdefault("uploads", []).append(status.id)
-                except CiteqaError as exc:
-                    st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
-        if engine.articles:
-            manage(engine)
-    # Outside the expander, so the outcome of an upload is seen even if the collection is folded.
-    if "removed" in st.session_state:
-        st.success(f"Removed “{render.escape(st.session_state.pop('removed'))}”.", icon=":material/check_circle:")
-    statuses = [s for s in map(engine.upload_status, st.session_state.get("uploads", [])) if s is not None]
-    if not all(s.finished for s in statuses):
-        upload_progress(engine)
-    else:
-        for status in statuses:
-            show_upload(status)
-
-
-def manage(engine: Engine) -> None:
-    """Remove an article, or replace it with a new version of its file (it keeps its id and links)."""
-    st.markdown("**Remove or replace an article**")
-    ids = [a.id for a in engine.articles]
-    chosen = st.selectbox(
-        "Article", ids, key="manage-article", format_func=lambda i: engine.article(i).title, index=None
-    )
-    if chosen is None:
-        return
-    article = engine.article(chosen)
-    sure = st.checkbox(f"Yes, remove “{render.escape(article.title)}” from the collection", key="manage-sure")
-    if st.button("Remove the article", key="manage-remove", disabled=not sure, icon=":material/delete:"):
-        try:
-            engine.remove_article(chosen)
-            st.session_state["removed"] = article.title
-            del st.session_state["manage-article"]
-            st.rerun()
-        except CiteqaError as exc:
-            st.error(f"{render.escape(article.path)} was not removed: {render.escape(str(exc))}")
-    with st.form("replace", clear_on_submit=True):
-        file = st.file_uploader(
-            f"Replace it with a new version (saved as {render.escape(article.path)})",
-            type=[article.path.rsplit(".", 1)[-1]],
-            max_upload_size=math.ceil(engine.config.max_article_mb),
-        )
-        if st.form_submit_button("Replace the article", key="manage-replace") and file is not None:
-            try:
-                status = engine.submit_article(article.path, file.getvalue(), replacing=True)
-                st.session_state.setdefault("uploads", []).append(status.id)
-            except CiteqaError as exc:
-                st.error(f"{render.escape(article.path)} was not replaced: {render.escape(str(exc))}")
-
-
-@st.fragment(run_every=1.0)
-def upload_progress(engine: Engine) -> None:
-    """This session's uploads while they are indexed in the background, redrawn every second; once
-    all have finished, the whole page reruns so that the collection and the picker include them."""
-    statuses = [s for s in map(engine.upload_status, st.session_state.get("uploads", [])) if s is not None]
-    for status in statuses:
-        show_upload(status)
-    if all(s.finished for s in statuses):
-        st.rerun(scope="app")
-
-
-def show_upload(status: UploadStatus) -> None:
-    name = render.escape(status.name)
-    if status.state == "added":
-        st.success(f"{name}: {render.escape(status.message)}", icon=":material/check_circle:")
-    elif status.state == "failed":
-        st.error(f"{name} was not added: {render.escape(status.message)}")
-    else:
-        label = {"queued": "waiting its turn", "embedding": "reading", "indexing": "adding to the index"}[status.state]
-        fraction = status.done / status.total if status.total else 0.0
-        st.progress(fraction, text=f"{name}: {label} ({status.done} of {status.total} texts)")
 
 
 def basket(bench: Workbench, style: str) -> None:

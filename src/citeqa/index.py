@@ -310,6 +310,8 @@ def _embed(
             out[row] = vector
     if progress:
         progress("embedding", done + len(texts) - len(todo), total)
+    # Shortest first: a batch of texts of about one length wastes little on padding.
+    todo.sort(key=lambda row: len(texts[row]))
     for start in range(0, len(todo), BATCH):
         rows = todo[start : start + BATCH]
         out[rows] = embedder.encode([texts[r] for r in rows], background=True)

@@ -1,0 +1,204 @@
+"""The collection in the sidebar: finding articles among thousands, reading, picking, removing or
+replacing one, and adding new ones (checked at once, indexed in the background)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import streamlit as st
+
+from citeqa import CiteqaError, Engine, catalog, render
+from citeqa.jobs import UploadStatus
+from citeqa.records import Article
+from ui.links import reader_params
+
+PAGE_ARTICLES = 20  # articles listed at a time
+SKIPPED_LISTED = 50  # skipped files named; `citeqa articles` lists them all
+
+
+def finder(engine: Engine) -> catalog.Filter:
+    """Search and filters over the collection; their values are also what “Those found” searches."""
+    st.text_input("Find articles", key="find-words", placeholder="Words of a headline, an outlet or an author")
+    outlets = catalog.outlets(engine.articles)
+    if len(outlets) > 1:
+        st.multiselect("Outlets", outlets, key="find-outlets", placeholder="All outlets")
+    dates = catalog.date_range(engine.articles)
+    if dates:
+        st.date_input("Published between", value=(), min_value=dates[0], max_value=dates[1], key="find-dates")
+        st.checkbox("Include undated articles", value=True, key="find-undated")
+    return current_filter()
+
+
+def current_filter() -> catalog.Filter:
+    """The collection's search and filters as last set (the widgets keep them in the session)."""
+    chosen = st.session_state.get("find-dates") or ()
+    since = chosen[0] if len(chosen) > 0 and isinstance(chosen[0], dt.date) else None
+    until = chosen[1] if len(chosen) > 1 and isinstance(chosen[1], dt.date) else since
+    return catalog.Filter(
+        words=st.session_state.get("find-words", ""),
+        outlets=frozenset(st.session_state.get("find-outlets", ())),
+        since=since,
+        until=until,
+        undated=st.session_state.get("find-undated", True),
+    )
+
+
+def found_ids(engine: Engine) -> list[str]:
+    chosen = current_filter()
+    return [] if chosen.is_empty else [a.id for a in catalog.select(engine.articles, chosen)]
+
+
+def picked_ids(engine: Engine) -> list[str]:
+    known = {a.id for a in engine.articles}  # a removed article leaves the choice
+    return [i for i in st.session_state.get("picked", []) if i in known]
+
+
+def article_row(article: Article, picked: list[str]) -> None:
+    st.markdown(
+        f"**{render.escape(article.title)}**  \n:gray[{render.escape(render.byline(article))} · "
+        f"{len(article.paragraphs)} paragraphs]"
+    )
+    with st.container(horizontal=True):
+        if st.button("Read", key=f"read-article-{article.id}", icon=":material/menu_book:"):
+            st.query_params.update(reader_params(article.id))
+            st.rerun()
+        taken = article.id in picked
+        if st.button(
+            "Picked ✓" if taken else "Pick",
+            key=f"pick-{article.id}",
+            help="Search only the articles picked (“Those I pick” in the settings); click again to drop it",
+        ):
+            picked.remove(article.id) if taken else picked.append(article.id)
+            st.session_state["scope-picked"] = True  # the next run searches the picked articles
+            st.rerun()
+        if st.button("Remove or replace", key=f"manage-{article.id}", icon=":material/edit:"):
+            st.session_state["managing"] = article.id
+            st.rerun()
+
+
+def skipped(engine: Engine) -> None:
+    problems = engine.problems
+    with st.expander(f"Skipped files: {len(problems)}", key="skipped"):
+        lines = [f"- {render.escape(p.path)}: {render.escape(p.reason)}" for p in problems[:SKIPPED_LISTED]]
+        if len(problems) > SKIPPED_LISTED:
+            lines.append(f"- and {len(problems) - SKIPPED_LISTED} more: `citeqa articles` lists them all")
+        st.markdown("\n".join(lines))
+
+
+def collection(engine: Engine) -> None:
+    """The collection a page at a time: found by words, outlet and date; each article to read, to
+    pick for searching, or to remove or replace; then the skipped files, re-reading and uploads."""
+    articles = engine.articles
+    # Keyed, so it stays open when its label changes as articles are added.
+    with st.expander(f"Collection: {len(articles)} articles", key="collection", on_change="rerun"):
+        found = catalog.select(articles, finder(engine))
+        shown = catalog.page(found, st.session_state.get("collection-page", 1), PAGE_ARTICLES)
+        where = f" · page {shown.number} of {shown.pages}" if shown.pages > 1 else ""
+        st.caption(f"{shown.total} of {len(articles)} articles{where}")
+        picked = st.session_state.setdefault("picked", [])
+        for article in shown.articles:
+            article_row(article, picked)
+        if shown.pages > 1:
+            with st.container(horizontal=True):
+                if st.button("Previous", key="collection-previous", disabled=shown.number == 1):
+                    st.session_state["collection-page"] = shown.number - 1
+                    st.rerun()
+                if st.button("Next", key="collection-next", disabled=shown.number == shown.pages):
+                    st.session_state["collection-page"] = shown.number + 1
+                    st.rerun()
+        if engine.problems:
+            skipped(engine)
+        if st.button("Re-read the corpus folder", use_container_width=True):
+            try:
+                for message in engine.refresh().messages or ("The index is up to date.",):
+                    st.info(render.escape(message))
+            except CiteqaError as exc:
+                st.error(render.escape(str(exc)))
+        if not engine.config.uploads:
+            st.caption("Adding articles is turned off on this server.")
+            return
+        with st.form("upload", clear_on_submit=True):
+            files = st.file_uploader(
+                "Add articles (.txt, .md, .html)",
+                type=["txt", "md", "html", "htm"],
+                accept_multiple_files=True,
+                max_upload_size=math.ceil(engine.config.max_article_mb),
+            )
+            submitted = st.form_submit_button("Add to the collection", key="upload-submit")
+        if submitted:
+            if not files:
+                st.warning(
+                    f"No file was received. Choose a .txt, .md or .html file of at most "
+                    f"{engine.config.max_article_mb:g} MB, then add it."
+                )
+            for file in files or []:
+                try:
+                    status = engine.submit_article(file.name, file.getvalue())
+                    st.session_state.setdefault("uploads", []).append(status.id)
+                except CiteqaError as exc:
+                    st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
+        if st.session_state.get("managing") in {a.id for a in articles}:
+            manage(engine, st.session_state["managing"])
+    # Outside the expander, so the outcome of an upload is seen even if the collection is folded.
+    if "removed" in st.session_state:
+        st.success(f"Removed “{render.escape(st.session_state.pop('removed'))}”.", icon=":material/check_circle:")
+    statuses = [s for s in map(engine.upload_status, st.session_state.get("uploads", [])) if s is not None]
+    if not all(s.finished for s in statuses):
+        upload_progress(engine)
+    else:
+        for status in statuses:
+            show_upload(status)
+
+
+def manage(engine: Engine, chosen: str) -> None:
+    """Remove an article, or replace it with a new version of its file (it keeps its id and links)."""
+    article = engine.article(chosen)
+    st.markdown(f"**Remove or replace “{render.escape(article.title)}”**")
+    if st.button("Cancel", key="manage-cancel"):
+        del st.session_state["managing"]
+        st.rerun()
+    sure = st.checkbox(f"Yes, remove “{render.escape(article.title)}” from the collection", key="manage-sure")
+    if st.button("Remove the article", key="manage-remove", disabled=not sure, icon=":material/delete:"):
+        try:
+            engine.remove_article(chosen)
+            st.session_state["removed"] = article.title
+            del st.session_state["managing"]
+            st.rerun()
+        except CiteqaError as exc:
+            st.error(f"{render.escape(article.path)} was not removed: {render.escape(str(exc))}")
+    with st.form("replace", clear_on_submit=True):
+        file = st.file_uploader(
+            f"Replace it with a new version (saved as {render.escape(article.path)})",
+            type=[article.path.rsplit(".", 1)[-1]],
+            max_upload_size=math.ceil(engine.config.max_article_mb),
+        )
+        if st.form_submit_button("Replace the article", key="manage-replace") and file is not None:
+            try:
+                status = engine.submit_article(article.path, file.getvalue(), replacing=True)
+                st.session_state.setdefault("uploads", []).append(status.id)
+            except CiteqaError as exc:
+                st.error(f"{render.escape(article.path)} was not replaced: {render.escape(str(exc))}")
+
+
+@st.fragment(run_every=1.0)
+def upload_progress(engine: Engine) -> None:
+    """This session's uploads while they are indexed in the background, redrawn every second; once
+    all have finished, the whole page reruns so that the collection and the picker include them."""
+    statuses = [s for s in map(engine.upload_status, st.session_state.get("uploads", [])) if s is not None]
+    for status in statuses:
+        show_upload(status)
+    if all(s.finished for s in statuses):
+        st.rerun(scope="app")
+
+
+def show_upload(status: UploadStatus) -> None:
+    name = render.escape(status.name)
+    if status.state == "added":
+        st.success(f"{name}: {render.escape(status.message)}", icon=":material/check_circle:")
+    elif status.state == "failed":
+        st.error(f"{name} was not added: {render.escape(status.message)}")
+    else:
+        label = {"queued": "waiting its turn", "embedding": "reading", "indexing": "adding to the index"}[status.state]
+        fraction = status.done / status.total if status.total else 0.0
+        st.progress(fraction, text=f"{name}: {label} ({status.done} of {status.total} texts)")
