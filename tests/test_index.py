@@ -203,3 +203,37 @@ def test_articles_read_by_an_older_parser_are_read_again_keeping_their_ids_and_v
     assert embedder.embedded == 0  # its texts did not change, so neither did their vectors
     assert [a.id for a in engine.articles] == ["harbour"]
     assert store.load(config.index).manifest.parser == 99
+
+
+class Interrupted(FakeEmbedder):
+    """Stops the build with Ctrl-C once it has embedded ``after`` texts."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.after = after
+
+    def encode(self, texts, **options):
+        if self.embedded >= self.after:
+            raise KeyboardInterrupt
+        return super().encode(texts, **options)
+
+
+def test_an_interrupted_build_resumes_without_embedding_again(small_corpus, tmp_path):
+    from conftest import SMALL_ARTICLE
+
+    for number in range(6):
+        (small_corpus / f"story-{number}.txt").write_text(SMALL_ARTICLE.replace("cruise ships", f"boats {number}"))
+    config = Config(corpus=small_corpus, index=tmp_path / "index")
+    whole = FakeEmbedder()
+    Engine.open(Config(corpus=small_corpus, index=tmp_path / "reference"), embedder=whole)
+    stopped = Interrupted(after=whole.embedded // 2)
+    with pytest.raises(KeyboardInterrupt):
+        Engine.open(config, embedder=stopped)
+    assert store.current_build(config.index) is None  # nothing half-built is current
+    resumed = FakeEmbedder()
+    engine, report = Engine.open(config, embedder=resumed)
+    assert 0 < stopped.embedded < whole.embedded
+    assert any(m.startswith("Resuming: ") for m in report.messages), report.messages
+    assert resumed.embedded == whole.embedded - stopped.embedded  # only what was not embedded before
+    assert engine.ask("Which town banned boats 3?").found
+    assert not (config.index / "pending").exists()  # cleared once the build was saved

@@ -94,6 +94,8 @@ def _open(config: Config, *, progress_bar: bool = False, list_problems: bool = F
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar
         if stage != "embedding":
+            if progress_bar:  # `citeqa index` says what it is doing; the bar then gives rate and time left
+                print(f"citeqa: {stage}", file=sys.stderr)
             return
         if bar is None:
             from tqdm import tqdm

@@ -27,6 +27,7 @@ from citeqa.errors import ArticleError, BadIndexError, CiteqaError, IndexWriteEr
 from citeqa.index import IndexData, Progress
 from citeqa.jobs import UploadQueue, UploadStatus, Vectors
 from citeqa.judge import Evidence, judge
+from citeqa.pending import PendingVectors
 from citeqa.pipeline import Tuning
 from citeqa.query import analyse
 from citeqa.records import Answer, Article, CorpusProblem, Turn
@@ -169,6 +170,7 @@ class Engine:
             self._set_state(None, corpus.problems)
             return RefreshReport(tuple(messages), corpus.problems)
         wanted = index_store.fingerprint(corpus.articles, self.embedder.name)
+        pending = None
         if previous is not None and previous.manifest.fingerprint == wanted:
             data, embedded, reused = previous, 0, 0
         else:
@@ -186,14 +188,19 @@ class Engine:
                 return RefreshReport(tuple(messages), corpus.problems, saved=False)
             if previous is not None:
                 messages.append(_what_changed(previous, corpus.articles, self.embedder.name))
+            pending = PendingVectors(self.config.index, self.embedder.name, self.embedder.dim)
+            if len(pending):
+                messages.append(f"Resuming: {len(pending):,} texts embedded by an interrupted build are reused.")
             data, report = index_store.build(
-                corpus.articles, self.embedder, previous=previous, known=vectors, progress=progress
+                corpus.articles, self.embedder, previous=previous, known=vectors, pending=pending, progress=progress
             )
             embedded, reused = report.embedded, report.reused
         warning = None
         if data.path is None or data.path != _disk_build(self.config.index):
             try:
                 data = index_store.save(self.config.index, data)
+                if pending is not None:
+                    pending.clear()
             except IndexWriteError as exc:
                 if strict:
                     raise

@@ -37,6 +37,7 @@ from citeqa.clean import PARSER
 from citeqa.embed import Embedder
 from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.passages import build_passages, context_text, continues, keyword_text
+from citeqa.pending import PendingVectors
 from citeqa.records import Article, Passage
 
 log = logging.getLogger(__name__)
@@ -173,12 +174,14 @@ def build(
     *,
     previous: IndexData | None = None,
     known: dict[tuple[str, str], np.ndarray] | None = None,
+    pending: PendingVectors | None = None,
     progress: Progress | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """An index of ``articles``, in memory (``save`` writes it).
 
-    Vectors of texts that ``previous`` (same model) or ``known`` ((kind, text) -> vector) already
-    hold are reused, not embedded again.
+    Vectors of texts that ``previous`` (same model), ``known`` ((kind, text) -> vector) or ``pending``
+    (an interrupted build's) already hold are reused, not embedded again; what is embedded is kept in
+    ``pending`` as it is made, so that an interruption loses little.
     """
     started = time.perf_counter()
     passages = build_passages(articles)
@@ -187,12 +190,19 @@ def build(
     total = sum(len(t) for t in texts.values())
     vectors: dict[str, faiss.IndexFlatIP] = {}
     embedded = done = 0
-    for kind in KINDS:
-        matrix, count = _embed(kind, texts[kind], embedder, known, progress, done, total)
-        vectors[kind] = faiss.IndexFlatIP(embedder.dim)  # vectors are unit length: inner product is cosine
-        vectors[kind].add(matrix)
-        embedded += count
-        done += len(texts[kind])
+    if progress:
+        paragraphs = sum(len(a.paragraphs) for a in articles)
+        progress(f"Indexing {len(articles):,} articles, {paragraphs:,} paragraphs, {total:,} texts", 0, 0)
+    try:
+        for kind in KINDS:
+            matrix, count = _embed(kind, texts[kind], embedder, known, pending, progress, done, total)
+            vectors[kind] = faiss.IndexFlatIP(embedder.dim)  # vectors are unit length: inner product is cosine
+            vectors[kind].add(matrix)
+            embedded += count
+            done += len(texts[kind])
+    finally:  # interrupted or not, what was embedded is kept for the next build
+        if pending is not None:
+            pending.flush()
     by_id = {a.id: a for a in articles}
     bm25 = bm25s.BM25()
     bm25.index(keywords.tokenize([keyword_text(by_id[p.article_id], p.number) for p in passages]), show_progress=False)
@@ -296,6 +306,7 @@ def _embed(
     texts: list[str],
     embedder: Embedder,
     known: dict[tuple[str, str], np.ndarray],
+    pending: PendingVectors | None,
     progress: Progress | None,
     done: int,
     total: int,
@@ -304,6 +315,8 @@ def _embed(
     todo = []
     for row, text in enumerate(texts):
         vector = known.get((kind, text))
+        if vector is None and pending is not None:
+            vector = pending.get(kind, text)
         if vector is None:
             todo.append(row)
         else:
@@ -314,7 +327,10 @@ def _embed(
     todo.sort(key=lambda row: len(texts[row]))
     for start in range(0, len(todo), BATCH):
         rows = todo[start : start + BATCH]
-        out[rows] = embedder.encode([texts[r] for r in rows], background=True)
+        batch = [texts[r] for r in rows]
+        out[rows] = embedder.encode(batch, background=True)
+        if pending is not None:
+            pending.add(kind, batch, out[rows])
         if progress:
             progress("embedding", done + len(texts) - len(todo) + start + len(rows), total)
     return out, len(todo)
