@@ -98,3 +98,21 @@ def test_filter_keeps_to_the_chosen_articles_on_both_paths(engine, monkeypatch):
 
 def test_k_caps_the_results(engine):
     assert len(run(engine, "ferry", k=2)) == 2
+
+
+def test_every_hit_scores_exactly_its_own_sentences_on_every_path(engine, monkeypatch):
+    data = engine._state.data
+    question = "mayor vote cruise ships ferry"
+    vector = engine.embedder.encode([question])[0]
+    sentences = data.matrix("sentence")
+    row_of = {p.id: row for row, p in enumerate(data.passages)}
+    some = np.array([p.article_id == "ferry" for p in data.passages])
+    for limit, allowed in ((search_module.EXACT_LIMIT, None), (search_module.EXACT_LIMIT, some), (2, None)):
+        monkeypatch.setattr(search_module, "EXACT_LIMIT", limit)
+        hits = run(engine, question, k=len(data.passages), allowed=allowed, weights=Weights(candidates=3))
+        assert hits
+        for hit in hits:
+            row = row_of[hit.passage.id]
+            expected = sentences[data.sentence_start[row] : data.sentence_start[row + 1]] @ vector
+            assert len(hit.sentence_scores) == len(hit.passage.sentences)
+            assert np.allclose(hit.sentence_scores, expected)

@@ -56,12 +56,13 @@ def search(
     rows = _candidates(data, vector, keyword, allowed, weights.candidates)
     if rows.size == 0:
         return []
-    passage = data.matrix("passage")[rows] @ vector
-    context = data.matrix("context")[rows] @ vector
+    every = rows.size == n  # all passages: the matrices are used as they are, not copied row by row
+    passage = (data.matrix("passage") if every else data.matrix("passage")[rows]) @ vector
+    context = (data.matrix("context") if every else data.matrix("context")[rows]) @ vector
     # A continuation ("Instead they ...") is read with the paragraph it goes on from.
     dense = np.where(data.continuation[rows], np.maximum(passage, context), passage)
-    sentence_scores = _sentence_scores(data, vector, rows)
-    best_sentence = np.array([s.max() for s in sentence_scores], dtype=np.float32)
+    sentence_scores, first = _sentence_scores(data, vector, rows, every=every)
+    best_sentence = np.maximum.reduceat(sentence_scores, first[:-1])
     lexical = keyword[rows] / keyword_scale(float(keyword[rows].max()), data.typical_term_score)
     fused = (
         weights.passage * dense
@@ -83,7 +84,7 @@ def search(
             score=float(fused[i]),
             dense=float(passage[i]),
             lexical=float(lexical[i]),
-            sentence_scores=tuple(float(x) for x in sentence_scores[i]),
+            sentence_scores=tuple(float(x) for x in sentence_scores[first[i] : first[i + 1]]),
             context=float(context[i]),
         )
         for i in order[:k]
@@ -118,10 +119,16 @@ def _candidates(
     return rows if allowed is None else rows[allowed[rows]]
 
 
-def _sentence_scores(data: IndexData, query: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
-    """For each passage row, the cosine of the question with each of its sentences."""
+def _sentence_scores(
+    data: IndexData, query: np.ndarray, rows: np.ndarray, *, every: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cosine of the question with each sentence of the passages ``rows``, one flat array, and
+    where each row's sentences start in it (with its end last): row i's are ``scores[first[i]:first[i + 1]]``."""
     starts, ends = data.sentence_start[rows], data.sentence_start[rows + 1]
-    scores = (
-        data.matrix("sentence")[np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])] @ query
-    )
-    return np.split(scores, np.cumsum(ends - starts)[:-1])
+    lengths = ends - starts  # every passage has at least one sentence
+    first = np.concatenate(([0], np.cumsum(lengths)))
+    if every:  # the passages' sentences are the whole matrix, in order
+        return data.matrix("sentence") @ query, first
+    # Row i's sentences are starts[i] .. ends[i]: one index array for all, without a Python loop.
+    index = np.arange(first[-1]) - np.repeat(first[:-1] - starts, lengths)
+    return data.matrix("sentence")[index] @ query, first
