@@ -28,7 +28,7 @@ from browser import launch_chromium, streamlit_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from citeqa import Config  # noqa: E402
+from citeqa import Config, Engine  # noqa: E402
 from citeqa.embed import SentenceTransformerEmbedder  # noqa: E402
 
 log = logging.getLogger("app_scale")
@@ -61,6 +61,30 @@ def server_times(runs: int) -> dict:
     return results
 
 
+def engine_latency(config: Config, model: SentenceTransformerEmbedder) -> dict:
+    """Answer latency on the saved index (questions of eval/bbc/, whatever the collection), beside
+    the model's own encode of the same questions."""
+    questions = [json.loads(line)["q"] for line in (ROOT / "eval" / "bbc" / "answerable.jsonl").open()][:40]
+    engine, _ = Engine.open(config, embedder=model)
+    for question in questions[:3]:
+        engine.ask(question)  # warm
+    ask, encode = [], []
+    for question in questions:
+        start = time.perf_counter()
+        engine.ask(question)
+        ask.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        model.encode([question])
+        encode.append(time.perf_counter() - start)
+    p50 = statistics.median(ask), statistics.median(encode)
+    return {
+        "passages": engine.passage_count,
+        "ask_p50_ms": round(1000 * p50[0], 1),
+        "encode_p50_ms": round(1000 * p50[1], 1),
+        "ratio": round(p50[0] / p50[1], 2),
+    }
+
+
 def start_up(corpus: Path, index: Path) -> float:
     """Seconds from `streamlit run` to a chat box that takes text, with the index saved already."""
     with tempfile.TemporaryDirectory() as work, sync_playwright() as playwright:
@@ -89,6 +113,7 @@ def main() -> int:
         "corpus": str(config.corpus),
         "articles": sum(1 for p in config.corpus.iterdir() if p.is_file()),
         "model_encode": encode,
+        "engine": engine_latency(config, model),
         "server": server_times(args.runs),
         "start_up_s": round(start_up(config.corpus, config.index), 1),
     }

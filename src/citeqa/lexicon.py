@@ -69,6 +69,7 @@ class Lexicon:
     frequency: Counter[str]  # word -> articles that use it
     _variants: dict[str, set[str]] | None = field(default=None, repr=False)
     _prefixes: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _whole: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, articles: Iterable[Article]) -> Lexicon:
@@ -82,8 +83,16 @@ class Lexicon:
         return cls(by_article, acronym_sets, frequency)
 
     def scope(self, article_ids: Iterable[str] | None = None) -> tuple[frozenset[str], frozenset[str]]:
-        """The words and acronyms of some articles (all when None)."""
-        ids = self.by_article.keys() if article_ids is None else article_ids
+        """The words and acronyms of some articles (all when None: made once, as every question that
+        searches the whole collection needs them)."""
+        if article_ids is None:
+            if self._whole is None:
+                self._whole = self._union(self.by_article.keys())
+            return self._whole
+        return self._union(article_ids)
+
+    def _union(self, ids: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+        ids = list(ids)
         vocab = frozenset().union(*(self.by_article[i] for i in ids))
         acro = frozenset().union(*(self.acronyms_by_article[i] for i in ids))
         return vocab, acro
