@@ -344,7 +344,7 @@ def test_a_large_collection_is_found_by_words_outlet_and_date_a_page_at_a_time(t
         at.button(key="collection-next").click().run()
         assert len(rows()) == 20 and rows()[0] != "read-article-story-00"
         at.multiselect(key="find-outlets").set_value(["Ferry Times"]).run()
-        assert len(rows()) == 15  # back within range: one page of the 15 found
+        assert len(rows()) == 15 and rows()[0] == "read-article-story-00"  # a new search starts at its first page
         at.text_input(key="find-words").input("number 12").run()
         assert rows() == ["read-article-story-12"]
         at.radio(key="scope").set_value("found").run()

