@@ -237,3 +237,21 @@ def test_an_interrupted_build_resumes_without_embedding_again(small_corpus, tmp_
     assert resumed.embedded == whole.embedded - stopped.embedded  # only what was not embedded before
     assert engine.ask("Which town banned boats 3?").found
     assert not (config.index / "pending").exists()  # cleared once the build was saved
+
+
+def test_the_in_context_text_keeps_the_whole_paragraph_within_the_models_window():
+    from citeqa.passages import CONTEXT_CHARS, context_text
+    from citeqa.records import Article
+
+    long_before = " ".join(f"word{i}" for i in range(400))  # about 2,800 characters
+    paragraph = "The council voted on Monday to ban cruise ships from the old port."
+    article = Article("a", "a.txt", "Harbour bans cruise ships", (long_before, paragraph), "0")
+    text = context_text(article, 2)
+    assert text.startswith("Harbour bans cruise ships. word") and text.endswith(paragraph)
+    assert len(text) <= CONTEXT_CHARS + 1 and "word399" in text  # the end of the paragraph before
+    assert not text.split(". ", 1)[1].startswith("rd")  # from a whole word on
+    huge = "A very long paragraph. " * 60
+    alone = Article("b", "b.txt", "Headline", (long_before, huge), "1")
+    assert context_text(alone, 2) == f"Headline. {huge}"  # no room left for the paragraph before
+    short = Article("c", "c.txt", "Headline", ("Before it.", paragraph), "2")
+    assert context_text(short, 2) == f"Headline. Before it. {paragraph}"

@@ -44,10 +44,23 @@ def build_passages(articles: tuple[Article, ...] | list[Article]) -> list[Passag
     ]
 
 
+# About 200 word pieces of English news: the in-context text stays within the model's 256.
+CONTEXT_CHARS = 900
+
+
 def context_text(article: Article, number: int) -> str:
-    """Headline, previous paragraph and the paragraph itself: what a reader has in mind at that point."""
+    """Headline, previous paragraph and the paragraph itself: what a reader has in mind at that point.
+
+    The model reads 256 word pieces: of a long previous paragraph only its end is kept, so that the
+    paragraph itself is never cut off (nor, when it is long itself, is the previous one read at all).
+    """
     previous = article.paragraphs[number - 2] if number > 1 else (article.standfirst or article.subtitle or "")
-    return " ".join(part for part in (article.title + ".", previous, article.paragraphs[number - 1]) if part)
+    headline, paragraph = article.title + ".", article.paragraphs[number - 1]
+    room = CONTEXT_CHARS - len(headline) - len(paragraph)
+    if len(previous) > room:
+        cut = previous[len(previous) - room :] if room > 0 else ""
+        previous = cut.split(" ", 1)[1] if " " in cut else ""  # from a whole word on
+    return " ".join(part for part in (headline, previous, paragraph) if part)
 
 
 def continues(article: Article, number: int) -> bool:
