@@ -64,8 +64,8 @@ def article_row(article: Article, picked: list[str]) -> None:
         f"**{render.escape(article.title)}**  \n:gray[{render.escape(render.byline(article))} · "
         f"{len(article.paragraphs)} paragraphs]"
     )
-    with st.container(horizontal=True):
-        if st.button("Read", key=f"read-article-{article.id}", icon=":material/menu_book:"):
+    with st.container(horizontal=True, gap="small"):
+        if st.button("Read", key=f"read-article-{article.id}"):
             st.query_params.update(reader_params(article.id))
             st.rerun()
         taken = article.id in picked
@@ -77,7 +77,7 @@ def article_row(article: Article, picked: list[str]) -> None:
             picked.remove(article.id) if taken else picked.append(article.id)
             st.session_state["scope-picked"] = True  # the next run searches the picked articles
             st.rerun()
-        if st.button("Remove or replace", key=f"manage-{article.id}", icon=":material/edit:"):
+        if st.button("Edit", key=f"manage-{article.id}", help="Remove or replace it"):
             st.session_state["managing"] = article.id
             st.rerun()
 
@@ -96,11 +96,11 @@ def collection(engine: Engine) -> None:
     pick for searching, or to remove or replace; then the skipped files, re-reading and uploads."""
     articles = engine.articles
     # Keyed, so it stays open when its label changes as articles are added.
-    with st.expander(f"Collection: {len(articles)} articles", key="collection", on_change="rerun"):
+    with st.expander(f"Collection: {len(articles):,} articles", key="collection", on_change="rerun"):
         found = catalog.select(articles, finder(engine))
         shown = catalog.page(found, st.session_state.get("collection-page", 1), PAGE_ARTICLES)
         where = f" · page {shown.number} of {shown.pages}" if shown.pages > 1 else ""
-        st.caption(f"{shown.total} of {len(articles)} articles{where}")
+        st.caption(f"{shown.total:,} of {len(articles):,} articles{where}")
         picked = st.session_state.setdefault("picked", [])
         for article in shown.articles:
             article_row(article, picked)
