@@ -7,9 +7,11 @@ export default function ({ data }) {
   for (const name of ["wheel", "touchstart", "keydown", "mousedown"]) {
     window.addEventListener(name, () => { stopped = true; }, { once: true, capture: true });
   }
+  // Streamlit marks its app root while the script still runs: the page is not settled before it ends.
+  const running = () => document.querySelector("[data-test-script-state='running']") !== null;
   let last = null;
-  let still = 0;  // checks in a row in which it did not move: 2 s of that, and the page has settled
-  let tries = 150;  // 15 s at most
+  let still = 0;  // checks in a row, after the run, in which it did not move: 2 s of that, and it has settled
+  let tries = 300;  // 30 s at most
   const bring = () => {
     const element = document.getElementsByClassName(data.target)[0];
     if (stopped || !element) return;
@@ -17,7 +19,7 @@ export default function ({ data }) {
     if (last === null || Math.abs(top - last) > 1) {
       element.scrollIntoView({ block });
       still = 0;
-    } else {
+    } else if (!running()) {
       still += 1;
     }
     last = element.getBoundingClientRect().top;
