@@ -120,3 +120,19 @@ def test_the_blind_news_sets_meet_their_bars(engine):
     assert report.false_refusals <= len(answerable) / 30  # at most one in thirty answerable not answered
     assert report.recall[3] >= 0.9
     assert report.refused >= len(unanswerable) / 4  # measured 15 of 42; the README gives the figure
+
+
+def test_a_new_lexicon_reads_only_the_articles_that_changed():
+    from citeqa.lexicon import Lexicon
+    from citeqa.records import Article
+
+    kept = Article("kept", "kept.txt", "Harbour vote", ("The mayor called it a victory.",), "1")
+    changed = Article("changed", "changed.txt", "Ferry fares", ("Fares rise by 12 percent.",), "2")
+    first = Lexicon.of([kept, changed])
+    edited = Article("changed", "changed.txt", "Ferry fares", ("Fares rise by 15 percent.",), "3")
+    added = Article("added", "added.txt", "Pier reopens", ("The pier reopens in May.",), "4")
+    second = Lexicon.of([kept, edited, added], first)
+    assert second.by_article["kept"] is first.by_article["kept"]  # not read again
+    assert "15" in second.by_article["changed"] and "12" not in second.by_article["changed"]
+    assert "pier" in second.by_article["added"] and second.frequency["fares"] == 1
+    assert second.scope() == Lexicon.of([kept, edited, added]).scope()  # the same as reading all

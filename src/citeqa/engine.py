@@ -231,7 +231,7 @@ class Engine:
         self, data: IndexData | None, problems: tuple[CorpusProblem, ...], warning: str | None = None
     ) -> None:
         by_id = {a.id: a for a in data.articles} if data else {}
-        evidence = Evidence(data, by_id) if data else None
+        evidence = Evidence(data, by_id, self._state.evidence) if data else None
         self._state = State(data=data, problems=problems, by_id=by_id, evidence=evidence, warning=warning)
 
     def submit_article(self, name: str, data: bytes, *, replacing: bool = False) -> UploadStatus:

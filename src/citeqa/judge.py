@@ -69,9 +69,10 @@ class Evidence:
 
     _CACHE = 4096
 
-    def __init__(self, data: IndexData, articles: dict[str, Article]) -> None:
+    def __init__(self, data: IndexData, articles: dict[str, Article], previous: Evidence | None = None) -> None:
+        """``previous``: the evidence of the index this one replaces, whose unchanged articles are reused."""
         self.articles = articles
-        self.lexicon = Lexicon.of(data.articles)
+        self.lexicon = Lexicon.of(data.articles, previous.lexicon if previous is not None else None)
         vocab = data.bm25.vocab_dict
         frequency = np.diff(np.asarray(data.bm25.scores["indptr"]))
         documents = max(int(data.bm25.scores["num_docs"]), 1)

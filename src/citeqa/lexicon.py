@@ -67,20 +67,26 @@ class Lexicon:
     by_article: dict[str, frozenset[str]]
     acronyms_by_article: dict[str, frozenset[str]]
     frequency: Counter[str]  # word -> articles that use it
+    read: dict[str, Article] = field(default_factory=dict, repr=False)  # what the words were read from
     _variants: dict[str, set[str]] | None = field(default=None, repr=False)
     _prefixes: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _whole: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, articles: Iterable[Article]) -> Lexicon:
-        by_article, acronym_sets, frequency = {}, {}, Counter()
+    def of(cls, articles: Iterable[Article], previous: Lexicon | None = None) -> Lexicon:
+        """The lexicon of ``articles``; an article ``previous`` holds unchanged is not read again
+        (adding one article to thousands reads one)."""
+        by_article, acronym_sets, frequency, read = {}, {}, Counter(), {}
         for article in articles:
-            text = article_text(article) + "\n" + "\n".join(article.paragraphs)
-            vocabulary = frozenset(words(text))
-            by_article[article.id] = vocabulary
-            acronym_sets[article.id] = frozenset(acronyms(text))
+            before = previous.read.get(article.id) if previous is not None else None
+            if before is not None and (before is article or before == article):
+                vocabulary, found = previous.by_article[article.id], previous.acronyms_by_article[article.id]
+            else:
+                text = article_text(article) + "\n" + "\n".join(article.paragraphs)
+                vocabulary, found = frozenset(words(text)), frozenset(acronyms(text))
+            by_article[article.id], acronym_sets[article.id], read[article.id] = vocabulary, found, article
             frequency.update(vocabulary)
-        return cls(by_article, acronym_sets, frequency)
+        return cls(by_article, acronym_sets, frequency, read)
 
     def scope(self, article_ids: Iterable[str] | None = None) -> tuple[frozenset[str], frozenset[str]]:
         """The words and acronyms of some articles (all when None: made once, as every question that
