@@ -16,6 +16,11 @@ from citeqa import cite, format_answer, render
 from citeqa.cite import format_answer_html
 
 SHOTS = ROOT / "test-output" / "screenshots"
+# A phone's own browser (Playwright's default adds "CI/1" under CI, which no phone sends).
+PHONE_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 READ_HTML = """async () => {
   const items = await navigator.clipboard.read();
   return await (await items[0].getType("text/html")).text();
@@ -116,7 +121,9 @@ def test_ask_and_see_the_cited_answer(page, engine):
 
 
 def test_on_a_phone_the_chat_box_has_the_keyboard_and_a_new_answer_comes_into_view(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, user_agent=PHONE_USER_AGENT
+    )
     phone = context.new_page()
     phone.goto(server["url"])
     wait_idle(phone)
