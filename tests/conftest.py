@@ -35,10 +35,6 @@ SLOW_FIXTURES = {"model", "engine", "at", "app_env", "app", "env", "server", "pa
 SLOW_MODULES = {"test_browser", "test_offline", "test_cli", "test_app"}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: loads the real model, or starts a server, a browser or a subprocess")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__ if item.module else ""

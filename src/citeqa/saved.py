@@ -191,14 +191,26 @@ class ConversationStore:
         self._write(work)
 
     def copy(self, conversation_id: str, owner: str) -> str:
-        """A copy of a conversation (its turns and basket) that ``owner`` can go on with; returns its id."""
-        original = self.load(conversation_id)
-        if original is None:
-            raise SaveError(f"there is no saved conversation {conversation_id!r} to copy")
-        copy_id = self.start(owner, original.turns[0])
-        for answer in original.turns[1:]:
-            self.add_turn(copy_id, owner, answer)
-        self.save_basket(copy_id, owner, original.basket)
+        """A copy of a conversation (its turns and basket) that ``owner`` can go on with, made in one
+        transaction; returns its id."""
+        copy_id = new_token()
+
+        def work(db: sqlite3.Connection) -> None:
+            now = time.time()
+            copied = db.execute(
+                "INSERT INTO conversations SELECT ?, ?, title, ?, ? FROM conversations WHERE id = ?",
+                (copy_id, owner, now, now, conversation_id),
+            )
+            if copied.rowcount == 0:
+                raise SaveError(f"there is no saved conversation {conversation_id!r} to copy")
+            db.execute(
+                "INSERT INTO turns SELECT ?, n, answer FROM turns WHERE conversation = ?", (copy_id, conversation_id)
+            )
+            db.execute(
+                "INSERT INTO baskets SELECT ?, pins FROM baskets WHERE conversation = ?", (copy_id, conversation_id)
+            )
+
+        self._write(work)
         return copy_id
 
     def delete(self, conversation_id: str, owner: str) -> None:
