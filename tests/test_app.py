@@ -289,6 +289,10 @@ def test_a_conversation_and_its_basket_reopen_from_their_address_read_only_for_o
     assert copy.messages == bench.messages and copy.basket == bench.basket
     ask(other, "And the Home Office?")
     assert len(run_app(c=conversation).session_state["workbench"].messages) == 2  # the original is unchanged
+    citation = bench.messages[-1].citations[0]  # a shared reader link opens the reader, beside the conversation
+    shared_reader = run_app(c=conversation, article=citation.article.id, p=str(citation.paragraph))
+    assert shared_reader.query_params["article"] == citation.article.id
+    assert any(f"**¶ {citation.paragraph}**" in m.value for m in shared_reader.markdown)
     assert len(run_app(c=copy.conversation).session_state["workbench"].messages) == 3
 
 

@@ -64,21 +64,25 @@ class Workbench:
             self.problem = str(exc)
 
     def open(self, conversation_id: str) -> None:
+        """The saved conversation ``conversation_id``; the rest of the address (a reader link) stays."""
         saved = self.store.load(conversation_id) if self.store is not None else None
+        self._reset()
         if saved is None:
             st.warning("There is no saved conversation at this address; here is a new one.")
-            self.new_conversation()
+            st.query_params.pop("c", None)
             return
-        self.new_conversation()
         self.conversation, self.messages, self.basket = saved.id, list(saved.turns), list(saved.basket)
         self.read_only = not saved.owned_by(self.owner)
         st.query_params["c"] = saved.id
 
     def new_conversation(self) -> None:
         """An empty conversation and basket; the one left stays saved under its address."""
+        self._reset()
+        st.query_params.clear()
+
+    def _reset(self) -> None:
         self.conversation, self.messages, self.basket, self.read_only = None, [], [], False
         self.opened, self.shown, self.problem = set(), PAGE_TURNS, None
-        st.query_params.clear()
 
     def delete(self) -> None:
         """The open conversation, deleted for good; an empty one takes its place."""
