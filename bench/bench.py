@@ -25,12 +25,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from citeqa import Config, Engine, keywords
+from citeqa import Config, Engine
 from citeqa.embed import SentenceTransformerEmbedder
 from citeqa.evaluate import read_questions
-from citeqa.index import IndexData, Manifest, typical_term_score
+from citeqa.index import KINDS, IndexData, Manifest, assemble
 from citeqa.query import analyse
-from citeqa.records import Passage
+from citeqa.records import Article, Passage
 from citeqa.search import search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,31 +187,16 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
 
 
 def _synthetic_index(vectors: np.ndarray, texts: list[str]) -> IndexData:
-    import bm25s
-
-    n, dim = vectors.shape
+    """One article of ``texts``, each its own one-sentence passage with ``vectors`` for every kind."""
+    article = Article(id="s", path="s.txt", title="Synthetic", paragraphs=tuple(texts), sha256="")
     passages = tuple(
         Passage(id=f"s#p{i + 1}", article_id="s", number=i + 1, text=t, sentences=((0, len(t)),))
         for i, t in enumerate(texts)
     )
-    flats = {}
-    for kind in ("passage", "context", "sentence"):
-        flats[kind] = faiss.IndexFlatIP(dim)
-        flats[kind].add(vectors)
-    bm25 = bm25s.BM25()
-    bm25.index(keywords.tokenize(texts), show_progress=False)
-    manifest = Manifest(format=0, model="synthetic", dim=dim, fingerprint="", created="", counts={}, files={})
-    return IndexData(
-        typical_term_score=typical_term_score(bm25),
-        manifest=manifest,
-        articles=(),
-        passages=passages,
-        vectors=flats,
-        sentence_start=np.arange(n + 1, dtype=np.int64),
-        continuation=np.zeros(n, dtype=bool),
-        bm25=bm25,
-        path=Path("."),
+    manifest = Manifest(
+        format=0, model="synthetic", dim=vectors.shape[1], fingerprint="", created="", counts={}, files={}
     )
+    return assemble(manifest, (article,), passages, matrices={kind: vectors for kind in KINDS})
 
 
 def _faiss_stats(name, index, queries, exact_ids, build_s):

@@ -141,9 +141,14 @@ def test_on_a_phone_the_chat_box_has_the_keyboard_and_a_new_answer_comes_into_vi
     # Streamlit keeps a chat page stuck to its bottom: the answer must not be pulled away from, back
     # and forth, for the next 3 s (sampled every 100 ms).
     tops = phone.evaluate(
-        """async e => { const tops = [];
-          for (let i = 0; i < 30; i++) { tops.push(e.getBoundingClientRect().top); await new Promise(r => setTimeout(r, 100)); }
-          return tops; }""",
+        """async e => {
+          const tops = [];
+          for (let i = 0; i < 30; i++) {
+            tops.push(e.getBoundingClientRect().top);
+            await new Promise(r => setTimeout(r, 100));
+          }
+          return tops;
+        }""",
         answer.element_handle(),
     )
     assert all(0 <= y < 844 / 2 for y in tops), tops

@@ -83,13 +83,13 @@ class Data:
     """The little of an index that ``Evidence`` reads."""
 
     def __init__(self, articles):
-        import bm25s
-
-        from citeqa import keywords
+        from citeqa.backend import Terms
+        from citeqa.keywords import terms
 
         self.articles = articles
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(keywords.tokenize([p for a in articles for p in a.paragraphs]), show_progress=False)
+        paragraphs = [set(terms(p)) for a in articles for p in a.paragraphs]
+        vocabulary = set().union(*paragraphs)
+        self.terms = Terms(len(paragraphs), {t: sum(t in p for p in paragraphs) for t in vocabulary})
 
 
 def paragraph_hit(number: int, score: float = 1.0, sentence: float = 0.6) -> Hit:

@@ -14,8 +14,8 @@ import time
 import pytest
 from conftest import CITEQA, CORPUS, SMALL_ARTICLE, FakeEmbedder, mount_namespace
 
-from citeqa import ArticleError, Config, Engine
-from citeqa import index as store
+from citeqa import ArticleError, Config, Engine, index
+from citeqa import faiss_store as store
 from citeqa.corpus import load_corpus
 from citeqa.errors import IndexWriteError
 
@@ -43,7 +43,7 @@ def test_killed_indexing_leaves_the_previous_index_usable_and_the_next_run_repai
     source = (CORPUS / "modern-slavery-survivors-criminalised.txt").read_text(encoding="utf-8")
     for number in range(12):  # about 800 more texts to embed: several seconds of work to interrupt
         (corpus / f"copy-{number}.txt").write_text(variant(source, number), encoding="utf-8")
-    wanted = store.fingerprint(load_corpus(corpus, limits=Config().limits).articles, before.manifest.model)
+    wanted = index.fingerprint(load_corpus(corpus, limits=Config().limits).articles, before.manifest.model)
     rng = random.Random(20261123)
     outcomes = []
     for _ in range(4):
@@ -288,7 +288,7 @@ def test_an_article_can_be_removed_and_replaced_keeping_its_id(small_corpus, tmp
 def test_a_removal_the_index_cannot_take_leaves_everything_as_it_was(small_corpus, tmp_path, monkeypatch):
     engine, _ = Engine.open(Config(corpus=small_corpus, index=tmp_path / "index"), embedder=FakeEmbedder())
     engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60)
-    monkeypatch.setattr(store, "unwritable", lambda root: f"Read-only file system in {root}")
+    monkeypatch.setattr(store.FolderStore, "unwritable", lambda self: f"Read-only file system in {self.root}")
     with pytest.raises(IndexWriteError, match="Read-only file system"):
         engine.remove_article("jet-skis")
     with pytest.raises(ArticleError, match="Read-only file system"):

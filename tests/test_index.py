@@ -9,7 +9,7 @@ import pytest
 from conftest import FakeEmbedder
 
 from citeqa import Config, Engine
-from citeqa import index as store
+from citeqa import faiss_store as store
 
 SECOND = """Ferry fares rise for islanders
 
@@ -137,7 +137,7 @@ def test_index_that_cannot_be_saved_answers_from_memory_and_says_so(config, monk
 def test_read_only_index_serves_the_last_complete_build_and_names_what_it_misses(config, monkeypatch):
     open_engine(config)
     (config.corpus / "pier.txt").write_text(SECOND.replace("Ferry", "Pier").replace("12", "30"), encoding="utf-8")
-    monkeypatch.setattr(store, "unwritable", lambda root: f"Read-only file system in {root}")
+    monkeypatch.setattr(store.FolderStore, "unwritable", lambda self: f"Read-only file system in {self.root}")
     engine, embedder, messages = open_engine(config)
     assert embedder.embedded == 0  # nothing embedded that could not be kept
     assert [a.id for a in engine.articles] == ["ferry", "harbour"]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-from citeqa import Config, Engine
+from citeqa import Config, Engine, memory
 from citeqa import search as search_module
 from citeqa.query import analyse
 from citeqa.search import Weights, search
@@ -29,10 +29,10 @@ def engine(small_corpus, tmp_path) -> Engine:
     return engine
 
 
-def run(engine: Engine, question: str, weights: Weights | None = None, k: int = 7, allowed=None):
+def run(engine: Engine, question: str, weights: Weights | None = None, k: int = 7, articles=None):
     data = engine._state.data
     vector = engine.embedder.encode([question])[0]
-    return search(data, vector, analyse(question), k=k, allowed=allowed, weights=weights or Weights())
+    return search(data, vector, analyse(question), k=k, articles=articles, weights=weights or Weights())
 
 
 def test_each_signal_alone_ranks_by_that_signal(engine):
@@ -82,17 +82,15 @@ def test_question_without_known_words_scores_no_keywords(engine):
 def test_candidate_path_for_large_indexes_agrees_with_exact(engine, monkeypatch):
     question = "mayor vote cruise ships residents"
     exact = [h.passage.id for h in run(engine, question, k=3)]
-    monkeypatch.setattr(search_module, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(memory, "EXACT_LIMIT", 2)
     approximate = [h.passage.id for h in run(engine, question, k=3, weights=Weights(candidates=3))]
     assert approximate == exact
 
 
 def test_filter_keeps_to_the_chosen_articles_on_both_paths(engine, monkeypatch):
-    data = engine._state.data
-    allowed = np.array([p.article_id == "ferry" for p in data.passages])
-    for limit in (search_module.EXACT_LIMIT, 2):
-        monkeypatch.setattr(search_module, "EXACT_LIMIT", limit)
-        hits = run(engine, "mayor vote cruise ships", k=7, allowed=allowed, weights=Weights(candidates=2))
+    for limit in (memory.EXACT_LIMIT, 2):
+        monkeypatch.setattr(memory, "EXACT_LIMIT", limit)
+        hits = run(engine, "mayor vote cruise ships", k=7, articles=frozenset({"ferry"}), weights=Weights(candidates=2))
         assert hits and {h.passage.article_id for h in hits} == {"ferry"}
 
 
@@ -104,12 +102,12 @@ def test_every_hit_scores_exactly_its_own_sentences_on_every_path(engine, monkey
     data = engine._state.data
     question = "mayor vote cruise ships ferry"
     vector = engine.embedder.encode([question])[0]
-    sentences = data.matrix("sentence")
+    sentences = data.searcher.vectors("sentence")
     row_of = {p.id: row for row, p in enumerate(data.passages)}
-    some = np.array([p.article_id == "ferry" for p in data.passages])
-    for limit, allowed in ((search_module.EXACT_LIMIT, None), (search_module.EXACT_LIMIT, some), (2, None)):
-        monkeypatch.setattr(search_module, "EXACT_LIMIT", limit)
-        hits = run(engine, question, k=len(data.passages), allowed=allowed, weights=Weights(candidates=3))
+    some = frozenset({"ferry"})
+    for limit, articles in ((memory.EXACT_LIMIT, None), (memory.EXACT_LIMIT, some), (2, None)):
+        monkeypatch.setattr(memory, "EXACT_LIMIT", limit)
+        hits = run(engine, question, k=len(data.passages), articles=articles, weights=Weights(candidates=3))
         assert hits
         for hit in hits:
             row = row_of[hit.passage.id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -19,6 +20,8 @@ _HOME = _CHECKOUT if (_CHECKOUT / "corpus").is_dir() and (_CHECKOUT / "pyproject
 # An article may have this many sentences per paragraph it is allowed on average: a bound on the
 # sentences embedded for one file that real articles (two or three a paragraph) never reach.
 SENTENCES_PER_PARAGRAPH = 4
+BACKENDS = ("faiss", "qdrant")
+_COLLECTION = re.compile(r"[A-Za-z0-9_-]{1,60}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,12 @@ class Config:
         uploads: whether the app accepts new articles (CITEQA_UPLOADS=0 turns them off).
         conversations: SQLite file the app saves conversations and quote baskets in
             (CITEQA_CONVERSATIONS); .citeqa/conversations.sqlite3 by default.
+        backend: where the index is kept and searched (CITEQA_BACKEND): "faiss", files in ``index``
+            (the default), or "qdrant".
+        qdrant_url: the Qdrant server or cluster to use (CITEQA_QDRANT_URL); empty: Qdrant's local
+            mode, in a folder inside ``index``.
+        qdrant_collection: the alias the current build is published under (CITEQA_QDRANT_COLLECTION);
+            its builds are collections named after it.
     """
 
     corpus: Path = _HOME / "corpus"
@@ -55,6 +64,9 @@ class Config:
     max_paragraphs: int = 1_000
     uploads: bool = True
     conversations: Path = _HOME / ".citeqa" / "conversations.sqlite3"
+    backend: str = "faiss"
+    qdrant_url: str = ""
+    qdrant_collection: str = "citeqa"
 
     @property
     def max_article_bytes(self) -> int:
@@ -85,6 +97,12 @@ class Config:
             raise CiteqaError(
                 f"max_article_mb={config.max_article_mb} must be a number of megabytes above 0 and at most 1000 "
                 "(CITEQA_MAX_ARTICLE_MB)"
+            )
+        if config.backend not in BACKENDS:
+            raise CiteqaError(f"CITEQA_BACKEND={config.backend!r} is not a backend; use one of {', '.join(BACKENDS)}")
+        if not _COLLECTION.fullmatch(config.qdrant_collection):
+            raise CiteqaError(
+                f"CITEQA_QDRANT_COLLECTION={config.qdrant_collection!r} must be 1 to 60 letters, digits, '-' or '_'"
             )
         if config.max_paragraphs < 1:
             raise CiteqaError(f"max_paragraphs={config.max_paragraphs} must be at least 1 (CITEQA_MAX_PARAGRAPHS)")

@@ -12,12 +12,10 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-import numpy as np
 
 from citeqa import index as index_store
 from citeqa.answer import compose
+from citeqa.backend import open_store
 from citeqa.clean import PARSER
 from citeqa.config import Config
 from citeqa.conversation import resolve
@@ -71,7 +69,8 @@ class Engine:
         self._state = State(data=None, problems=(), by_id={})
         self._refresh_lock = threading.Lock()
         self._uploads = UploadQueue(embedder, self._commit_upload)
-        self._seen_current = index_store.current_signature(config.index)
+        self.store = open_store(config)
+        self._seen_current = self.store.signature()
 
     @classmethod
     def open(
@@ -128,7 +127,7 @@ class Engine:
 
         Cheap enough to call before every question: one ``stat`` of CURRENT. True if a switch started.
         """
-        signature = index_store.current_signature(self.config.index)
+        signature = self.store.signature()
         if signature == self._seen_current:
             return False
         self._seen_current = signature
@@ -174,12 +173,12 @@ class Engine:
         if previous is not None and previous.manifest.fingerprint == wanted:
             data, embedded, reused = previous, 0, 0
         else:
-            blocked = index_store.unwritable(self.config.index)
+            blocked = self.store.unwritable()
             if blocked and strict:
                 raise IndexWriteError(f"the index cannot be updated ({blocked}); nothing was added")
             if blocked and previous is not None and previous.manifest.model == self.embedder.name:
                 warning = (
-                    f"The index in {self.config.index} cannot be updated ({blocked}), so answers come from "
+                    f"The index in {self.store.location} cannot be updated ({blocked}), so answers come from "
                     f"its last complete build ({previous.manifest.created}), which misses these changes: "
                     f"articles {_changes(previous, corpus.articles)}."
                 )
@@ -191,14 +190,21 @@ class Engine:
             pending = PendingVectors(self.config.index, self.embedder.name, self.embedder.dim)
             if len(pending):
                 messages.append(f"Resuming: {len(pending):,} texts embedded by an interrupted build are reused.")
-            data, report = index_store.build(
-                corpus.articles, self.embedder, previous=previous, known=vectors, pending=pending, progress=progress
-            )
+            built = None
+            if previous is not None and not blocked:  # changed articles applied in place, where the store can
+                built = self.store.update(
+                    previous, corpus.articles, self.embedder, known=vectors, pending=pending, progress=progress
+                )
+            if built is None:
+                built = index_store.build(
+                    corpus.articles, self.embedder, previous=previous, known=vectors, pending=pending, progress=progress
+                )
+            data, report = built
             embedded, reused = report.embedded, report.reused
         warning = None
-        if data.path is None or data.path != _disk_build(self.config.index):
+        if data.build_id is None or data.build_id != self._published():
             try:
-                data = index_store.save(self.config.index, data)
+                data = self.store.save(data)
                 if pending is not None:
                     pending.clear()
             except IndexWriteError as exc:
@@ -206,24 +212,30 @@ class Engine:
                     raise
                 warning = f"The updated index could not be saved: {exc}. Until it can, it is rebuilt at every start."
                 messages.append(warning)
-            self._seen_current = index_store.current_signature(self.config.index)
+            self._seen_current = self.store.signature()
         self._set_state(data, corpus.problems, warning)
         return RefreshReport(tuple(messages), corpus.problems, embedded, reused, saved=warning is None)
+
+    def _published(self) -> str | None:
+        try:
+            return self.store.current()
+        except BadIndexError:
+            return None
 
     def _latest_build(self, progress: Progress | None) -> tuple[IndexData | None, str | None]:
         """The newest complete build: the one in memory, or the saved one if another process made a
         newer one current. Also what was wrong with the saved one, if it could not be read."""
         current = self._state.data
         try:
-            on_disk = index_store.current_build(self.config.index)
+            published = self.store.current()
         except BadIndexError as exc:
             return current, str(exc)
-        if on_disk is None or (current is not None and current.path == on_disk):
+        if published is None or (current is not None and current.build_id == published):
             return current, None
         if progress:
             progress("Loading the saved index", 0, 0)
         try:
-            return index_store.load(self.config.index), None
+            return self.store.load(), None
         except BadIndexError as exc:
             return current, str(exc)
 
@@ -350,7 +362,7 @@ class Engine:
         vector = self.embedder.encode([text])[0]
         # A few more than k, so that a follow-up asking for more still has k new passages to give.
         wanted = min(k + len(query.exclude), len(state.data.passages))
-        hits = search(state.data, vector, query, k=wanted, allowed=allowed, weights=tuning.weights)
+        hits = search(state.data, vector, query, k=wanted, articles=allowed, weights=tuning.weights)
         verdict = judge(query, hits, state.evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting)
         return compose(
             query, hits, verdict, state.by_id, k=k, notes=notes, how=tuning.composition, quoting=tuning.quoting
@@ -375,8 +387,8 @@ class Engine:
         return question, tuple(notes)
 
     @staticmethod
-    def _allowed(data: IndexData, articles: Sequence[str] | None) -> tuple[np.ndarray | None, list[str] | None]:
-        """The mask of passage rows to search and the ids of the articles searched (None: all)."""
+    def _allowed(data: IndexData, articles: Sequence[str] | None) -> tuple[frozenset[str] | None, list[str] | None]:
+        """The ids of the articles to search, as a set and sorted (None: all)."""
         if articles is None:
             return None, None
         wanted = set(articles)
@@ -388,7 +400,7 @@ class Engine:
             raise QuestionError(f"unknown article id(s) {', '.join(unknown)}; known ids: {', '.join(sorted(known))}")
         if wanted == known:
             return None, None
-        return np.array([p.article_id in wanted for p in data.passages]), sorted(wanted)
+        return frozenset(wanted), sorted(wanted)
 
 
 def _check_k(k: object, passages: int) -> None:
@@ -400,13 +412,6 @@ def _check_k(k: object, passages: int) -> None:
     if k > most:
         why = f"only {passages} passages are indexed" if passages < MAX_K else f"at most {MAX_K} sources are given"
         raise QuestionError(f"k={k} is too many: {why}; use a k between 1 and {most}")
-
-
-def _disk_build(root: Path) -> Path | None:
-    try:
-        return index_store.current_build(root)
-    except BadIndexError:
-        return None
 
 
 def _what_changed(data: IndexData, articles: tuple[Article, ...], model: str) -> str:

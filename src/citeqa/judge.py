@@ -25,8 +25,6 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import numpy as np
-
 from citeqa import keywords
 from citeqa.index import IndexData
 from citeqa.lexicon import Lexicon, acronyms, article_text, words
@@ -73,10 +71,8 @@ class Evidence:
         """``previous``: the evidence of the index this one replaces, whose unchanged articles are reused."""
         self.articles = articles
         self.lexicon = Lexicon.of(data.articles, previous.lexicon if previous is not None else None)
-        vocab = data.bm25.vocab_dict
-        frequency = np.diff(np.asarray(data.bm25.scores["indptr"]))
-        documents = max(int(data.bm25.scores["num_docs"]), 1)
-        self._idf = {term: _idf(documents, int(frequency[i])) for term, i in vocab.items() if i < len(frequency)}
+        documents = max(data.terms.documents, 1)
+        self._idf = {term: _idf(documents, count) for term, count in data.terms.frequency.items()}
         self._unknown_idf = _idf(documents, 0)
         self._around: OrderedDict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = OrderedDict()
 

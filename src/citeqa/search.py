@@ -1,19 +1,15 @@
-"""Hybrid search: dense similarity (FAISS) and BM25 keywords, fused into one score per passage."""
+"""Hybrid search: the backend's signals for a question (dense similarity of the paragraph alone, in
+context and of its sentences, and BM25 keywords) fused into one score per passage."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import faiss
 import numpy as np
 
 from citeqa.index import IndexData
 from citeqa.query import Query, has_kind
 from citeqa.records import Hit
-
-# Up to this many passages every one is scored exactly; above it FAISS and BM25 each nominate
-# candidates first, and only those are scored.
-EXACT_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -27,7 +23,7 @@ class Weights:
     sentence: float = 0.35  # the paragraph’s closest sentence
     kind: float = 0.05  # the paragraph holds the kind of answer expected (a figure for "how many")
     rerank: int = 30  # how many of the best are checked for the kind of answer
-    candidates: int = 200  # per signal, above EXACT_LIMIT passages
+    candidates: int = 200  # per signal, in a collection too large to score every passage
 
 
 def search(
@@ -36,7 +32,7 @@ def search(
     query: Query,
     *,
     k: int,
-    allowed: np.ndarray | None = None,
+    articles: frozenset[str] | None = None,
     weights: Weights = Weights(),
 ) -> list[Hit]:
     """The ``k`` best passages for a question.
@@ -44,29 +40,22 @@ def search(
     Args:
         vector: the question's unit vector.
         query: the question's terms and the kind of answer it expects.
-        allowed: boolean mask over passage rows (searching some articles only), or None for all.
+        articles: the ids of the articles to search, or None for all.
     """
-    n = len(data.passages)
-    if n == 0:
+    if not data.passages:
         return []
-    terms = list(query.terms)
-    keyword = np.asarray(data.bm25.get_scores(terms), dtype=np.float32) if terms else np.zeros(n, np.float32)
-    if allowed is not None:
-        keyword = np.where(allowed, keyword, 0.0)
-    rows = _candidates(data, vector, keyword, allowed, weights.candidates)
+    signals = data.searcher.signals(vector, query.terms, articles, weights.candidates)
+    rows = signals.rows
     if rows.size == 0:
         return []
-    every = rows.size == n  # all passages: the matrices are used as they are, not copied row by row
-    passage = (data.matrix("passage") if every else data.matrix("passage")[rows]) @ vector
-    context = (data.matrix("context") if every else data.matrix("context")[rows]) @ vector
     # A continuation ("Instead they ...") is read with the paragraph it goes on from.
-    dense = np.where(data.continuation[rows], np.maximum(passage, context), passage)
-    sentence_scores, first = _sentence_scores(data, vector, rows, every=every)
-    best_sentence = np.maximum.reduceat(sentence_scores, first[:-1])
-    lexical = keyword[rows] / keyword_scale(float(keyword[rows].max()), data.typical_term_score)
+    dense = np.where(data.continuation[rows], np.maximum(signals.passage, signals.context), signals.passage)
+    first = signals.first
+    best_sentence = np.maximum.reduceat(signals.sentence, first[:-1])
+    lexical = signals.keyword / keyword_scale(float(signals.keyword.max()), data.typical_term_score)
     fused = (
         weights.passage * dense
-        + weights.context * context
+        + weights.context * signals.context
         + weights.keywords * lexical
         + weights.sentence * best_sentence
     )
@@ -82,10 +71,10 @@ def search(
         Hit(
             passage=data.passages[int(rows[i])],
             score=float(fused[i]),
-            dense=float(passage[i]),
+            dense=float(signals.passage[i]),
             lexical=float(lexical[i]),
-            sentence_scores=tuple(float(x) for x in sentence_scores[first[i] : first[i + 1]]),
-            context=float(context[i]),
+            sentence_scores=tuple(float(x) for x in signals.sentence[first[i] : first[i + 1]]),
+            context=float(signals.context[i]),
         )
         for i in order[:k]
     ]
@@ -99,36 +88,3 @@ def keyword_scale(top: float, typical: float) -> float:
     normalisation txtai's hybrid search uses).
     """
     return max(min(top + typical, 6 * typical), 1e-9)
-
-
-def _candidates(
-    data: IndexData, query: np.ndarray, keyword: np.ndarray, allowed: np.ndarray | None, per_signal: int
-) -> np.ndarray:
-    n = len(data.passages)
-    if n <= EXACT_LIMIT:
-        return np.arange(n) if allowed is None else np.flatnonzero(allowed)
-    params = None
-    if allowed is not None:
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64)))
-    top = min(per_signal, n)
-    found = [np.argpartition(-keyword, top - 1)[:top]]
-    for kind in ("passage", "context"):
-        _, ids = data.vectors[kind].search(query[None, :], top, params=params)
-        found.append(ids[0][ids[0] >= 0])
-    rows = np.unique(np.concatenate(found))
-    return rows if allowed is None else rows[allowed[rows]]
-
-
-def _sentence_scores(
-    data: IndexData, query: np.ndarray, rows: np.ndarray, *, every: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """The cosine of the question with each sentence of the passages ``rows``, one flat array, and
-    where each row's sentences start in it (with its end last): row i's are ``scores[first[i]:first[i + 1]]``."""
-    starts, ends = data.sentence_start[rows], data.sentence_start[rows + 1]
-    lengths = ends - starts  # every passage has at least one sentence
-    first = np.concatenate(([0], np.cumsum(lengths)))
-    if every:  # the passages' sentences are the whole matrix, in order
-        return data.matrix("sentence") @ query, first
-    # Row i's sentences are starts[i] .. ends[i]: one index array for all, without a Python loop.
-    index = np.arange(first[-1]) - np.repeat(first[:-1] - starts, lengths)
-    return data.matrix("sentence")[index] @ query, first
