@@ -124,7 +124,7 @@ def _index(args: argparse.Namespace, config: Config) -> int:
     engine, report = _open(config, progress_bar=True)
     if not report.saved:
         return 1  # the reason is among the messages printed
-    print(f"{len(engine.articles)} articles, {engine.passage_count} passages indexed in {config.index}")
+    print(f"{len(engine.articles)} articles, {engine.passage_count} passages indexed in {engine.store.location}")
     return 0
 
 

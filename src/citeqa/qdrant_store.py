@@ -356,10 +356,13 @@ class QdrantStore:
             vectors_config={
                 "passage": dense,
                 "context": dense,
+                # Only read back for the candidates, never searched: on disk, with no HNSW graph.
                 "sentence": models.VectorParams(
                     size=dim,
                     distance=models.Distance.DOT,
                     multivector_config=models.MultiVectorConfig(comparator=models.MultiVectorComparator.MAX_SIM),
+                    on_disk=True,
+                    hnsw_config=models.HnswConfigDiff(m=0),
                 ),
             },
             sparse_vectors_config={"keywords": models.SparseVectorParams(modifier=models.Modifier.IDF)},
