@@ -205,14 +205,14 @@ class Engine:
         if data.build_id is None or data.build_id != self._published():
             try:
                 data = self.store.save(data)
-                if pending is not None:
-                    pending.clear()
             except IndexWriteError as exc:
                 if strict:
                     raise
                 warning = f"The updated index could not be saved: {exc}. Until it can, it is rebuilt at every start."
                 messages.append(warning)
-            self._seen_current = self.store.signature()
+        if pending is not None and warning is None:  # saved, or applied in place: nothing is pending
+            pending.clear()
+        self._seen_current = self.store.signature()
         self._set_state(data, corpus.problems, warning)
         return RefreshReport(tuple(messages), corpus.problems, embedded, reused, saved=warning is None)
 

@@ -37,7 +37,7 @@ from citeqa.embed import Embedder
 from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.index import FORMAT, BuildReport, IndexData, Manifest, Progress
 from citeqa.keywords import terms as stemmed_terms
-from citeqa.passages import keyword_text
+from citeqa.passages import context_text, keyword_text
 from citeqa.pending import PendingVectors
 from citeqa.records import Article, Passage
 
@@ -283,6 +283,10 @@ class QdrantStore:
             return None  # most of it changed: a new build costs no more, and is published whole
         part, report = None, BuildReport(embedded=0, reused=0, seconds=0.0)
         if changed:
+            ids = {a.id for a in changed}
+            known = self._vectors_of(collection, [p for p in previous.passages if p.article_id in ids], before) | (
+                known or {}
+            )
             part, report = builds.build(changed, embedder, known=known, pending=pending, progress=progress)
         written = part.passages if part else ()
         average_length = float(metadata["average_length"])
@@ -342,6 +346,26 @@ class QdrantStore:
         terms = Terms(documents=len(passages), frequency={t: n for t, n in frequency.items() if n > 0})
         searcher = QdrantSearcher(self.client, collection, revision, passages, terms)
         return builds.assemble(manifest, ordered, tuple(passages), searcher, build_id=collection)
+
+    def _vectors_of(
+        self, collection: str, passages: list[Passage], articles: dict[str, Article]
+    ) -> dict[tuple[str, str], np.ndarray]:
+        """The stored vectors of ``passages`` by kind and text, for a changed article's unchanged texts."""
+        if not passages:
+            return {}
+        points = self.client.retrieve(collection, [point_id(p.id) for p in passages], with_vectors=True)
+        by_id = {str(point.id): point.vector for point in points}
+        known = {}
+        for p in passages:
+            vector = by_id.get(point_id(p.id))
+            if vector is None:
+                continue
+            known[("passage", p.text)] = np.asarray(vector["passage"], np.float32)
+            context = context_text(articles[p.article_id], p.number)
+            known[("context", context)] = np.asarray(vector["context"], np.float32)
+            for i, sentence in enumerate(vector["sentence"]):
+                known[("sentence", p.sentence(i))] = np.asarray(sentence, np.float32)
+        return known
 
     def _metadata(self, collection: str) -> dict:
         try:
