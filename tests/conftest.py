@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -35,11 +36,17 @@ SLOW_FIXTURES = {"model", "engine", "at", "app_env", "app", "env", "server", "pa
 SLOW_MODULES = {"test_browser", "test_offline", "test_cli", "test_app"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__ if item.module else ""
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or module in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+    # Tests of a Qdrant server are left out, not skipped, unless CITEQA_QDRANT_URL names one.
+    if not os.environ.get("CITEQA_QDRANT_URL"):
+        server = [item for item in items if item.get_closest_marker("qdrant_server")]
+        if server:
+            config.hook.pytest_deselected(items=server)
+            items[:] = [item for item in items if item not in server]
 
 
 def citeqa_environment(corpus: Path, index: Path) -> dict[str, str]:

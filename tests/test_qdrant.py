@@ -1,6 +1,7 @@
 """The Qdrant backend against the embedded one: Qdrant's local mode for the client code path,
 qdrant-edge-py (Qdrant's own engine, in-process) for its keyword and vector ranking. Tests against a
-Qdrant server run when CITEQA_QDRANT_URL is set."""
+Qdrant server (marked qdrant_server) run only when CITEQA_QDRANT_URL is set: conftest.py leaves them
+out otherwise."""
 
 from __future__ import annotations
 
@@ -232,7 +233,7 @@ def test_both_backends_cite_the_same_paragraphs_on_the_dev_questions(model, tmp_
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not URL, reason="set CITEQA_QDRANT_URL to test against a Qdrant server")
+@pytest.mark.qdrant_server
 def test_a_qdrant_server_ranks_as_the_embedded_index(corpus, tmp_path):
     collection = f"citeqa-test-{uuid.uuid4().hex[:8]}"
     faiss_engine, qdrant_engine = open_pair(

@@ -35,11 +35,12 @@ from citeqa.index import (
     article_from_json,
     article_json,
     assemble,
+    passage_from_json,
+    passage_json,
     sentence_starts,
     unwritable_folder,
 )
 from citeqa.memory import MemorySearcher
-from citeqa.records import Passage
 
 log = logging.getLogger(__name__)
 
@@ -182,10 +183,7 @@ def _write_build(build_dir: Path, data: IndexData) -> Manifest:
         raise TypeError(f"a folder build is written from a build in memory, not from {type(searcher).__name__}")
     store = {
         "articles": [article_json(a) for a in data.articles],
-        "passages": [
-            {"id": p.id, "article_id": p.article_id, "number": p.number, "text": p.text, "sentences": p.sentences}
-            for p in data.passages
-        ],
+        "passages": [passage_json(p) for p in data.passages],
     }
     (build_dir / "store.json").write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
     for kind in KINDS:
@@ -203,16 +201,7 @@ def _write_build(build_dir: Path, data: IndexData) -> Manifest:
 def _read_build(build_dir: Path, manifest: Manifest) -> IndexData:
     store = json.loads((build_dir / "store.json").read_text(encoding="utf-8"))
     articles = tuple(article_from_json(a) for a in store["articles"])
-    passages = tuple(
-        Passage(
-            id=p["id"],
-            article_id=p["article_id"],
-            number=p["number"],
-            text=p["text"],
-            sentences=tuple(tuple(s) for s in p["sentences"]),
-        )
-        for p in store["passages"]
-    )
+    passages = tuple(passage_from_json(p) for p in store["passages"])
     vectors = {kind: faiss.read_index(str(build_dir / f"{kind}.faiss")) for kind in KINDS}
     if any(index.d != manifest.dim for index in vectors.values()):
         raise ValueError(f"vectors are not of dimension {manifest.dim}")

@@ -256,6 +256,26 @@ def article_json(article: Article) -> dict:
     return data
 
 
+def passage_json(passage: Passage) -> dict:
+    return {
+        "id": passage.id,
+        "article_id": passage.article_id,
+        "number": passage.number,
+        "text": passage.text,
+        "sentences": [list(s) for s in passage.sentences],
+    }
+
+
+def passage_from_json(data: dict) -> Passage:
+    return Passage(
+        id=data["id"],
+        article_id=data["article_id"],
+        number=data["number"],
+        text=data["text"],
+        sentences=tuple(tuple(s) for s in data["sentences"]),
+    )
+
+
 def article_from_json(data: dict) -> Article:
     data = dict(data)
     data["date"] = dt.date.fromisoformat(data["date"]) if data["date"] else None

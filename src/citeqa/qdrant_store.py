@@ -89,7 +89,7 @@ class QdrantSearcher:
         """All vectors of ``kind`` in passage order (sentences: passage by passage), read from Qdrant."""
         by_row: dict[int, np.ndarray] = {}
         for point in _scroll(self.client, self.collection, with_vectors=[kind]):
-            row = self._row.get(point.payload["passage"])
+            row = self._row.get(point.payload["id"])
             if row is not None:
                 by_row[row] = np.asarray(point.vector[kind], dtype=np.float32)
         return np.vstack([np.atleast_2d(by_row[r]) for r in range(len(self._passages))])
@@ -105,20 +105,20 @@ class QdrantSearcher:
         indices = sorted({term_index(t) for t in terms})
         keywords = models.SparseVector(indices=indices, values=[1.0] * len(indices))
         requests = [
-            models.QueryRequest(query=dense, using=kind, filter=where, limit=per_signal, with_payload=["passage"])
+            models.QueryRequest(query=dense, using=kind, filter=where, limit=per_signal, with_payload=["id"])
             for kind in ("passage", "context")
         ]
         if terms:
             requests.append(
                 models.QueryRequest(
-                    query=keywords, using="keywords", filter=where, limit=per_signal, with_payload=["passage"]
+                    query=keywords, using="keywords", filter=where, limit=per_signal, with_payload=["id"]
                 )
             )
         found = {
-            point.id: point.payload["passage"]
+            point.id: point.payload["id"]
             for response in self.client.query_batch_points(self.collection, requests)
             for point in response.points
-            if point.payload["passage"] in self._row  # a point added since this build was loaded is not known
+            if point.payload["id"] in self._row  # a point added since this build was loaded is not known
         }
         if not found:
             return _no_signals()
@@ -216,15 +216,7 @@ class QdrantStore:
             payload = point.payload
             if payload["article_id"] not in articles:
                 articles[payload["article_id"]] = builds.article_from_json(payload["article"] | {"paragraphs": []})
-            passages.append(
-                Passage(
-                    id=payload["passage"],
-                    article_id=payload["article_id"],
-                    number=payload["number"],
-                    text=payload["text"],
-                    sentences=tuple(tuple(s) for s in payload["sentences"]),
-                )
-            )
+            passages.append(builds.passage_from_json(payload))
             frequency.update(payload["terms"])
         if len(passages) != manifest.counts.get("passage"):
             raise BadIndexError(
@@ -424,12 +416,8 @@ def _points(data: IndexData, average_length: float) -> Iterator[models.PointStru
                 "sentence": vectors["sentence"][starts[row] : starts[row + 1]].tolist(),
                 "keywords": keyword_vector(tokens, average_length),
             },
-            payload={
-                "passage": p.id,
-                "article_id": p.article_id,
-                "number": p.number,
-                "text": p.text,
-                "sentences": [list(s) for s in p.sentences],
+            payload=builds.passage_json(p)
+            | {
                 "terms": sorted(set(tokens)),
                 "article": {k: v for k, v in builds.article_json(article).items() if k != "paragraphs"},
             },
