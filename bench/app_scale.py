@@ -29,7 +29,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from citeqa import Config, Engine  # noqa: E402
-from citeqa.embed import SentenceTransformerEmbedder  # noqa: E402
+from citeqa.embed import ModelEmbedder  # noqa: E402
 
 log = logging.getLogger("app_scale")
 QUESTION = "What did the minister say about the budget?"
@@ -61,7 +61,7 @@ def server_times(runs: int) -> dict:
     return results
 
 
-def engine_latency(config: Config, model: SentenceTransformerEmbedder) -> dict:
+def engine_latency(config: Config, model: ModelEmbedder) -> dict:
     """Answer latency on the saved index (questions of eval/bbc/, whatever the collection), beside
     the model's own encode of the same questions."""
     questions = [json.loads(line)["q"] for line in (ROOT / "eval" / "bbc" / "answerable.jsonl").open()][:40]
@@ -106,7 +106,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = Config.from_env()
-    model = SentenceTransformerEmbedder()
+    model = ModelEmbedder(cache=Config().model_cache)
     encode = timed(lambda: model.encode([QUESTION]), 20)
     os.environ.setdefault("CITEQA_CONVERSATIONS", str(Path(tempfile.mkdtemp()) / "conversations.sqlite3"))
     results = {

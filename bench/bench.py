@@ -26,12 +26,13 @@ import faiss
 import numpy as np
 
 from citeqa import Config, Engine
-from citeqa.embed import SentenceTransformerEmbedder
+from citeqa.embed import ModelEmbedder
 from citeqa.evaluate import read_questions
-from citeqa.index import KINDS, IndexData, Manifest, assemble
+from citeqa.index import IndexData, Manifest, assemble
 from citeqa.query import analyse
 from citeqa.records import Article, Passage
 from citeqa.search import search
+from citeqa.vectors import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("bench")
@@ -80,7 +81,7 @@ def _cold_start(index_dir: Path) -> float:
 
 
 def _warm(index_dir: Path, rounds: int) -> dict[str, object]:
-    embedder = SentenceTransformerEmbedder()
+    embedder = ModelEmbedder(cache=Config().model_cache)
     config = Config(corpus=ROOT / "corpus", index=index_dir)
     started = time.perf_counter()
     engine, report = Engine.open(config, embedder=embedder)

@@ -29,7 +29,7 @@ from browser import launch_chromium, streamlit_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from citeqa import Config, Engine, Turn  # noqa: E402
-from citeqa.embed import SentenceTransformerEmbedder  # noqa: E402
+from citeqa.embed import ModelEmbedder  # noqa: E402
 from citeqa.evaluate import read_questions  # noqa: E402
 from citeqa.saved import ConversationStore  # noqa: E402
 
@@ -90,7 +90,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="citeqa-long-"))
     try:
         shutil.copytree(ROOT / "corpus", work / "corpus")
-        model = SentenceTransformerEmbedder()
+        model = ModelEmbedder(cache=Config().model_cache)
         engine, _ = Engine.open(Config(corpus=work / "corpus", index=work / "index"), embedder=model)
         store = ConversationStore(work / "index-conversations.sqlite3")  # where the test server looks
         conversations = {n: saved_conversation(engine, store, n) for n in args.turns}

@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from citeqa.embed import SentenceTransformerEmbedder
+from citeqa import Config
+from citeqa.embed import ModelEmbedder
 from citeqa.faiss_store import load
 from citeqa.qdrant_store import QdrantStore, _average_length, _points
 from citeqa.query import analyse
@@ -61,7 +62,7 @@ def main() -> None:
         "payload_bytes_per_passage": round(payload / n),
     }
     log.info("%s", sizes)
-    embedder = SentenceTransformerEmbedder(data.manifest.model)
+    embedder = ModelEmbedder(data.manifest.model, cache=Config().model_cache)
     with tempfile.TemporaryDirectory() as folder:
         store = QdrantStore(Path(folder))
         started = time.perf_counter()

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from citeqa import ArticleError, Config, Engine
-from citeqa.embed import SentenceTransformerEmbedder
+from citeqa.embed import ModelEmbedder
 from citeqa.evaluate import read_questions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ def main() -> None:
     for noisy in ("faiss", "sentence_transformers", "bm25s", "transformers", "citeqa"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     questions = [q.q for q in read_questions(ROOT / "eval" / "dev-questions.jsonl") if q.gold]
-    model = SentenceTransformerEmbedder()
+    model = ModelEmbedder(cache=Config().model_cache)
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from citeqa import Config, Engine
-from citeqa.embed import SentenceTransformerEmbedder
+from citeqa.embed import ModelEmbedder
 from citeqa.evaluate import Question, Report, evaluate, read_questions
 from citeqa.pipeline import Tuning
 
@@ -67,7 +67,7 @@ def eval_sets(work: Path) -> list[EvalSet]:
 class CachingEmbedder:
     """The model, remembering the vectors of questions: a set asked again costs no model calls."""
 
-    def __init__(self, model: SentenceTransformerEmbedder) -> None:
+    def __init__(self, model: ModelEmbedder) -> None:
         self.model = model
         self.name, self.dim, self.max_tokens = model.name, model.dim, model.max_tokens
         self._vectors: dict[str, np.ndarray] = {}
@@ -79,6 +79,9 @@ class CachingEmbedder:
         if missing:
             self._vectors.update(zip(missing, self.model.encode(missing), strict=True))
         return np.stack([self._vectors[t] for t in texts])
+
+    def encode_spans(self, texts, spans, *, background: bool = False):
+        return self.model.encode_spans(texts, spans, background=background)
 
     def truncate(self, text: str) -> tuple[str, bool]:
         return self.model.truncate(text)
@@ -177,7 +180,7 @@ def main() -> int:
     tuning = Tuning().with_settings(dict(s.split("=", 1) for s in args.set))
     wanted = set(filter(None, args.sets.split(",")))
     sets = [s for s in eval_sets(args.work) if not wanted or s.name in wanted]
-    collections = Collections(args.work, CachingEmbedder(SentenceTransformerEmbedder()))
+    collections = Collections(args.work, CachingEmbedder(ModelEmbedder(cache=Config().model_cache)))
     peer = json.loads(args.peer.read_text()) if args.peer else {}
     results = {}
     for eval_set, _, report in run(sets, collections, tuning):

@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quality import CachingEmbedder, Collections, eval_sets, run  # noqa: E402
 
-from citeqa.embed import SentenceTransformerEmbedder  # noqa: E402
+from citeqa import Config  # noqa: E402
+from citeqa.embed import ModelEmbedder  # noqa: E402
 from citeqa.pipeline import Tuning  # noqa: E402
 
 log = logging.getLogger("tune")
@@ -47,7 +48,7 @@ def main() -> int:
         grid[name] = values.split(",")
     names = set(args.sets.split(","))
     sets = [s for s in eval_sets(args.work) if s.name in names]
-    collections = Collections(args.work, CachingEmbedder(SentenceTransformerEmbedder()))
+    collections = Collections(args.work, CachingEmbedder(ModelEmbedder(cache=Config().model_cache)))
     rows = []
     for values in itertools.product(*grid.values()):
         settings = dict(zip(grid, values, strict=True))

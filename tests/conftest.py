@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from citeqa import Config, Engine
-from citeqa.embed import SentenceTransformerEmbedder
+from citeqa.embed import ModelEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -113,6 +113,13 @@ class FakeEmbedder:
 
     def encode(self, texts: list[str], *, batch_size: int = 32, background: bool = False) -> np.ndarray:
         self.embedded += len(texts)
+        return self._vectors(texts)
+
+    def encode_spans(self, texts, spans, *, batch_size: int = 32, background: bool = False):
+        """One run per text, as with the real model; a span's vector is that of its words."""
+        return self.encode(texts), [self._vectors([text[a:b] for a, b in s]) for text, s in zip(texts, spans)]
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
@@ -126,9 +133,9 @@ class FakeEmbedder:
 
 
 @pytest.fixture(scope="session")
-def model() -> SentenceTransformerEmbedder:
+def model() -> ModelEmbedder:
     """The real all-MiniLM-L6-v2, loaded once per test session."""
-    return SentenceTransformerEmbedder()
+    return ModelEmbedder(cache=Config().model_cache)
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
 from citeqa import Config, Engine
 from citeqa import faiss_store as store
+from citeqa import index
 
 SECOND = """Ferry fares rise for islanders
 
@@ -46,8 +48,9 @@ def test_changed_article_reembeds_only_its_own_texts(config):
     path = config.corpus / "ferry.txt"
     path.write_text(SECOND.replace("12 percent", "15 percent"), encoding="utf-8")
     engine, embedder, messages = open_engine(config)
-    # The changed paragraph (alone, in context, one sentence) and the next paragraph's context.
-    assert embedder.embedded == 4
+    # One model run for the changed paragraph (it gives its sentence's vector too), and one for the
+    # headline, to compose the in-context vectors of that paragraph and the next.
+    assert embedder.embedded == 2
     assert messages == ("Articles changed: ferry.txt. Updating the index.",)
     assert "15 percent" in engine.article("ferry").paragraphs[0]
 
@@ -61,7 +64,7 @@ def test_added_and_removed_articles(config):
     assert "removed: ferry.txt" in messages[0]
     (config.corpus / "ferry.txt").write_text(SECOND, encoding="utf-8")
     engine, embedder, _ = open_engine(config)
-    assert embedder.embedded == 2 + 2 + 2  # both paragraphs: alone, in context, as sentences
+    assert embedder.embedded == 2 + 1  # a run for each paragraph (with its sentences) and the headline
     assert len(engine.articles) == 2
 
 
@@ -109,7 +112,9 @@ def test_index_from_another_model_is_rebuilt(config):
     # The manifest's checksum list does not cover itself; the model name decides.
     engine, embedder, messages = open_engine(config)
     assert "built with model 'some-other-model'" in messages[0]
-    assert embedder.embedded == 18  # nothing reused from another model's vectors
+    shutil.rmtree(config.index)
+    _, fresh, _ = open_engine(config)
+    assert embedder.embedded == fresh.embedded > 0  # nothing reused
 
 
 def test_index_that_cannot_be_saved_answers_from_memory_and_says_so(config, monkeypatch):
@@ -218,9 +223,10 @@ class Interrupted(FakeEmbedder):
         return super().encode(texts, **options)
 
 
-def test_an_interrupted_build_resumes_without_embedding_again(small_corpus, tmp_path):
+def test_an_interrupted_build_resumes_without_embedding_again(small_corpus, tmp_path, monkeypatch):
     from conftest import SMALL_ARTICLE
 
+    monkeypatch.setattr(index, "BATCH", 4)  # several batches, so that it stops half-way
     for number in range(6):
         (small_corpus / f"story-{number}.txt").write_text(SMALL_ARTICLE.replace("cruise ships", f"boats {number}"))
     config = Config(corpus=small_corpus, index=tmp_path / "index")
@@ -239,19 +245,42 @@ def test_an_interrupted_build_resumes_without_embedding_again(small_corpus, tmp_
     assert not (config.index / "pending").exists()  # cleared once the build was saved
 
 
-def test_the_in_context_text_keeps_the_whole_paragraph_within_the_models_window():
-    from citeqa.passages import CONTEXT_CHARS, context_text
-    from citeqa.records import Article
+def test_the_in_context_vector_weighs_its_parts_as_the_models_window_reads_them():
+    from citeqa.records import Article, Passage
+    from citeqa.vectors import CONTEXT_CHARS, matrices
 
-    long_before = " ".join(f"word{i}" for i in range(400))  # about 2,800 characters
-    paragraph = "The council voted on Monday to ban cruise ships from the old port."
-    article = Article("a", "a.txt", "Harbour bans cruise ships", (long_before, paragraph), "0")
-    text = context_text(article, 2)
-    assert text.startswith("Harbour bans cruise ships. word") and text.endswith(paragraph)
-    assert len(text) <= CONTEXT_CHARS + 1 and "word399" in text  # the end of the paragraph before
-    assert not text.split(". ", 1)[1].startswith("rd")  # from a whole word on
+    embedder = FakeEmbedder()
+    found = {}
+
+    def lookup(key):
+        kind, text = key
+        if kind == "context":
+            return None  # never embedded: composed
+        if kind == "sentence":
+            text = text.split("\n", 1)[1]
+        return found.setdefault(key, embedder.encode([text])[0])
+
+    def context(article: Article) -> np.ndarray:
+        passage = Passage("p", article.id, 2, article.paragraphs[1], ((0, len(article.paragraphs[1])),))
+        return matrices([article], [passage], lookup, embedder.dim)["context"][0]
+
+    def unit(v):
+        return v / np.linalg.norm(v)
+
+    headline, before = "Harbour bans cruise ships.", "Tourists crowded the old port every summer."
+    paragraph = "The council voted on Monday to ban cruise ships."
+    [h, b, p] = embedder.encode([headline, before, paragraph])
+    short = Article("a", "a.txt", headline[:-1], (before, paragraph), "0")
+    expected = unit(len(headline) * h + len(before) * b + len(paragraph) * p)
+    assert np.allclose(context(short), expected, atol=1e-6)
+    # A long paragraph before counts only as far as the window reaches: what is left of 900 characters.
+    long_before = " ".join(f"word{i}" for i in range(400))
+    room = CONTEXT_CHARS - len(headline) - len(paragraph)
+    long = Article("b", "b.txt", headline[:-1], (long_before, paragraph), "1")
+    lb = embedder.encode([long_before])[0]
+    assert np.allclose(context(long), unit(len(headline) * h + room * lb + len(paragraph) * p), atol=1e-6)
+    # A paragraph that fills the window on its own leaves no room for the one before.
     huge = "A very long paragraph. " * 60
-    alone = Article("b", "b.txt", "Headline", (long_before, huge), "1")
-    assert context_text(alone, 2) == f"Headline. {huge}"  # no room left for the paragraph before
-    short = Article("c", "c.txt", "Headline", ("Before it.", paragraph), "2")
-    assert context_text(short, 2) == f"Headline. Before it. {paragraph}"
+    alone = Article("c", "c.txt", headline[:-1], (long_before, huge), "2")
+    hv = embedder.encode([huge])[0]
+    assert np.allclose(context(alone), unit(len(headline) * h + len(huge) * hv), atol=1e-6)

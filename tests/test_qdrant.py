@@ -106,13 +106,13 @@ def test_an_added_changed_or_removed_article_is_applied_in_place(corpus, tmp_pat
     before = store.client.count(collection).count
     (corpus / "pier.txt").write_text(PIER, encoding="utf-8")
     report = engine.refresh()
-    # Only the new article's texts: 2 paragraphs alone and in context, and their 2 sentences.
-    assert (report.embedded, engine._state.data.build_id) == (2 + 2 + 2, collection)
+    # Only the new article's texts: its 2 paragraphs (with their sentences) and its headline.
+    assert (report.embedded, engine._state.data.build_id) == (2 + 1, collection)
     assert store.client.count(collection).count == before + 2
     assert store.signature() == (collection, 1)
 
     (corpus / "pier.txt").write_text(PIER.replace("eight months", "nine months"), encoding="utf-8")
-    assert engine.refresh().embedded == 1 + 1 + 1  # the changed paragraph alone, in context, its sentence
+    assert engine.refresh().embedded == 1 + 1  # the changed paragraph (its sentence with it), the headline
     (corpus / "ferry.txt").unlink()
     engine.refresh()
     assert store.client.count(collection).count == before + 2 - 3
@@ -243,7 +243,7 @@ def test_a_qdrant_server_ranks_as_the_embedded_index(corpus, tmp_path):
         for question in QUESTIONS:
             same_hits(faiss_engine, qdrant_engine, question)
         (corpus / "pier.txt").write_text(PIER, encoding="utf-8")
-        assert qdrant_engine.refresh().embedded == 6
+        assert qdrant_engine.refresh().embedded == 2 + 1  # 2 paragraphs and the headline
         same_hits(
             Engine.open(Config(corpus=corpus, index=tmp_path / "f2"), embedder=FakeEmbedder())[0], qdrant_engine, "pier"
         )

@@ -41,6 +41,8 @@ class Config:
         corpus: folder of article files (CITEQA_CORPUS); the checkout's corpus/ by default.
         index: folder the index is saved in, never in git (CITEQA_INDEX); .citeqa/index by default.
         model: "all-MiniLM-L6-v2" (bundled) or a local sentence-transformers folder (CITEQA_MODEL).
+        model_cache: folder the model's ONNX export is kept in, made once from its weights
+            (CITEQA_MODEL_CACHE); .citeqa/model by default, beside the index.
         k: sources per answer by default (CITEQA_K).
         max_article_mb: largest article file read or uploaded (CITEQA_MAX_ARTICLE_MB).
         max_paragraphs: most paragraphs one article may have (CITEQA_MAX_PARAGRAPHS); it bounds what
@@ -59,6 +61,7 @@ class Config:
     corpus: Path = _HOME / "corpus"
     index: Path = _HOME / ".citeqa" / "index"
     model: str = DEFAULT_MODEL
+    model_cache: Path = _HOME / ".citeqa" / "model"
     k: int = 5
     max_article_mb: float = 10.0
     max_paragraphs: int = 1_000

@@ -1,12 +1,12 @@
-"""Sentence embeddings from a local sentence-transformers model. Nothing is ever downloaded."""
+"""Sentence embeddings from a local sentence-transformers model run by ONNX Runtime. Nothing is ever downloaded."""
 
 from __future__ import annotations
 
+import json
 import logging
-import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +30,12 @@ class Embedder(Protocol):
 
     def encode(self, texts: list[str], *, batch_size: int = 32, background: bool = False) -> np.ndarray:
         """Unit vectors of ``texts``. ``background`` work (indexing) waits while questions are waiting."""
+        ...
+
+    def encode_spans(
+        self, texts: list[str], spans: Sequence[Sequence[tuple[int, int]]], *, background: bool = False
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Unit vectors of ``texts``, and of each text's character ``spans`` as read within it."""
         ...
 
     def truncate(self, text: str) -> tuple[str, bool]:
@@ -101,50 +107,119 @@ class Turns:
                 self._free.notify_all()
 
 
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model loaded from local files on the CPU."""
+class ModelEmbedder:
+    """A sentence-transformers model (mean pooling) run by ONNX Runtime on the CPU.
 
-    def __init__(self, model: str = DEFAULT_MODEL) -> None:
-        # Offline for good: a missing file must fail here, not start a download.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
+    The transformer is exported once from the model's local weights (onnx_export.py) and its tokens'
+    vectors are pooled here exactly as sentence-transformers pools them, so a text's vector is the
+    model's own. The same run also gives the vector of any span of a text: the mean of that span's
+    tokens, read in the whole text ("late chunking"), which is how a paragraph's sentences get their
+    vectors without a model run each.
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, cache: Path | None = None) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        from citeqa.onnx_export import INPUTS, exported
 
         path = model_path(model)
-        bars = transformers_logging.is_progress_bar_enabled()
-        transformers_logging.disable_progress_bar()  # its "Loading weights" bar is noise on every start
-        try:
-            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load model {model!r} from {path}: {exc}") from None
-        finally:
-            if bars:
-                transformers_logging.enable_progress_bar()
+        settings = _settings(path)
         self.name = model
-        self.dim = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length)
-        self._tokenizer = self._model.tokenizer
+        self.dim = int(settings["dim"])
+        self.max_tokens = int(settings["max_tokens"])
+        try:
+            self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        except Exception as exc:  # tokenizers raises its own kinds
+            raise ModelError(f"cannot read the tokenizer of model {model!r} in {path}: {exc}") from None
+        self._tokenizer.enable_truncation(self.max_tokens)
+        self._tokenizer.enable_padding(pad_id=int(settings["pad_id"]), pad_token=str(settings["pad_token"]))
+        self._inputs = INPUTS
+        onnx_file = exported(path, cache)
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # errors only
+        try:
+            self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # a damaged export: made again, once
+            log.warning("cannot load %s (%s): exporting the model again", onnx_file, exc)
+            onnx_file.unlink(missing_ok=True)
+            onnx_file = exported(path, cache)
+            self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
         self._turns = Turns()
 
     def encode(self, texts: list[str], *, batch_size: int = 32, background: bool = False) -> np.ndarray:
-        with self._turns.turn(background=background):
-            vectors = self._model.encode(
-                texts,
-                batch_size=batch_size,
-                normalize_embeddings=True,  # unit vectors: inner product is cosine similarity
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        return self.encode_spans(texts, [()] * len(texts), batch_size=batch_size, background=background)[0]
+
+    def encode_spans(
+        self,
+        texts: list[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        *,
+        batch_size: int = 32,
+        background: bool = False,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        span_out: list[np.ndarray] = [np.zeros((len(s), self.dim), np.float32) for s in spans]
+        cut_off: list[tuple[int, int]] = []  # (text, span) whose end the model did not read
+        # Shortest first: a batch of texts of about one length wastes little on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            encodings = self._tokenizer.encode_batch([texts[i] for i in rows])
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feed = {
+                "input_ids": [e.ids for e in encodings],
+                "attention_mask": mask,
+                "token_type_ids": [e.type_ids for e in encodings],
+            }
+            with self._turns.turn(background=background):
+                tokens = self._session.run(None, {name: np.asarray(feed[name], np.int64) for name in self._inputs})[0]
+            weights = mask[..., None].astype(np.float32)
+            out[rows] = (tokens * weights).sum(1) / weights.sum(1)  # mean of every token, [CLS] and [SEP] too
+            for j, i in enumerate(rows):
+                offsets = np.array(encodings[j].offsets)
+                read = offsets[:, 1] > offsets[:, 0]  # the text's own tokens: not special, not padding
+                end = int(offsets[read, 1].max()) if read.any() else 0
+                for n, (a, b) in enumerate(spans[i]):
+                    inside = read & (offsets[:, 0] >= a) & (offsets[:, 1] <= b)
+                    if b > end or not inside.any():
+                        cut_off.append((i, n))
+                    else:
+                        span_out[i][n] = tokens[j][inside].mean(0)
+        if cut_off:  # spans past the model's window are read on their own
+            alone = self.encode([texts[i][slice(*spans[i][n])] for i, n in cut_off], background=background)
+            for (i, n), vector in zip(cut_off, alone, strict=True):
+                span_out[i][n] = vector
+        return _unit(out), [_unit(s) for s in span_out]
 
     def truncate(self, text: str) -> tuple[str, bool]:
-        # Two places go to the [CLS] and [SEP] tokens the model adds.
-        limit = self.max_tokens - 2
-        encoded = self._tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False
-        )
-        offsets = encoded["offset_mapping"]
-        if len(offsets) <= limit:
+        encoding = self._tokenizer.encode(text)
+        if not encoding.overflowing:
             return text, False
-        return text[: offsets[limit - 1][1]], True
+        read = [end for start, end in encoding.offsets if end > start]
+        return text[: max(read, default=0)], True
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(matrix / np.maximum(np.linalg.norm(matrix, axis=-1, keepdims=True), 1e-12), np.float32)
+
+
+def _settings(path: Path) -> dict:
+    """What the embedder needs from a model folder, checked: mean pooling, dimension, window, padding."""
+    try:
+        pooling = json.loads((path / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        window = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(
+            f"cannot read the settings of the model in {path} ({exc}); set CITEQA_MODEL to a "
+            "sentence-transformers folder"
+        ) from None
+    if not pooling.get("pooling_mode_mean_tokens"):
+        raise ModelError(f"the model in {path} does not pool by mean; citeqa needs a mean-pooling model")
+    return {
+        "dim": config["hidden_size"],
+        "max_tokens": min(window.get("max_seq_length", 256), config.get("max_position_embeddings", 512)),
+        "pad_id": config.get("pad_token_id", 0),
+        "pad_token": "[PAD]",
+    }

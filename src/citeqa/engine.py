@@ -20,7 +20,7 @@ from citeqa.clean import PARSER
 from citeqa.config import Config
 from citeqa.conversation import resolve
 from citeqa.corpus import load_corpus
-from citeqa.embed import Embedder, SentenceTransformerEmbedder
+from citeqa.embed import Embedder, ModelEmbedder
 from citeqa.errors import ArticleError, BadIndexError, CiteqaError, IndexWriteError, QuestionError
 from citeqa.index import IndexData, Progress
 from citeqa.jobs import UploadQueue, UploadStatus, Vectors
@@ -80,7 +80,7 @@ class Engine:
         if embedder is None:
             if progress:
                 progress("Loading the language model", 0, 0)
-            embedder = SentenceTransformerEmbedder(config.model)
+            embedder = ModelEmbedder(config.model, cache=config.model_cache)
         engine = cls(config, embedder)
         return engine, engine.refresh(progress=progress)
 
@@ -187,7 +187,8 @@ class Engine:
                 return RefreshReport(tuple(messages), corpus.problems, saved=False)
             if previous is not None:
                 messages.append(_what_changed(previous, corpus.articles, self.embedder.name))
-            pending = PendingVectors(self.config.index, self.embedder.name, self.embedder.dim)
+            # Vectors made for another index format may have been made another way: not reused.
+            pending = PendingVectors(self.config.index, f"{self.embedder.name}@{index_store.FORMAT}", self.embedder.dim)
             if len(pending):
                 messages.append(f"Resuming: {len(pending):,} texts embedded by an interrupted build are reused.")
             built = None

@@ -29,7 +29,6 @@ import faiss
 from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.index import (
     FORMAT,
-    KINDS,
     IndexData,
     Manifest,
     article_from_json,
@@ -41,6 +40,7 @@ from citeqa.index import (
     unwritable_folder,
 )
 from citeqa.memory import MemorySearcher
+from citeqa.vectors import KINDS
 
 log = logging.getLogger(__name__)
 

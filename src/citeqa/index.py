@@ -20,18 +20,19 @@ from pathlib import Path
 
 import numpy as np
 
+from citeqa import vectors
 from citeqa.backend import Searcher, Terms
 from citeqa.clean import PARSER
 from citeqa.embed import Embedder
 from citeqa.memory import MemorySearcher
-from citeqa.passages import build_passages, context_text, continues, keyword_text
+from citeqa.passages import build_passages, continues, keyword_text
 from citeqa.pending import PendingVectors
 from citeqa.records import Article, Passage
+from citeqa.vectors import Key
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5  # raise when the layout or the way passages are built changes: old builds are then rebuilt
-KINDS = ("passage", "context", "sentence")  # the vector sets of a build, see passages.py
+FORMAT = 6  # raise when the layout or the way passages are built changes: old builds are then rebuilt
 
 # Texts embedded at a time while indexing. Small, because a question waits for the batch under way:
 # at 32 short texts that is a fraction of a second.
@@ -87,34 +88,51 @@ def build(
     embedder: Embedder,
     *,
     previous: IndexData | None = None,
-    known: dict[tuple[str, str], np.ndarray] | None = None,
+    known: dict[Key, np.ndarray] | None = None,
     pending: PendingVectors | None = None,
     progress: Progress | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """An index of ``articles``, in memory (a store publishes it).
 
-    Vectors of texts that ``previous`` (same model), ``known`` ((kind, text) -> vector) or ``pending``
-    (an interrupted build's) already hold are reused, not embedded again; what is embedded is kept in
+    Vectors that ``previous`` (same model), ``known`` (by key, see vectors.py) or ``pending`` (an
+    interrupted build's) already hold are reused, not embedded again; what is embedded is kept in
     ``pending`` as it is made, so that an interruption loses little.
     """
     started = time.perf_counter()
     passages = build_passages(articles)
-    texts = embedded_texts(articles, passages)
     known = _known_vectors(previous, embedder.name) | (known or {})
-    total = sum(len(t) for t in texts.values())
-    matrices: dict[str, np.ndarray] = {}
-    embedded = done = 0
+    fresh: dict[Key, np.ndarray] = {}
+
+    def lookup(key: Key) -> np.ndarray | None:
+        found = fresh.get(key)
+        if found is None:
+            found = known.get(key)
+        if found is None and pending is not None:
+            found = pending.get(*key)
+        return found
+
+    todo = vectors.runs(articles, passages, lookup)
     if progress:
         paragraphs = sum(len(a.paragraphs) for a in articles)
-        progress(f"Indexing {len(articles):,} articles, {paragraphs:,} paragraphs, {total:,} texts", 0, 0)
+        progress(f"Indexing {len(articles):,} articles, {paragraphs:,} paragraphs, {len(todo):,} texts to embed", 0, 0)
+        progress("embedding", 0, len(todo))
+    # Shortest first: a batch of texts of about one length wastes little on padding.
+    todo.sort(key=lambda run: len(run.text))
     try:
-        for kind in KINDS:
-            matrices[kind], count = _embed(kind, texts[kind], embedder, known, pending, progress, done, total)
-            embedded += count
-            done += len(texts[kind])
+        for start in range(0, len(todo), BATCH):
+            made = vectors.embed(embedder, todo[start : start + BATCH])
+            fresh |= made
+            if pending is not None:
+                for kind in ("passage", "sentence", "heading"):
+                    batch = [(k, v) for k, v in made.items() if k[0] == kind]
+                    if batch:
+                        pending.add(kind, [k[1] for k, _ in batch], np.stack([v for _, v in batch]))
+            if progress:
+                progress("embedding", min(start + BATCH, len(todo)), len(todo))
     finally:  # interrupted or not, what was embedded is kept for the next build
         if pending is not None:
             pending.flush()
+    matrices = vectors.matrices(articles, passages, lookup, embedder.dim)
     manifest = Manifest(
         format=FORMAT,
         model=embedder.name,
@@ -122,15 +140,16 @@ def build(
         fingerprint=fingerprint(articles, embedder.name),
         parser=PARSER,
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        counts={kind: len(texts[kind]) for kind in KINDS} | {"articles": len(articles)},
+        counts={kind: len(matrix) for kind, matrix in matrices.items()} | {"articles": len(articles)},
         files={},
     )
     data = assemble(manifest, articles, tuple(passages), matrices=matrices)
     seconds = time.perf_counter() - started
+    reused = sum(len(m) for m in matrices.values()) - sum(1 for k in fresh if k[0] != "heading")
     log.info(
-        "indexed %d passages in %.1fs (%d embedded, %d reused)", len(passages), seconds, embedded, total - embedded
+        "indexed %d passages in %.1fs (%d texts embedded, %d vectors reused)", len(passages), seconds, len(todo), reused
     )
-    return data, BuildReport(embedded=embedded, reused=total - embedded, seconds=seconds)
+    return data, BuildReport(embedded=len(todo), reused=max(reused, 0), seconds=seconds)
 
 
 def unwritable_folder(root: Path) -> str | None:
@@ -151,64 +170,16 @@ def unwritable_folder(root: Path) -> str | None:
     return None
 
 
-def embedded_texts(
-    articles: tuple[Article, ...], passages: list[Passage] | tuple[Passage, ...]
-) -> dict[str, list[str]]:
-    """The texts behind each vector set, row by row (see passages.py)."""
-    by_id = {a.id: a for a in articles}
-    return {
-        "passage": [p.text for p in passages],
-        "context": [context_text(by_id[p.article_id], p.number) for p in passages],
-        "sentence": [p.sentence(i) for p in passages for i in range(len(p.sentences))],
-    }
-
-
-def _known_vectors(previous: IndexData | None, model: str) -> dict[tuple[str, str], np.ndarray]:
-    """Vectors the previous build holds at hand, by kind and text, if made with the same model."""
+def _known_vectors(previous: IndexData | None, model: str) -> dict[Key, np.ndarray]:
+    """Vectors the previous build holds at hand, by key, if made with the same model."""
     if previous is None or previous.manifest.model != model:
         return {}
-    texts = embedded_texts(previous.articles, previous.passages)
     known = {}
-    for kind in KINDS:
+    for kind, rows in vectors.keys(previous.articles, previous.passages).items():
         matrix = previous.searcher.vectors(kind)
         if matrix is not None:
-            known |= {(kind, text): vector for text, vector in zip(texts[kind], matrix, strict=True)}
+            known |= {(kind, key): vector for key, vector in zip(rows, matrix, strict=True)}
     return known
-
-
-def _embed(
-    kind: str,
-    texts: list[str],
-    embedder: Embedder,
-    known: dict[tuple[str, str], np.ndarray],
-    pending: PendingVectors | None,
-    progress: Progress | None,
-    done: int,
-    total: int,
-) -> tuple[np.ndarray, int]:
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    todo = []
-    for row, text in enumerate(texts):
-        vector = known.get((kind, text))
-        if vector is None and pending is not None:
-            vector = pending.get(kind, text)
-        if vector is None:
-            todo.append(row)
-        else:
-            out[row] = vector
-    if progress:
-        progress("embedding", done + len(texts) - len(todo), total)
-    # Shortest first: a batch of texts of about one length wastes little on padding.
-    todo.sort(key=lambda row: len(texts[row]))
-    for start in range(0, len(todo), BATCH):
-        rows = todo[start : start + BATCH]
-        batch = [texts[r] for r in rows]
-        out[rows] = embedder.encode(batch, background=True)
-        if pending is not None:
-            pending.add(kind, batch, out[rows])
-        if progress:
-            progress("embedding", done + len(texts) - len(todo) + start + len(rows), total)
-    return out, len(todo)
 
 
 def assemble(

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from citeqa import vectors
 from citeqa.embed import Embedder
 from citeqa.errors import CiteqaError
-from citeqa.index import BATCH, embedded_texts
+from citeqa.index import BATCH
 from citeqa.passages import build_passages
 from citeqa.records import Article
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 _KEEP_FINISHED = 200  # statuses of finished uploads kept for their uploaders to read
 
-Vectors = dict[tuple[str, str], np.ndarray]  # (kind, text) -> unit vector
+Vectors = dict[vectors.Key, np.ndarray]  # unit vectors by key (vectors.py)
 # (name, data, the article as read, its vectors, whether it replaces the article of that name)
 Commit = Callable[[str, bytes, Article, Vectors, bool], Article]
 
@@ -39,7 +40,7 @@ class UploadStatus:
     id: str
     name: str
     state: str  # "queued", "embedding", "indexing", "added" or "failed"
-    done: int = 0  # texts embedded so far
+    done: int = 0  # texts embedded so far (a paragraph, a headline)
     total: int = 0  # texts to embed
     message: str = ""  # why it failed, or what was added
     article: Article | None = None  # once added
@@ -55,13 +56,14 @@ class _Upload:
     order: int
     data: bytes
     article: Article
-    texts: list[tuple[str, str]]
+    runs: list[vectors.Run]
     replacing: bool = False
     vectors: Vectors = field(default_factory=dict)
+    done: int = 0
 
     @property
     def left(self) -> int:
-        return len(self.texts) - len(self.vectors)
+        return len(self.runs) - self.done
 
 
 class UploadQueue:
@@ -78,16 +80,15 @@ class UploadQueue:
 
     def submit(self, name: str, data: bytes, article: Article, *, replacing: bool = False) -> UploadStatus:
         """Queue an upload that has passed its checks (``uploads.check_upload``)."""
-        texts = embedded_texts((article,), build_passages([article]))
-        flat = list(dict.fromkeys((kind, text) for kind, rows in texts.items() for text in rows))
-        status = UploadStatus(id=uuid.uuid4().hex[:12], name=name, state="queued", total=len(flat))
+        runs = vectors.runs((article,), build_passages([article]), lambda key: None)
+        status = UploadStatus(id=uuid.uuid4().hex[:12], name=name, state="queued", total=len(runs))
         with self._changed:
-            self._waiting[status.id] = _Upload(status, next(self._order), data, article, flat, replacing)
+            self._waiting[status.id] = _Upload(status, next(self._order), data, article, runs, replacing)
             if self._worker is None:
                 self._worker = threading.Thread(target=self._run, name="citeqa-uploads", daemon=True)
                 self._worker.start()
             self._changed.notify_all()
-        log.info("queued %s: %d texts to embed", name, len(flat))
+        log.info("queued %s: %d texts to embed", name, len(runs))
         return status
 
     def waiting(self) -> tuple[Article, ...]:
@@ -128,11 +129,10 @@ class UploadQueue:
                 self._end(upload, replace(status, state="added", article=article, message=f"{done} “{article.title}”."))
 
     def _embed_next(self, upload: _Upload) -> None:
-        start = len(upload.vectors)
-        batch = upload.texts[start : start + BATCH]
-        vectors = self._embedder.encode([text for _, text in batch], background=True)
-        upload.vectors.update(zip(batch, vectors, strict=True))
-        self._set(upload, replace(upload.status, state="embedding", done=len(upload.vectors)))
+        batch = upload.runs[upload.done : upload.done + BATCH]
+        upload.vectors |= vectors.embed(self._embedder, batch)
+        upload.done += len(batch)
+        self._set(upload, replace(upload.status, state="embedding", done=upload.done))
 
     def _set(self, upload: _Upload, status: UploadStatus) -> None:
         with self._changed:

@@ -1,9 +1,9 @@
 """From articles to passages: one per body paragraph, with the text each is embedded and searched by.
 
 A short news paragraph ("She said: ...") often makes sense only with the one before it and its
-article's headline. Each passage is therefore embedded on its own and in context (headline, previous
-paragraph, the paragraph), and each of its sentences is embedded too, to choose the quote and to judge
-whether anything answers. Its keyword text carries its article's headline and byline, and the
+article's headline. Each passage therefore has a vector of its own and one in context (headline,
+previous paragraph, the paragraph), and each of its sentences has one too, to choose the quote and to
+judge whether anything answers (see vectors.py). Its keyword text carries its article's headline and byline, and the
 paragraph it continues, if it continues one. A citation still points to exactly one paragraph, and its quote is a
 sentence of that paragraph.
 """
@@ -42,25 +42,6 @@ def build_passages(articles: tuple[Article, ...] | list[Article]) -> list[Passag
         for article in articles
         for number, text in enumerate(article.paragraphs, start=1)
     ]
-
-
-# About 200 word pieces of English news: the in-context text stays within the model's 256.
-CONTEXT_CHARS = 900
-
-
-def context_text(article: Article, number: int) -> str:
-    """Headline, previous paragraph and the paragraph itself: what a reader has in mind at that point.
-
-    The model reads 256 word pieces: of a long previous paragraph only its end is kept, so that the
-    paragraph itself is never cut off (nor, when it is long itself, is the previous one read at all).
-    """
-    previous = article.paragraphs[number - 2] if number > 1 else (article.standfirst or article.subtitle or "")
-    headline, paragraph = article.title + ".", article.paragraphs[number - 1]
-    room = CONTEXT_CHARS - len(headline) - len(paragraph)
-    if len(previous) > room:
-        cut = previous[len(previous) - room :] if room > 0 else ""
-        previous = cut.split(" ", 1)[1] if " " in cut else ""  # from a whole word on
-    return " ".join(part for part in (headline, previous, paragraph) if part)
 
 
 def continues(article: Article, number: int) -> bool:

@@ -31,15 +31,17 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 
 from citeqa import index as builds
+from citeqa import vectors
 from citeqa.backend import Signals, Terms
 from citeqa.clean import PARSER
 from citeqa.embed import Embedder
 from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.index import FORMAT, BuildReport, IndexData, Manifest, Progress
 from citeqa.keywords import terms as stemmed_terms
-from citeqa.passages import context_text, keyword_text
+from citeqa.passages import keyword_text
 from citeqa.pending import PendingVectors
 from citeqa.records import Article, Passage
+from citeqa.vectors import Key
 
 log = logging.getLogger(__name__)
 
@@ -341,22 +343,23 @@ class QdrantStore:
 
     def _vectors_of(
         self, collection: str, passages: list[Passage], articles: dict[str, Article]
-    ) -> dict[tuple[str, str], np.ndarray]:
-        """The stored vectors of ``passages`` by kind and text, for a changed article's unchanged texts."""
+    ) -> dict[Key, np.ndarray]:
+        """The stored vectors of ``passages`` by key, for a changed article's unchanged texts."""
         if not passages:
             return {}
         points = self.client.retrieve(collection, [point_id(p.id) for p in passages], with_vectors=True)
         by_id = {str(point.id): point.vector for point in points}
+        rows = vectors.keys(articles.values(), passages)
         known = {}
-        for p in passages:
-            vector = by_id.get(point_id(p.id))
-            if vector is None:
-                continue
-            known[("passage", p.text)] = np.asarray(vector["passage"], np.float32)
-            context = context_text(articles[p.article_id], p.number)
-            known[("context", context)] = np.asarray(vector["context"], np.float32)
-            for i, sentence in enumerate(vector["sentence"]):
-                known[("sentence", p.sentence(i))] = np.asarray(sentence, np.float32)
+        sentence = 0
+        for row, p in enumerate(passages):
+            stored = by_id.get(point_id(p.id))
+            if stored is not None:
+                known[("passage", rows["passage"][row])] = np.asarray(stored["passage"], np.float32)
+                known[("context", rows["context"][row])] = np.asarray(stored["context"], np.float32)
+                for i, vector in enumerate(stored["sentence"]):
+                    known[("sentence", rows["sentence"][sentence + i])] = np.asarray(vector, np.float32)
+            sentence += len(p.sentences)
         return known
 
     def _metadata(self, collection: str) -> dict:
@@ -403,7 +406,7 @@ class QdrantStore:
 def _points(data: IndexData, average_length: float) -> Iterator[models.PointStruct]:
     """The points of every passage of ``data``, a build in memory."""
     by_id = {a.id: a for a in data.articles}
-    vectors = {kind: data.searcher.vectors(kind) for kind in builds.KINDS}
+    matrices = {kind: data.searcher.vectors(kind) for kind in vectors.KINDS}
     starts = data.sentence_start
     for row, p in enumerate(data.passages):
         article = by_id[p.article_id]
@@ -411,9 +414,9 @@ def _points(data: IndexData, average_length: float) -> Iterator[models.PointStru
         yield models.PointStruct(
             id=point_id(p.id),
             vector={
-                "passage": vectors["passage"][row].tolist(),
-                "context": vectors["context"][row].tolist(),
-                "sentence": vectors["sentence"][starts[row] : starts[row + 1]].tolist(),
+                "passage": matrices["passage"][row].tolist(),
+                "context": matrices["context"][row].tolist(),
+                "sentence": matrices["sentence"][starts[row] : starts[row + 1]].tolist(),
                 "keywords": keyword_vector(tokens, average_length),
             },
             payload=builds.passage_json(p)
