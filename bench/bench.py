@@ -24,6 +24,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from reference import OwnModel  # bench/, the script's folder
 
 from citeqa import Config, Engine
 from citeqa.embed import ModelEmbedder
@@ -90,16 +91,20 @@ def _warm(index_dir: Path, rounds: int) -> dict[str, object]:
     questions = [q.q for q in read_questions(ROOT / "eval" / "dev-questions.jsonl")]
     for q in questions:  # warm up caches and lazy imports
         engine.ask(q)
-    ask_ms, encode_ms = [], []
+    own = OwnModel()
+    ask_ms, encode_ms, ours_ms = [], [], []
     for _ in range(rounds):
         for q in questions:
             t = time.perf_counter()
-            embedder.encode([q])
+            own.encode([q])
             encode_ms.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            embedder.encode([q])
+            ours_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             engine.ask(q)
             ask_ms.append((time.perf_counter() - t) * 1000)
-    ask, encode = _percentiles(ask_ms), _percentiles(encode_ms)
+    ask, encode, ours = _percentiles(ask_ms), _percentiles(encode_ms), _percentiles(ours_ms)
     log.info("warm ask p50 %.1f ms, p95 %.1f ms; encode floor p50 %.1f ms, p95 %.1f ms", *ask, *encode)
     return {
         "index_build_s": round(build, 2),
@@ -109,6 +114,7 @@ def _warm(index_dir: Path, rounds: int) -> dict[str, object]:
         "texts_per_s": round(texts / build, 1),
         "warm_ask_ms": {"p50": ask[0], "p95": ask[1], "n": len(ask_ms)},
         "encode_floor_ms": {"p50": encode[0], "p95": encode[1]},
+        "citeqa_encode_ms": {"p50": ours[0], "p95": ours[1]},
         "ask_over_floor_p50": round(ask[0] / encode[0], 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }

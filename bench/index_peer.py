@@ -3,8 +3,11 @@
     pip install txtai && python bench/index_peer.py CORPUS [--out bench/index-peer-results.json]
 
 Both use the bundled MiniLM in this process, one after the other: txtai indexes the body paragraphs
-citeqa reads from CORPUS (dense and BM25, content stored), citeqa builds its own index of CORPUS in a
-new folder. Wall and CPU seconds of each are recorded, and the size on disk of citeqa's index.
+citeqa reads from CORPUS (dense and BM25, content stored), citeqa builds its own index of a copy of
+CORPUS in a new folder (its model export made beforehand, as it is once per machine). Wall and CPU
+seconds of each are recorded, and the size on disk of citeqa's index; then one article is added to
+the copy and the running engine takes it in (what the app does for an upload), and a refresh with
+nothing changed is timed too.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -25,8 +29,17 @@ from txtai import Embeddings  # noqa: E402
 
 from citeqa import Config, Engine  # noqa: E402
 from citeqa.corpus import load_corpus  # noqa: E402
+from citeqa.embed import ModelEmbedder  # noqa: E402
 
 log = logging.getLogger("index_peer")
+ADDED = """Harbour town bans cruise ships from its old port
+
+The council of the harbour town voted on Monday to ban cruise ships from the old port from next spring.
+
+The mayor said the vote was a victory for residents after years of complaints about crowds and fumes.
+
+Ship operators said they would appeal against the decision, which they called rushed.
+"""
 
 
 def timed(work) -> dict:
@@ -41,8 +54,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "index-peer-results.json")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    config = Config(corpus=args.corpus, index=Path(tempfile.mkdtemp(prefix="citeqa-index-")))
-    corpus = load_corpus(args.corpus, limits=config.limits)
+    work = Path(tempfile.mkdtemp(prefix="citeqa-index-"))
+    shutil.copytree(args.corpus, work / "corpus")
+    config = Config(corpus=work / "corpus", index=work / "index")
+    corpus = load_corpus(config.corpus, limits=config.limits)
     paragraphs = [p for a in corpus.articles for p in a.paragraphs]
     log.info("%d articles, %d paragraphs", len(corpus.articles), len(paragraphs))
 
@@ -52,15 +67,25 @@ def main() -> int:
 
     peer = timed(txtai)
     log.info("txtai: %s", peer)
-    ours = timed(lambda: Engine.open(config))
+    embedder = ModelEmbedder(config.model, cache=config.model_cache)  # exported here if it never was
+    engines = []
+    ours = timed(lambda: engines.append(Engine.open(config, embedder=embedder)[0]))
     log.info("citeqa: %s", ours)
+    engine = engines[0]
     size = sum(f.stat().st_size for f in config.index.rglob("*") if f.is_file())
+    (config.corpus / "zz-added-article.txt").write_text(ADDED, encoding="utf-8")
+    added = timed(engine.refresh)
+    unchanged = timed(engine.refresh)
+    log.info("one article added: %s, nothing changed: %s", added, unchanged)
     results = {
         "corpus": str(args.corpus),
+        "cores": os.cpu_count(),
         "articles": len(corpus.articles),
         "paragraphs": len(paragraphs),
         "txtai_hybrid": peer,
         "citeqa": ours | {"index_mb": round(size / 1e6, 1)},
+        "citeqa_add_one_article": added,
+        "citeqa_refresh_unchanged": unchanged,
         "ratio_wall": round(ours["wall_s"] / peer["wall_s"], 2),
     }
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

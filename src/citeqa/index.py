@@ -99,7 +99,7 @@ def build(
     ``pending`` as it is made, so that an interruption loses little.
     """
     started = time.perf_counter()
-    passages = build_passages(articles)
+    passages = _passages(articles, previous)
     known = _known_vectors(previous, embedder.name) | (known or {})
     fresh: dict[Key, np.ndarray] = {}
 
@@ -168,6 +168,21 @@ def unwritable_folder(root: Path) -> str | None:
     except OSError as exc:
         return f"{exc.strerror} in {root}"
     return None
+
+
+def _passages(articles: tuple[Article, ...], previous: IndexData | None) -> list[Passage]:
+    """The passages of ``articles``: those of an article the previous build holds unchanged are
+    taken from it (passages are made from their article alone), so one change costs one article."""
+    if previous is None:
+        return build_passages(articles)
+    before = {a.id: a for a in previous.articles}
+    kept: dict[str, list[Passage]] = {}
+    for p in previous.passages:
+        kept.setdefault(p.article_id, []).append(p)
+    out: list[Passage] = []
+    for article in articles:
+        out += kept[article.id] if before.get(article.id) == article else build_passages([article])
+    return out
 
 
 def _known_vectors(previous: IndexData | None, model: str) -> dict[Key, np.ndarray]:

@@ -95,14 +95,17 @@ def matrices(
     ``runs`` asked for has been embedded); missing in-context vectors are composed."""
     by_id = {a.id: a for a in articles}
     rows = keys(by_id.values(), passages)
-    out = {kind: np.zeros((len(rows[kind]), dim), np.float32) for kind in KINDS}
-    for kind in ("passage", "sentence"):
-        for row, key in enumerate(rows[kind]):
-            out[kind][row] = _found(lookup, (kind, key))
-    for row, (p, key) in enumerate(zip(passages, rows["context"], strict=True)):
-        vector = lookup(("context", key))
-        out["context"][row] = vector if vector is not None else _compose(by_id[p.article_id], p.number, lookup)
+    out = {kind: _stack([_found(lookup, (kind, key)) for key in rows[kind]], dim) for kind in ("passage", "sentence")}
+    contexts = [lookup(("context", key)) for key in rows["context"]]
+    for row, p in enumerate(passages):
+        if contexts[row] is None:
+            contexts[row] = _compose(by_id[p.article_id], p.number, lookup)
+    out["context"] = _stack(contexts, dim)
     return out
+
+
+def _stack(rows: list[np.ndarray], dim: int) -> np.ndarray:
+    return np.stack(rows).astype(np.float32, copy=False) if rows else np.zeros((0, dim), np.float32)
 
 
 def _compose(article: Article, number: int, lookup: Lookup) -> np.ndarray:
