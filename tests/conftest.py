@@ -117,7 +117,9 @@ class FakeEmbedder:
 
     def encode_spans(self, texts, spans, *, batch_size: int = 32, background: bool = False):
         """One run per text, as with the real model; a span's vector is that of its words."""
-        return self.encode(texts), [self._vectors([text[a:b] for a, b in s]) for text, s in zip(texts, spans)]
+        return self.encode(texts), [
+            self._vectors([text[a:b] for a, b in s]) for text, s in zip(texts, spans, strict=True)
+        ]
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

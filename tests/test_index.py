@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-from citeqa import Config, Engine
+from citeqa import Config, Engine, index
 from citeqa import faiss_store as store
-from citeqa import index
 
 SECOND = """Ferry fares rise for islanders
 

@@ -72,7 +72,7 @@ class IndexData:
 @dataclass(frozen=True)
 class BuildReport:
     embedded: int  # texts embedded in this build
-    reused: int  # vectors copied from the previous build
+    reused: int  # vectors found at hand (a previous or interrupted build's), not embedded
     seconds: float
 
 
@@ -102,13 +102,16 @@ def build(
     passages = _passages(articles, previous)
     known = _known_vectors(previous, embedder.name) | (known or {})
     fresh: dict[Key, np.ndarray] = {}
+    reused: set[Key] = set()
 
     def lookup(key: Key) -> np.ndarray | None:
         found = fresh.get(key)
         if found is None:
             found = known.get(key)
-        if found is None and pending is not None:
-            found = pending.get(*key)
+            if found is None and pending is not None:
+                found = pending.get(*key)
+            if found is not None:
+                reused.add(key)
         return found
 
     todo = vectors.runs(articles, passages, lookup)
@@ -145,11 +148,14 @@ def build(
     )
     data = assemble(manifest, articles, tuple(passages), matrices=matrices)
     seconds = time.perf_counter() - started
-    reused = sum(len(m) for m in matrices.values()) - sum(1 for k in fresh if k[0] != "heading")
     log.info(
-        "indexed %d passages in %.1fs (%d texts embedded, %d vectors reused)", len(passages), seconds, len(todo), reused
+        "indexed %d passages in %.1fs (%d texts embedded, %d vectors reused)",
+        len(passages),
+        seconds,
+        len(todo),
+        len(reused),
     )
-    return data, BuildReport(embedded=len(todo), reused=max(reused, 0), seconds=seconds)
+    return data, BuildReport(embedded=len(todo), reused=len(reused), seconds=seconds)
 
 
 def unwritable_folder(root: Path) -> str | None:
