@@ -283,3 +283,78 @@ def test_the_in_context_vector_weighs_its_parts_as_the_models_window_reads_them(
     alone = Article("c", "c.txt", headline[:-1], (long_before, huge), "2")
     hv = embedder.encode([huge])[0]
     assert np.allclose(context(alone), unit(len(headline) * h + len(huge) * hv), atol=1e-6)
+
+
+def story(number: int) -> str:
+    from conftest import SMALL_ARTICLE
+
+    return SMALL_ARTICLE.replace("cruise ships", f"boats {number}").replace("500", str(600 + number))
+
+
+@pytest.fixture
+def collection(small_corpus, tmp_path) -> Config:
+    """Nine articles: one changed article is a small share of the collection."""
+    for number in range(8):
+        (small_corpus / f"story-{number}.txt").write_text(story(number), encoding="utf-8")
+    return Config(corpus=small_corpus, index=tmp_path / "index")
+
+
+def same_index(config: Config, other: Config) -> None:
+    """The index in ``config`` loads as a whole build of the same corpus made afresh in ``other``."""
+    loaded, fresh = store.load(config.index), Engine.open(other, embedder=FakeEmbedder())[0]._state.data
+    assert loaded.articles == fresh.articles and loaded.passages == fresh.passages
+    for kind in ("passage", "context", "sentence"):
+        assert np.array_equal(loaded.searcher.vectors(kind), fresh.searcher.vectors(kind)), kind
+    question = "Which town banned boats 3?"
+    assert (
+        loaded.searcher.signals(FakeEmbedder().encode([question])[0], ["boat", "3"], None, 200).keyword.tolist()
+        == fresh.searcher.signals(FakeEmbedder().encode([question])[0], ["boat", "3"], None, 200).keyword.tolist()
+    )
+
+
+def test_one_added_article_is_written_as_a_delta_that_loads_as_a_whole_build(collection, tmp_path):
+    engine, _, _ = open_engine(collection)
+    base = build_dir(collection)
+    (collection.corpus / "story-new.txt").write_text(story(99), encoding="utf-8")
+    engine.refresh()
+    delta = build_dir(collection)
+    manifest = json.loads((delta / "manifest.json").read_text())
+    assert manifest["base"] == base.name and manifest["counts"]["articles"] == 10
+    held = json.loads((delta / "delta.json").read_text())
+    assert [a["path"] for a in held["articles"]] == ["story-new.txt"] and len(held["order"]) == 10
+    assert sum(f.stat().st_size for f in delta.iterdir()) < sum(f.stat().st_size for f in base.iterdir()) / 4
+    assert sorted(p.name for p in collection.index.glob("build-*")) == sorted([base.name, delta.name])
+    same_index(collection, Config(corpus=collection.corpus, index=tmp_path / "fresh"))
+    assert open_engine(collection)[0].ask("Which town banned boats 99?").citations[0].passage_id.startswith("story-new")
+
+
+def test_changed_and_removed_articles_go_into_the_delta_on_the_same_whole_build(collection, tmp_path):
+    engine, _, _ = open_engine(collection)
+    base = build_dir(collection)
+    (collection.corpus / "story-1.txt").write_text(story(1).replace("five kilometres", "six kilometres"))
+    engine.refresh()
+    (collection.corpus / "story-2.txt").unlink()
+    engine.refresh()  # a second delta, on the same whole build: it holds every change since
+    manifest = json.loads((build_dir(collection) / "manifest.json").read_text())
+    held = json.loads((build_dir(collection) / "delta.json").read_text())
+    assert manifest["base"] == base.name
+    assert [a["path"] for a in held["articles"]] == ["story-1.txt"] and "story-2" not in held["order"]
+    assert len(list(collection.index.glob("build-*"))) == 3  # the whole build, this delta and the one before
+    same_index(collection, Config(corpus=collection.corpus, index=tmp_path / "fresh"))
+
+
+def test_many_changes_make_a_whole_build_and_a_damaged_base_is_rebuilt(collection):
+    engine, _, _ = open_engine(collection)
+    for number in range(4):  # 16 of 36 paragraphs changed: more than a delta may hold
+        (collection.corpus / f"story-{number}.txt").write_text(story(number + 50))
+    engine.refresh()
+    assert json.loads((build_dir(collection) / "manifest.json").read_text())["base"] is None
+    (collection.corpus / "story-7.txt").unlink()
+    engine.refresh()
+    delta = build_dir(collection)
+    base = collection.index / json.loads((delta / "manifest.json").read_text())["base"]
+    (base / "passage.faiss").write_bytes(b"\0" * 64)
+    engine, embedder, messages = open_engine(collection)
+    assert any("unusable and is rebuilt" in m for m in messages) and embedder.embedded > 0
+    assert json.loads((build_dir(collection) / "manifest.json").read_text())["base"] is None
+    assert open_engine(collection)[1].embedded == 0

@@ -1,9 +1,11 @@
 """The embedded backend: builds in a folder as FAISS and bm25s files, and a CURRENT file naming the one
 in use.
 
-A build is written whole into a new folder, checked, and only then made current by replacing CURRENT
-(a temp file and ``os.replace``), so a reader always sees a complete build and a process killed while
-indexing leaves the previous build in use. A checksum of every file is kept in the manifest, so a
+A build is written into a new folder, checked, and only then made current by replacing CURRENT (a
+temp file and ``os.replace``), so a reader always sees a complete build and a process killed while
+indexing leaves the previous build in use. A build is written whole, or, when only a few articles
+changed since the last whole one, as a delta on it holding just those (delta.py): adding one article
+to a large collection writes that article, not the collection. A checksum of every file is kept in the manifest, so a
 damaged build is noticed on load. When the folder cannot be written (read-only, full disk, a file
 where the folder should be), ``save`` says so, and the caller still has the complete index in memory.
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 import bm25s
 import faiss
 
+from citeqa import delta
 from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.index import (
     FORMAT,
@@ -40,6 +43,7 @@ from citeqa.index import (
     unwritable_folder,
 )
 from citeqa.memory import MemorySearcher
+from citeqa.records import Article
 from citeqa.vectors import KINDS
 
 log = logging.getLogger(__name__)
@@ -118,6 +122,7 @@ def load(root: Path) -> IndexData:
         try:
             return _load_build(build)
         except BadIndexError:
+            _full_builds.pop(root, None)  # what was damaged is not amended: the next build is whole
             if current_build(root) == build:
                 raise
     raise BadIndexError(f"the index in {root} kept changing while it was read; try again")
@@ -155,20 +160,22 @@ def save(root: Path, data: IndexData) -> IndexData:
     try:
         with _lock(root):
             try:
-                replaced = (current_build(root) or Path()).name  # kept: a reader may still be loading it
+                replaced = current_build(root)  # kept, with its base: a reader may still be loading it
             except BadIndexError:
-                replaced = ""
+                replaced = None
+            replaced_base = _base_of(replaced)
             _set_aside_damaged_current(root)
             build_dir = root / f"build-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
             build_dir.mkdir()
             try:
-                manifest = _write_build(build_dir, data)
+                manifest = _write(build_dir, data, replaced_base)
                 _fsync_dir(build_dir)
                 _write_atomic(root / CURRENT, build_dir.name.encode())
             except BaseException:
                 shutil.rmtree(build_dir, ignore_errors=True)
                 raise
-            _remove_old_builds(root, keep={build_dir.name, replaced})
+            keep = {build_dir.name, manifest.base} | {b.name for b in (replaced, replaced_base) if b is not None}
+            _remove_old_builds(root, keep={name for name in keep if name})
     except OSError as exc:
         raise IndexWriteError(
             f"cannot write the index in {root} ({exc.strerror or exc}); "
@@ -177,20 +184,29 @@ def save(root: Path, data: IndexData) -> IndexData:
     return replace(data, manifest=manifest, build_id=build_dir.name)
 
 
-def _write_build(build_dir: Path, data: IndexData) -> Manifest:
+def _write(build_dir: Path, data: IndexData, base: Path | None) -> Manifest:
+    """Write ``data`` as a delta on the full build ``base`` if few enough articles changed since it,
+    else whole."""
     searcher = data.searcher
     if not isinstance(searcher, MemorySearcher):
         raise TypeError(f"a folder build is written from a build in memory, not from {type(searcher).__name__}")
-    store = {
-        "articles": [article_json(a) for a in data.articles],
-        "passages": [passage_json(p) for p in data.passages],
-    }
-    (build_dir / "store.json").write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
-    for kind in KINDS:
-        faiss.write_index(searcher.index[kind], str(build_dir / f"{kind}.faiss"))
-    searcher.bm25.save(str(build_dir / "bm25"))
+    ids = None
+    if base is not None and (articles := _articles_of(base, data)) is not None:
+        ids = delta.changed(articles, data)
+    if ids is not None:
+        delta.write(build_dir, data, ids)
+    else:
+        store = {
+            "articles": [article_json(a) for a in data.articles],
+            "passages": [passage_json(p) for p in data.passages],
+        }
+        (build_dir / "store.json").write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
+        for kind in KINDS:
+            faiss.write_index(searcher.index[kind], str(build_dir / f"{kind}.faiss"))
+        searcher.bm25.save(str(build_dir / "bm25"))
+        _remember(build_dir, data.articles)
     files = {str(path.relative_to(build_dir)): _sha256(path) for path in sorted(build_dir.rglob("*")) if path.is_file()}
-    manifest = replace(data.manifest, files=files)
+    manifest = replace(data.manifest, files=files, base=base.name if ids is not None else None)
     (build_dir / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=1), encoding="utf-8")
     for path in build_dir.rglob("*"):
         if path.is_file():
@@ -198,7 +214,44 @@ def _write_build(build_dir: Path, data: IndexData) -> Manifest:
     return manifest
 
 
+def _base_of(build: Path | None) -> Path | None:
+    """The full build ``build`` is (or amends, for a delta), or None if there is none to amend."""
+    if build is None:
+        return None
+    try:
+        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return build.parent / manifest["base"] if manifest.get("base") else build
+
+
+# The articles of the latest full build read (and checked) or written in each index folder, by id:
+# what a delta is made against, without reading that build again.
+_full_builds: dict[Path, tuple[str, dict[str, Article]]] = {}
+
+
+def _remember(build: Path, articles: tuple[Article, ...]) -> None:
+    _full_builds[build.parent] = (build.name, {a.id: a for a in articles})
+
+
+def _articles_of(base: Path, data: IndexData) -> dict[str, Article] | None:
+    """The articles of the full build ``base`` by id, if a delta can be made on it: this process read
+    it (and so checked it) or wrote it, with the model and format of ``data``."""
+    name, articles = _full_builds.get(base.parent, ("", {}))
+    try:
+        manifest = Manifest(**json.loads((base / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    same = (manifest.format, manifest.model, manifest.dim) == (FORMAT, data.manifest.model, data.manifest.dim)
+    return articles if name == base.name and same else None
+
+
 def _read_build(build_dir: Path, manifest: Manifest) -> IndexData:
+    if manifest.base:
+        base = _load_build(build_dir.parent / manifest.base)
+        if base.manifest.base:
+            raise ValueError(f"its base {manifest.base} is a delta too")
+        return delta.apply(build_dir, manifest, base)
     store = json.loads((build_dir / "store.json").read_text(encoding="utf-8"))
     articles = tuple(article_from_json(a) for a in store["articles"])
     passages = tuple(passage_from_json(p) for p in store["passages"])
@@ -207,6 +260,7 @@ def _read_build(build_dir: Path, manifest: Manifest) -> IndexData:
         raise ValueError(f"vectors are not of dimension {manifest.dim}")
     bm25 = bm25s.BM25.load(str(build_dir / "bm25"))
     searcher = MemorySearcher(vectors, bm25, [p.article_id for p in passages], sentence_starts(passages))
+    _remember(build_dir, articles)
     return assemble(manifest, articles, passages, searcher, build_id=build_dir.name)
 
 

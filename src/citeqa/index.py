@@ -51,6 +51,7 @@ class Manifest:
     counts: dict[str, int]
     files: dict[str, str]  # file name -> sha256, for every other file of the build
     parser: int = 1  # the clean.PARSER its articles were read with
+    base: str | None = None  # for a delta (delta.py), the full build it amends; None for a full build
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,8 @@ def build(
             made = vectors.embed(embedder, todo[start : start + BATCH])
             fresh |= made
             if pending is not None:
-                for kind in ("passage", "sentence", "heading"):
-                    batch = [(k, v) for k, v in made.items() if k[0] == kind]
-                    if batch:
-                        pending.add(kind, [k[1] for k, _ in batch], np.stack([v for _, v in batch]))
+                for (kind, key), vector in made.items():
+                    pending.add(kind, [key], vector[None])
             if progress:
                 progress("embedding", min(start + BATCH, len(todo)), len(todo))
     finally:  # interrupted or not, what was embedded is kept for the next build

@@ -8,9 +8,11 @@ named after the weights' sha256, so other weights never pick up a stale export. 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -40,7 +42,15 @@ def exported(model: Path, cache: Path | None) -> Path:
             return target
         except OSError as exc:
             log.warning("cannot keep the exported model in %s (%s): exporting it for this run only", cache, exc)
-    return _export(model, Path(tempfile.mkdtemp(prefix="citeqa-model-")) / name)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="citeqa-model-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return _export(model, folder / name)
+    except OSError as exc:
+        raise ModelError(
+            f"cannot export the model in {model} ({exc}); free some space, or set CITEQA_MODEL_CACHE to a folder "
+            "that can be written"
+        ) from None
 
 
 def _weights(model: Path) -> Path:
