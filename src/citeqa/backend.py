@@ -93,7 +93,8 @@ class Store(Protocol):
         ...
 
     def save(self, data: IndexData) -> IndexData:
-        """Publish ``data`` as the current build, whole and atomically. Raises IndexWriteError."""
+        """Publish ``data`` as the current build, atomically (a store may write only what changed since an
+        earlier build). Raises IndexWriteError."""
         ...
 
     def update(

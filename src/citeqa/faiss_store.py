@@ -76,7 +76,7 @@ class FolderStore:
         return save(self.root, data)
 
     def update(self, previous, articles, embedder, **kwargs) -> None:
-        return None  # a folder build is written whole; index.build reuses every unchanged vector
+        return None  # index.build reuses every unchanged vector, and save writes a delta of what changed
 
 
 def current_build(root: Path) -> Path | None:
