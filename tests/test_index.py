@@ -358,3 +358,16 @@ def test_many_changes_make_a_whole_build_and_a_damaged_base_is_rebuilt(collectio
     assert any("unusable and is rebuilt" in m for m in messages) and embedder.embedded > 0
     assert json.loads((build_dir(collection) / "manifest.json").read_text())["base"] is None
     assert open_engine(collection)[1].embedded == 0
+
+
+def test_a_delta_naming_a_base_outside_the_index_is_rebuilt(collection):
+    engine, _, _ = open_engine(collection)
+    (collection.corpus / "story-new.txt").write_text(story(99), encoding="utf-8")
+    engine.refresh()
+    manifest_path = build_dir(collection) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["base"]
+    manifest_path.write_text(json.dumps(manifest | {"base": "../../etc"}))
+    engine, embedder, messages = open_engine(collection)
+    assert any("unusable and is rebuilt" in m for m in messages) and embedder.embedded > 0
+    assert engine.ask("Which town banned boats 99?").citations

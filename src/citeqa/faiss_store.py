@@ -5,8 +5,8 @@ A build is written into a new folder, checked, and only then made current by rep
 temp file and ``os.replace``), so a reader always sees a complete build and a process killed while
 indexing leaves the previous build in use. A build is written whole, or, when only a few articles
 changed since the last whole one, as a delta on it holding just those (delta.py): adding one article
-to a large collection writes that article, not the collection. A checksum of every file is kept in the manifest, so a
-damaged build is noticed on load. When the folder cannot be written (read-only, full disk, a file
+to a large collection writes that article, not the collection. A checksum of every file is kept in
+the manifest, so a damaged build is noticed on load. When the folder cannot be written (read-only, full disk, a file
 where the folder should be), ``save`` says so, and the caller still has the complete index in memory.
 """
 
@@ -95,9 +95,19 @@ def current_build(root: Path) -> Path | None:
         name = raw.decode("utf-8").strip()
     except UnicodeDecodeError:
         name = ""
-    if not name.startswith("build-") or len(name) > 100 or not name.isprintable() or "/" in name:
+    if not _is_build_name(name):
         raise BadIndexError(f"{path} does not name a build folder ({raw[:40]!r}); rebuild the index")
     return root / name
+
+
+def _is_build_name(name: object) -> bool:
+    return (
+        isinstance(name, str)
+        and name.startswith("build-")
+        and len(name) <= 100
+        and name.isprintable()
+        and "/" not in name
+    )
 
 
 def current_signature(root: Path) -> tuple[int, int, int] | None:
@@ -219,10 +229,12 @@ def _base_of(build: Path | None) -> Path | None:
     if build is None:
         return None
     try:
-        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        base = json.loads((build / MANIFEST).read_text(encoding="utf-8")).get("base")
+    except (OSError, ValueError, AttributeError):
         return None
-    return build.parent / manifest["base"] if manifest.get("base") else build
+    if base is None:
+        return build
+    return build.parent / base if _is_build_name(base) else None
 
 
 # The articles of the latest full build read (and checked) or written in each index folder, by id:
@@ -247,7 +259,9 @@ def _articles_of(base: Path, data: IndexData) -> dict[str, Article] | None:
 
 
 def _read_build(build_dir: Path, manifest: Manifest) -> IndexData:
-    if manifest.base:
+    if manifest.base is not None:
+        if not _is_build_name(manifest.base):
+            raise ValueError(f"its base {manifest.base!r} is not a build's name")
         base = _load_build(build_dir.parent / manifest.base)
         if base.manifest.base:
             raise ValueError(f"its base {manifest.base} is a delta too")
