@@ -2,8 +2,9 @@
 
 Two backends implement it: ``faiss_store`` (FAISS and bm25s in a folder, the embedded default) and
 ``qdrant_store`` (a Qdrant collection, on a server or in Qdrant's local mode). A build is made in
-memory by ``index.build`` whatever the backend; a store publishes it whole, atomically, or applies the
-changed articles to the build it holds. Everything above (fusing the signals into a ranking, judging,
+memory by ``index.build`` whatever the backend; a store publishes it atomically (the folder store
+writing only what changed since its last whole build), or applies the changed articles to the build
+it holds. Everything above (fusing the signals into a ranking, judging,
 quoting) is the same for both.
 """
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Signals:
-    """The raw scores of a question's candidate passages, for ``search.fuse`` to rank.
+    """The raw scores of a question's candidate passages, for ``search.search`` to fuse and rank.
 
     ``rows`` index the build's passages; every other array is aligned with them, except the sentence
     cosines: candidate i's are ``sentence[first[i]:first[i + 1]]``.

@@ -121,7 +121,7 @@ class ModelEmbedder:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from citeqa.onnx_export import INPUTS, exported
+        from citeqa.onnx_export import exported
 
         path = model_path(model)
         settings = _settings(path)
@@ -134,7 +134,6 @@ class ModelEmbedder:
             raise ModelError(f"cannot read the tokenizer of model {model!r} in {path}: {exc}") from None
         self._tokenizer.enable_truncation(self.max_tokens)
         self._tokenizer.enable_padding(pad_id=int(settings["pad_id"]), pad_token=str(settings["pad_token"]))
-        self._inputs = INPUTS
         onnx_file = exported(path, cache)
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only
@@ -171,12 +170,12 @@ class ModelEmbedder:
             encodings = self._tokenizer.encode_batch([texts[i] for i in rows])
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
             feed = {
-                "input_ids": [e.ids for e in encodings],
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
                 "attention_mask": mask,
-                "token_type_ids": [e.type_ids for e in encodings],
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
             }
             with self._turns.turn(background=background):
-                tokens = self._session.run(None, {name: np.asarray(feed[name], np.int64) for name in self._inputs})[0]
+                tokens = self._session.run(None, feed)[0]
             weights = mask[..., None].astype(np.float32)
             out[rows] = (tokens * weights).sum(1) / weights.sum(1)  # mean of every token, [CLS] and [SEP] too
             for j, i in enumerate(rows):

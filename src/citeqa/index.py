@@ -3,8 +3,8 @@
 A build is made in memory by ``build``, whatever the backend, and published by a store (see
 backend.py): a folder of FAISS and bm25s files (faiss_store.py), or a Qdrant collection
 (qdrant_store.py). Each build records what it was made from (model, corpus fingerprint), so a stale or
-foreign build is noticed on load. Vectors whose text has not changed are copied from the previous
-build, as loaded in memory, instead of being embedded again.
+foreign build is noticed on load. Vectors the previous build (as loaded in memory) already holds for
+the same text are copied from it, found by key (vectors.py), instead of being embedded again.
 """
 
 from __future__ import annotations
@@ -213,15 +213,14 @@ def assemble(
 ) -> IndexData:
     """A build of ``passages`` searched by ``searcher``, or, given ``matrices``, by one in memory."""
     sentence_start = sentence_starts(passages)
+    by_id = {a.id: a for a in articles}
     if searcher is None:
-        by_id = {a.id: a for a in articles}
         searcher = MemorySearcher.of(
             matrices or {},
             [keyword_text(by_id[p.article_id], p.number) for p in passages],
             [p.article_id for p in passages],
             sentence_start,
         )
-    by_id = {a.id: a for a in articles}
     terms = searcher.terms()
     return IndexData(
         manifest=manifest,

@@ -3,9 +3,9 @@
 A short news paragraph ("She said: ...") often makes sense only with the one before it and its
 article's headline. Each passage therefore has a vector of its own and one in context (headline,
 previous paragraph, the paragraph), and each of its sentences has one too, to choose the quote and to
-judge whether anything answers (see vectors.py). Its keyword text carries its article's headline and byline, and the
-paragraph it continues, if it continues one. A citation still points to exactly one paragraph, and its quote is a
-sentence of that paragraph.
+judge whether anything answers (see vectors.py). Its keyword text carries its article's headline and
+byline, and the paragraph it continues, if it continues one. A citation still points to exactly one
+paragraph, and its quote is a sentence of that paragraph.
 """
 
 from __future__ import annotations
