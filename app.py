@@ -55,13 +55,18 @@ def open_engine() -> Engine:
     """The shared engine; until it is ready, a progress bar instead of a blank page."""
     loader = engine_loader()
     if not loader.wait(0):
-        st.title("citeqa")
+        st.title("citeqa is getting ready")
+        st.caption(
+            "On the first start with a collection, every paragraph is read by the language model once "
+            "(a few seconds for a few articles, minutes for thousands). Later starts take seconds."
+        )
+        work = st.empty()
         bar = st.progress(0.0, text="Starting…")
-        while not loader.wait(0.2):
+        while not loader.wait(0.5):
             state = loader.state
-            fraction = state.done / state.total if state.total else 0.0
-            detail = f" ({state.done} of {state.total})" if state.total else ""
-            bar.progress(fraction, text=f"{state.stage}…{detail}")
+            if state.detail:
+                work.markdown(render.escape(state.detail))
+            bar.progress(state.done / state.total if state.total else 0.0, text=render.escape(state.describe()))
         st.rerun()
     try:
         engine, report = loader.result()

@@ -38,6 +38,8 @@ FORMAT = 6  # raise when the layout or the way passages are built changes: old b
 # at 32 short texts that is a fraction of a second.
 BATCH = 32
 
+_WINDOW = 32 * BATCH  # texts sorted by length together
+
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -120,8 +122,9 @@ def build(
         paragraphs = sum(len(a.paragraphs) for a in articles)
         progress(f"Indexing {len(articles):,} articles, {paragraphs:,} paragraphs, {len(todo):,} texts to embed", 0, 0)
         progress("embedding", 0, len(todo))
-    # Shortest first: a batch of texts of about one length wastes little on padding.
-    todo.sort(key=lambda run: len(run.text))
+    # Shortest first within windows of the articles' order: a batch of texts of about one length wastes
+    # little on padding, and the work goes at an even pace, so the time left can be told from it.
+    todo = [run for start in range(0, len(todo), _WINDOW) for run in sorted(todo[start : start + _WINDOW], key=_length)]
     try:
         for start in range(0, len(todo), BATCH):
             made = vectors.embed(embedder, todo[start : start + BATCH])
@@ -155,6 +158,10 @@ def build(
         len(reused),
     )
     return data, BuildReport(embedded=len(todo), reused=len(reused), seconds=seconds)
+
+
+def _length(run: vectors.Run) -> int:
+    return len(run.text)
 
 
 def unwritable_folder(root: Path) -> str | None:
