@@ -7,6 +7,8 @@ this process (the page's own work, plus AppTest's reading of what it sent: an up
 that changes nothing, changing the citation style, turning a page of the collection, finding articles
 by a word, and asking a question. Start-up is from launching `streamlit run app.py` to the chat box
 accepting text in Chromium. Beside them, in the same run, the model's own encode of the question.
+
+Figures: docs/speed.md ("A large collection").
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ Measures, on the default corpus: cold start to first answer (a new ``citeqa ask`
 without a saved index), warm latency per question beside the model's own encode of the question (the
 floor), index build time, and peak memory. Then the hybrid search over a synthetic collection of
 100,000 passages, and FAISS exact search against approximate indexes (HNSW, IVF) on the same vectors.
+
+Figures: docs/speed.md ("One process", "Exact or approximate search").
 """
 
 from __future__ import annotations

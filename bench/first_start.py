@@ -4,6 +4,8 @@
 
 First with nothing prepared (the model exported from its weights, the index built), then again with
 both kept, as on every later start. The answer is waited for by a word only it holds.
+
+Figures: README.md ("On a fresh machine").
 """
 
 from __future__ import annotations

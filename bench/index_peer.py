@@ -8,6 +8,8 @@ CORPUS in a new folder (its model export made beforehand, as it is once per mach
 seconds of each are recorded, and the size on disk of citeqa's index; then one article is added to
 the copy and the running engine takes it in (what the app does for an upload), and a refresh with
 nothing changed and a new engine opening the index (the whole build and the delta) are timed too.
+
+Figures: docs/speed.md ("Indexing").
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ answer and its next question, as a person reading would. Latency is from sending
 end of the script run that answers it. Every answer must cite the same paragraphs as a lone session
 asking the same questions in the same order gets (a later question may be read as a follow-up), or it
 counts as wrong. Everything is bounded: per question 60 s, per N --timeout s.
+
+Figures: docs/speed.md ("Many users").
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ as its owner, then asks --asks questions. Measured per question: the time from p
 settled page (the script idle and the new answer drawn), the page's element count, and the time to
 open the conversation's address (loading it from the store and drawing it). Beside them, in
 the same run, the model's own encode of a question, the floor any answer costs.
+
+Figures: docs/speed.md ("Long conversations").
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ txtai indexes the paragraphs citeqa reads from that collection and answers each 
 with its top 5; recall@1, recall@3 and MRR are judged as ``citeqa eval`` judges them (a result is
 correct when its paragraph contains one of the question's gold substrings). ``eval/quality.py --peer``
 puts the figures beside citeqa's.
+
+Figures: docs/answers.md ("Quality", in brackets beside citeqa's).
 """
 
 from __future__ import annotations

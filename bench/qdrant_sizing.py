@@ -1,11 +1,13 @@
 """What a passage costs in Qdrant, and how fast each backend answers, on a saved index.
 
 Loads a saved (FAISS) build, writes it into Qdrant's local mode, and measures from the very points
-citeqa writes: vector floats, sparse entries and payload bytes per passage, which the README's sizing
-table multiplies out. Then times the search step of both backends on the same questions beside the
-model's own encode of each question, in the same run.
+citeqa writes: vector floats, sparse entries and payload bytes per passage, which the sizing table of
+docs/scale.md multiplies out. Then times the search step of both backends on the same questions
+beside the model's own encode of each question, in the same run.
 
     python bench/qdrant_sizing.py --index DIR [--out bench/qdrant-sizing-results.json]
+
+Figures: docs/scale.md ("Sizing", and the local mode's speed under "Beyond one machine").
 """
 
 from __future__ import annotations

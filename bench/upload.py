@@ -12,6 +12,8 @@ dev questions one after another, all the time; meanwhile
 
 Reported beside the reader's latency with no upload running, and the model's own encode of a question
 (the floor), all in the same run: the machine is shared, so only the ratios hold.
+
+Figures: docs/speed.md ("Uploads").
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ $CITEQA_BBC (default /work/shared/bbc) and $CITEQA_SQUAD (default /work/shared/s
 and a set whose data is missing is skipped with a message. Indexes are kept in the work folder
 between runs, and questions' vectors in memory within one, so that ``eval/tune.py`` can ask every
 set many times.
+
+Figures: docs/answers.md ("Quality").
 """
 
 from __future__ import annotations

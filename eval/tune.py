@@ -8,6 +8,8 @@ each question's vector computed once). A combination is admissible when, on each
 not presented as answered. Admissible combinations are ranked by the mean share of unanswerable
 questions not presented as answered, then by mean recall@1. Choose from a flat region of the top,
 not its single peak, and confirm on the sets left out (heldout, squad-test).
+
+Figures: docs/answers.md ("Quality": the values chosen and the rule they were chosen under).
 """
 
 from __future__ import annotations
