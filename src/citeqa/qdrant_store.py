@@ -32,7 +32,7 @@ from citeqa import qdrant_points, vectors
 from citeqa.backend import Terms
 from citeqa.clean import PARSER
 from citeqa.embed import Embedder
-from citeqa.errors import BadIndexError, IndexWriteError
+from citeqa.errors import BadIndexError, IndexInUseError, IndexWriteError
 from citeqa.index import FORMAT, BuildReport, IndexData, Manifest, Progress
 from citeqa.keywords import terms as stemmed_terms
 from citeqa.passages import keyword_text
@@ -74,20 +74,14 @@ class QdrantStore:
         folder = (self.root / "qdrant").resolve()
         with _local_lock:
             if folder not in _local_clients:
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    _local_clients[folder] = QdrantClient(path=str(folder))
-                    atexit.register(_local_clients[folder].close)
-                except (OSError, RuntimeError) as exc:
-                    raise BadIndexError(
-                        f"cannot open Qdrant's local mode in {folder} ({exc}); "
-                        "only one process can use it at a time: set CITEQA_QDRANT_URL to share one server"
-                    ) from None
+                _local_clients[folder] = _open_local(folder)
+                atexit.register(_local_clients[folder].close)
             return _local_clients[folder]
 
     def current(self) -> str | None:
+        client = self.client  # a folder another process holds is said as such, not as unreachable
         try:
-            aliases = self.client.get_aliases().aliases
+            aliases = client.get_aliases().aliases
         except Exception as exc:  # connection refused, timeouts: the client raises many kinds
             raise BadIndexError(f"cannot reach {self.location} ({exc})") from None
         return next((a.collection_name for a in aliases if a.alias_name == self.alias), None)
@@ -335,6 +329,46 @@ class QdrantStore:
             return owner == self.alias
         prefix = f"{self.alias}-"
         return name.startswith(prefix) and _STAMP.fullmatch(name[len(prefix) :]) is not None
+
+
+def _open_local(folder: Path) -> QdrantClient:
+    """Qdrant's local mode in ``folder``.
+
+    Raises:
+        IndexInUseError: another process has the folder open; said before the client reads every
+            collection in it, and before anything is embedded that could not be saved.
+        BadIndexError: the folder cannot be opened for another reason.
+    """
+    in_use = IndexInUseError(
+        f"the index in {folder} is in use by another process: Qdrant's local mode lets one process at a time "
+        "open it. Stop the app (or the other citeqa command) that uses it and try again, or set "
+        "CITEQA_QDRANT_URL to a Qdrant server, which any number of processes can share"
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if _held(folder / ".lock"):
+            raise in_use
+        return QdrantClient(path=str(folder))
+    except (OSError, RuntimeError) as exc:
+        if _held(folder / ".lock"):  # taken by another process since it was checked
+            raise in_use from None
+        raise BadIndexError(f"cannot open Qdrant's local mode in {folder} ({exc})") from None
+
+
+def _held(lock: Path) -> bool:
+    """Whether another process holds ``lock``, the file Qdrant's local mode locks while a client is open."""
+    import portalocker  # as qdrant-client does, only once local mode is used: it probes folders on import
+
+    try:
+        with lock.open("r+") as f:
+            try:
+                portalocker.lock(f, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+            except portalocker.exceptions.LockException:
+                return True
+            portalocker.unlock(f)
+            return False
+    except OSError:  # no lock file yet, or one that cannot be opened: the client says what is wrong
+        return False
 
 
 def _move_alias(alias: str, collection: str, exists: bool) -> list:
