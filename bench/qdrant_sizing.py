@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from citeqa import Config
+from citeqa import Config, qdrant_points
 from citeqa.embed import ModelEmbedder
 from citeqa.faiss_store import load
-from citeqa.qdrant_store import QdrantStore, _average_length, _points
+from citeqa.qdrant_store import QdrantStore
 from citeqa.query import analyse
 from citeqa.search import search
 
@@ -48,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     data = load(args.index)
-    points = list(_points(data, _average_length(data)))
+    points = list(qdrant_points.points(data, qdrant_points.average_length(data)))
     floats = sum(
         len(p.vector["passage"]) + len(p.vector["context"]) + sum(map(len, p.vector["sentence"])) for p in points
     )

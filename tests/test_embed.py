@@ -1,18 +1,23 @@
 """The model on ONNX Runtime: the same vectors as sentence-transformers, spans read in their text, and
-an export made once, kept, and made again when it is damaged."""
+an export made once, kept, checked at every load, and made again when it is damaged. Faults of the
+model folder and the cache as a user meets them are in test_model_faults.py."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 
 import numpy as np
+import onnxruntime
 import pytest
+from onnx_graphs import constant_graph
 
 from citeqa import Config
 from citeqa.embed import DEFAULT_MODEL, ModelEmbedder, model_path
 from citeqa.errors import ModelError
+from citeqa.onnx_export import CHECK, INPUTS, _checked, _Unusable, export_name, pool
 
 TEXTS = [
     "Police forces in England and Wales are failing victims of modern slavery, inspectors said.",
@@ -57,7 +62,7 @@ def test_the_export_is_made_once_kept_and_made_again_when_damaged(tmp_path, capl
     cache = tmp_path / "model"
     first = ModelEmbedder(cache=cache)
     [export] = list(cache.glob("*.onnx"))
-    assert export.name.startswith("53aa51172d142c89")  # named after the weights' sha256
+    assert export.name == export_name(model_path(DEFAULT_MODEL))
     stamp = export.stat().st_mtime_ns
     ModelEmbedder(cache=cache)
     assert export.stat().st_mtime_ns == stamp  # found, not made again
@@ -91,3 +96,59 @@ def test_a_model_that_does_not_pool_by_mean_is_refused_by_name(tmp_path):
 def test_the_export_folder_is_a_setting():
     assert Config.from_env({"CITEQA_MODEL_CACHE": "/srv/citeqa/model"}).model_cache.as_posix() == "/srv/citeqa/model"
     assert Config().model_cache.name == "model" and Config().model_cache.parent == Config().index.parent
+
+
+def model_folder(tmp_path, *, config: dict | None = None):
+    """The bundled model's files, its weights linked rather than copied, ``config`` changed."""
+    source = model_path(DEFAULT_MODEL)
+    folder = tmp_path / "model-folder"
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("*.safetensors", "*.bin"))
+    os.symlink(source / "model.safetensors", folder / "model.safetensors")
+    if config:
+        settings = json.loads((folder / "config.json").read_text())
+        (folder / "config.json").write_text(json.dumps(settings | config))
+    return folder
+
+
+def test_the_export_is_named_after_the_weights_and_the_config(tmp_path):
+    bundled = export_name(model_path(DEFAULT_MODEL))
+    same = model_folder(tmp_path / "same")
+    settings = json.loads((same / "config.json").read_text())
+    (same / "config.json").write_text(json.dumps(settings, indent=4, sort_keys=True))  # its layout alone
+    assert export_name(same) == bundled
+    assert export_name(model_folder(tmp_path / "wider", config={"hidden_size": 768})) != bundled
+    assert export_name(model_folder(tmp_path / "deeper", config={"num_hidden_layers": 8})) != bundled
+
+
+def test_an_export_is_used_only_while_it_gives_the_vectors_it_was_made_with(tmp_path):
+    """The check that every load runs, on tiny graphs: one that gives what its reference says is used;
+    another graph carrying the same reference, one carrying none, and a damaged file are not."""
+    options = onnxruntime.SessionOptions()
+    feed = {"input_ids": [[101, 2000, 102, 0]], "attention_mask": [[1, 1, 1, 0]], "token_type_ids": [[0, 0, 0, 0]]}
+    tokens = np.full((1, 4, 8), 0.5, np.float32)
+    reference = {CHECK: json.dumps(feed | {"vectors": pool(tokens, np.array(feed["attention_mask"])).tolist()})}
+    good = constant_graph(tmp_path / "good.onnx", 0.5, dim=8, metadata=reference)
+    assert _checked(good, options, 8).get_outputs()[0].name == "last_hidden_state"
+    with pytest.raises(_Unusable, match="vectors differ from those it was exported with by up to 0.71"):
+        _checked(constant_graph(tmp_path / "other.onnx", -0.5, dim=8, metadata=reference), options, 8)
+    with pytest.raises(_Unusable, match="no reference vectors"):
+        _checked(constant_graph(tmp_path / "bare.onnx", 0.5, dim=8), options, 8)
+    with pytest.raises(_Unusable, match="where the model's config.json says 16"):
+        _checked(good, options, 16)
+    damaged = tmp_path / "damaged.onnx"
+    damaged.write_bytes(good.read_bytes()[:200])
+    with pytest.raises(_Unusable, match="ONNX Runtime cannot load it"):
+        _checked(damaged, options, 8)
+    assert set(INPUTS) == set(feed)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"vocab_size": 1000}, "tokenizer.json has 30522 tokens, but the vocabulary in .*config.json has 1000"),
+        ({"hidden_size": "wide"}, "config.json or .* lacks a valid setting .*'wide' is not a whole number"),
+    ],
+)
+def test_settings_that_disagree_with_the_tokenizer_or_make_no_sense_are_named(tmp_path, change, message):
+    with pytest.raises(ModelError, match=message):
+        ModelEmbedder(str(model_folder(tmp_path, config=change)), cache=tmp_path / "cache")

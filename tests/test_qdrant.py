@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, DEV_QUESTIONS, FakeEmbedder
+from conftest import CITEQA, CORPUS, DEV_QUESTIONS, FakeEmbedder
+from qdrant_client import QdrantClient, models
 
-from citeqa import Config, Engine
-from citeqa.errors import CiteqaError, IndexWriteError
+from citeqa import Config, Engine, qdrant_points
+from citeqa.errors import CiteqaError, IndexInUseError, IndexWriteError
 from citeqa.evaluate import read_questions
-from citeqa.qdrant_store import QdrantStore, _average_length, _points
+from citeqa.loader import EngineLoader
+from citeqa.qdrant_points import term_index
+from citeqa.qdrant_store import QdrantStore
 from citeqa.query import analyse
 from citeqa.search import search
 
@@ -157,6 +163,89 @@ def test_a_new_build_is_published_by_moving_the_alias_once_it_is_whole(corpus, t
     assert {c.name for c in store.client.get_collections().collections} == names  # the half build is gone
 
 
+def test_an_alias_deletes_only_its_own_builds_never_those_of_an_alias_it_prefixes(small_corpus, tmp_path):
+    """ "citeqa" is a prefix of "citeqa-team-b": builds are told apart by the alias each records."""
+
+    def config(alias: str) -> Config:
+        return Config(corpus=small_corpus, index=tmp_path / "index", backend="qdrant", qdrant_collection=alias)
+
+    team, _ = Engine.open(config("citeqa-team-b"), embedder=FakeEmbedder())
+    team_first = team._state.data.build_id
+    team_current = team.store.save(team._state.data).build_id
+    client: QdrantClient = team.store.client
+    dense = models.VectorParams(size=4, distance=models.Distance.DOT)
+    # Builds made before builds recorded their alias; a collection of another kind; one an alias names.
+    legacy, team_legacy = "citeqa-20240101T000000-0123abcd", "citeqa-team-b-20240101T000000-0123abcd"
+    pinned = "citeqa-20240102T000000-4567cdef"
+    for name in (legacy, team_legacy, pinned, "citeqa-notes"):
+        client.create_collection(name, vectors_config=dense, metadata={"revision": 0})
+    client.update_collection_aliases(
+        [models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=pinned, alias_name="archive"))]
+    )
+
+    main, _ = Engine.open(config("citeqa"), embedder=FakeEmbedder())
+    main_first = main._state.data.build_id
+    main_current = main.store.save(main._state.data).build_id
+    names = {c.name for c in client.get_collections().collections}
+    assert names == {main_first, main_current, team_first, team_current, team_legacy, pinned, "citeqa-notes"}
+    again, report = Engine.open(config("citeqa-team-b"), embedder=FakeEmbedder())
+    assert (again._state.data.build_id, report.embedded) == (team_current, 0)  # still there, whole
+
+    newest = again.store.save(again._state.data).build_id
+    names = {c.name for c in client.get_collections().collections}
+    assert names == {main_first, main_current, team_current, newest, pinned, "citeqa-notes"}
+    assert main.store.current() == main_current and main.store.load().build_id == main_current
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from conftest import FakeEmbedder
+from citeqa import Config, Engine
+
+config = Config(corpus=Path(sys.argv[1]), index=Path(sys.argv[2]), backend="qdrant")
+engine, _ = Engine.open(config, embedder=FakeEmbedder())
+print(engine.passage_count, flush=True)
+sys.stdin.read()  # holds the index, as a running app does, until told to stop
+"""
+
+
+@pytest.mark.slow
+def test_an_index_another_process_holds_is_named_at_once_and_nothing_is_embedded(small_corpus, tmp_path):
+    index = tmp_path / "index"
+    env = {
+        **os.environ,
+        "CITEQA_CORPUS": str(small_corpus),
+        "CITEQA_INDEX": str(index),
+        "CITEQA_BACKEND": "qdrant",
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
+    }
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(small_corpus), str(index)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert int(holder.stdout.readline()) == 4  # the app is up, its index in Qdrant's local mode
+        refused = subprocess.run([CITEQA, "index"], capture_output=True, text=True, env=env, timeout=300)
+        assert refused.returncode == 2, refused.stderr
+        assert f"the index in {index / 'qdrant'} is in use by another process" in refused.stderr
+        assert "Stop the app" in refused.stderr and "CITEQA_QDRANT_URL" in refused.stderr
+        assert "unusable" not in refused.stderr and "embedding" not in refused.stderr
+        assert "Loading the language model" not in refused.stderr and "Traceback" not in refused.stderr
+        # The app started meanwhile says the same on its page (its loader raises what the page shows).
+        loader = EngineLoader(lambda: Config.from_env(env))
+        with pytest.raises(IndexInUseError, match="in use by another process"):
+            loader.result()
+    finally:
+        holder.communicate("", timeout=60)
+    indexed = subprocess.run([CITEQA, "index"], capture_output=True, text=True, env=env, timeout=300)
+    assert indexed.returncode == 0, indexed.stderr  # once the app has stopped, the same command works
+    assert "1 articles, 4 passages indexed" in indexed.stdout
+
+
 def test_a_bad_backend_setting_is_named_with_the_choices():
     with pytest.raises(CiteqaError, match="'qdrnt'.*faiss, qdrant"):
         Config.from_env({"CITEQA_BACKEND": "qdrnt"})
@@ -177,7 +266,7 @@ def test_qdrants_own_engine_ranks_keywords_and_vectors_as_the_embedded_index(cor
     )
     (tmp_path / "edge").mkdir()
     shard = edge.EdgeShard.create(str(tmp_path / "edge"), config)
-    points = list(_points(data, _average_length(data)))
+    points = list(qdrant_points.points(data, qdrant_points.average_length(data)))
     row = {uuid.UUID(p.id): r for r, p in enumerate(points)}
     shard.update(
         edge.UpdateOperation.upsert_points(
@@ -213,8 +302,6 @@ def test_qdrants_own_engine_ranks_keywords_and_vectors_as_the_embedded_index(cor
 
 
 def _term_indices(terms):
-    from citeqa.qdrant_store import term_index
-
     return [term_index(t) for t in terms]
 
 

@@ -118,35 +118,36 @@ class ModelEmbedder:
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, *, cache: Path | None = None) -> None:
+        """Raises ModelError, naming the file and the fix, when the model cannot be used."""
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from citeqa.onnx_export import exported
+        from citeqa.onnx_export import session
 
         path = model_path(model)
         settings = _settings(path)
         self.name = model
-        self.dim = int(settings["dim"])
-        self.max_tokens = int(settings["max_tokens"])
+        self.dim = settings["dim"]
+        self.max_tokens = settings["max_tokens"]
         try:
             self._tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         except Exception as exc:  # tokenizers raises its own kinds
             raise ModelError(f"cannot read the tokenizer of model {model!r} in {path}: {exc}") from None
+        tokens = self._tokenizer.get_vocab_size(with_added_tokens=True)
+        if tokens > settings["vocab"]:
+            # A token beyond the model's vocabulary would stop the model at the first text that has it.
+            raise ModelError(
+                f"{path / 'tokenizer.json'} has {tokens} tokens, but the vocabulary in {path / 'config.json'} has "
+                f"{settings['vocab']}: the tokenizer is another model's; put back the one that came with the model"
+            )
         self._tokenizer.enable_truncation(self.max_tokens)
-        self._tokenizer.enable_padding(pad_id=int(settings["pad_id"]), pad_token=str(settings["pad_token"]))
-        onnx_file = exported(path, cache)
+        self._tokenizer.enable_padding(pad_id=settings["pad_id"], pad_token="[PAD]")
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only
         # Its threads sleep between calls instead of spinning: +0.5 ms a question, a quarter less CPU
         # burnt, which on a shared server goes to the other sessions.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        try:
-            self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # a damaged export: made again, once
-            log.warning("cannot load %s (%s): exporting the model again", onnx_file, exc)
-            onnx_file.unlink(missing_ok=True)
-            onnx_file = exported(path, cache)
-            self._session = onnxruntime.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self._session = session(path, cache, options, dim=self.dim)
         self._turns = Turns()
 
     def encode(self, texts: list[str], *, batch_size: int = 32, background: bool = False) -> np.ndarray:
@@ -206,22 +207,43 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(matrix / np.maximum(np.linalg.norm(matrix, axis=-1, keepdims=True), 1e-12), np.float32)
 
 
-def _settings(path: Path) -> dict:
+def _settings(path: Path) -> dict[str, int]:
     """What the embedder needs from a model folder, checked: mean pooling, dimension, window, padding."""
-    try:
-        pooling = json.loads((path / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
-        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-        window = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(
-            f"cannot read the settings of the model in {path} ({exc}); set CITEQA_MODEL to a "
-            "sentence-transformers folder"
-        ) from None
+    files = {
+        "pooling": path / "1_Pooling" / "config.json",
+        "config": path / "config.json",
+        "window": path / "sentence_bert_config.json",
+    }
+    read = {}
+    for kind, file in files.items():
+        try:
+            read[kind] = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"cannot read {file} ({exc}); set CITEQA_MODEL to a complete sentence-transformers folder"
+            ) from None
+        if not isinstance(read[kind], dict):
+            raise ModelError(f"{file} is not a JSON object of settings; put back the one that came with the model")
+    pooling, config, window = read["pooling"], read["config"], read["window"]
     if not pooling.get("pooling_mode_mean_tokens"):
         raise ModelError(f"the model in {path} does not pool by mean; citeqa needs a mean-pooling model")
-    return {
-        "dim": config["hidden_size"],
-        "max_tokens": min(window.get("max_seq_length", 256), config.get("max_position_embeddings", 512)),
-        "pad_id": config.get("pad_token_id", 0),
-        "pad_token": "[PAD]",
-    }
+    try:
+        return {
+            "dim": _positive(config["hidden_size"]),
+            "max_tokens": min(
+                _positive(window.get("max_seq_length", 256)), _positive(config.get("max_position_embeddings", 512))
+            ),
+            "pad_id": int(config.get("pad_token_id") or 0),
+            "vocab": _positive(config["vocab_size"]),
+        }
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelError(
+            f"{files['config']} or {files['window']} lacks a valid setting ({type(exc).__name__}: {exc}); put "
+            "back the files that came with the model"
+        ) from None
+
+
+def _positive(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{value!r} is not a whole number above 0")
+    return value

@@ -76,7 +76,10 @@ class Engine:
     def open(
         cls, config: Config, *, embedder: Embedder | None = None, progress: Progress | None = None
     ) -> tuple[Engine, RefreshReport]:
-        """Load the model and the saved index, building or refreshing the index if it is not current."""
+        """Load the model and the saved index, building or refreshing the index if it is not current.
+
+        Raises IndexInUseError, before the model is loaded, if another process holds the index."""
+        open_store(config).signature()
         if embedder is None:
             if progress:
                 progress("Loading the language model", 0, 0)

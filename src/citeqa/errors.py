@@ -29,3 +29,7 @@ class IndexWriteError(CiteqaError):
 
 class ModelError(CiteqaError):
     """The embedding model cannot be loaded from local files."""
+
+
+class IndexInUseError(CiteqaError):
+    """The index is held by another process (Qdrant's local mode admits one at a time)."""

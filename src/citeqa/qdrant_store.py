@@ -1,14 +1,12 @@
 """The distributed backend: builds as Qdrant collections, the current one named by an alias.
 
-Each passage is a point holding its vectors ("passage" and "context", the "sentence" vectors as one
-multivector) and a sparse "keywords" vector of BM25 term weights over citeqa's own stemmed tokens,
-which Qdrant multiplies by its IDF, so keyword scores equal those of the embedded bm25s index. Its
-payload has the text, the sentence spans, the terms, and its article's id and metadata, so that any
-app server can load the collection with nothing else at hand.
-
 A new build is uploaded into a collection of its own and published by moving the alias in one
 request: readers see the old build or the new one, never half of one. Added, changed and removed
-articles are applied to the published collection in place, point by point (``update``).
+articles are applied to the published collection in place, point by point (``update``). The points
+and their payload are made in ``qdrant_points``; a published build is searched by ``qdrant_search``.
+
+Several aliases may share one Qdrant: each build records the alias it was made for in its
+collection's metadata, and only that alias's old builds are ever deleted.
 
 With ``url`` it talks to a Qdrant server or cluster; without, it uses Qdrant's local mode in
 ``<index>/qdrant`` (one process at a time).
@@ -18,12 +16,11 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import hashlib
 import logging
+import re
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,120 +28,28 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 
 from citeqa import index as builds
-from citeqa import vectors
-from citeqa.backend import Signals, Terms
+from citeqa import qdrant_points, vectors
+from citeqa.backend import Terms
 from citeqa.clean import PARSER
 from citeqa.embed import Embedder
-from citeqa.errors import BadIndexError, IndexWriteError
+from citeqa.errors import BadIndexError, IndexInUseError, IndexWriteError
 from citeqa.index import FORMAT, BuildReport, IndexData, Manifest, Progress
 from citeqa.keywords import terms as stemmed_terms
 from citeqa.passages import keyword_text
 from citeqa.pending import PendingVectors
+from citeqa.qdrant_points import OWNER, point_id, scroll
+from citeqa.qdrant_search import QdrantSearcher
 from citeqa.records import Article, Passage
 from citeqa.vectors import Key
 
 log = logging.getLogger(__name__)
 
-# bm25s's defaults, which the embedded backend uses: the keyword weights must be the same.
-K1, B = 1.5, 0.75
 UPLOAD_BATCH = 256
-_POINTS = uuid.UUID("5b1f3c3e-6f0e-4b7a-9d61-2b8f0c0f7a11")  # namespace of the point ids
+# What follows "<alias>-" in a build's name. Its fixed form at the end of the name means a name splits
+# into an alias and a stamp in one way only: "citeqa-team-b-<stamp>" is never a build of "citeqa".
+_STAMP = re.compile(r"\d{8}T\d{6}-[0-9a-f]{8}")
 _local_clients: dict[Path, QdrantClient] = {}  # local mode locks its folder: one client per process
 _local_lock = threading.Lock()
-
-
-def point_id(passage_id: str) -> str:
-    return str(uuid.uuid5(_POINTS, passage_id))
-
-
-def term_index(term: str) -> int:
-    """A term's dimension in the sparse vectors: a 32-bit hash, so no vocabulary needs sharing."""
-    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "big")
-
-
-def keyword_vector(tokens: list[str], average_length: float) -> models.SparseVector:
-    """BM25's term-frequency part for each term of a passage (Lucene's, as bm25s computes it)."""
-    counts = Counter(tokens)
-    norm = K1 * ((1 - B) + B * len(tokens) / max(average_length, 1e-9))
-    weights = {term_index(t): tf / (norm + tf) for t, tf in counts.items()}
-    indices = sorted(weights)
-    return models.SparseVector(indices=indices, values=[weights[i] for i in indices])
-
-
-class QdrantSearcher:
-    """Searches one published collection; rows are those of the build's passages as loaded."""
-
-    def __init__(
-        self, client: QdrantClient, collection: str, revision: int, passages: Sequence[Passage], terms: Terms
-    ) -> None:
-        self.client = client
-        self.collection = collection
-        self.revision = revision  # of the collection's points: raised by every update in place
-        self._passages = passages
-        self._row = {p.id: row for row, p in enumerate(passages)}
-        self._terms = terms
-
-    def terms(self) -> Terms:
-        return self._terms
-
-    def vectors(self, kind: str) -> np.ndarray:
-        """All vectors of ``kind`` in passage order (sentences: passage by passage), read from Qdrant."""
-        by_row: dict[int, np.ndarray] = {}
-        for point in _scroll(self.client, self.collection, with_vectors=[kind]):
-            row = self._row.get(point.payload["id"])
-            if row is not None:
-                by_row[row] = np.asarray(point.vector[kind], dtype=np.float32)
-        return np.vstack([np.atleast_2d(by_row[r]) for r in range(len(self._passages))])
-
-    def signals(
-        self, vector: np.ndarray, terms: Sequence[str], articles: frozenset[str] | None, per_signal: int
-    ) -> Signals:
-        where = None
-        if articles is not None:
-            match = models.MatchAny(any=sorted(articles))
-            where = models.Filter(must=[models.FieldCondition(key="article_id", match=match)])
-        dense = vector.tolist()
-        indices = sorted({term_index(t) for t in terms})
-        keywords = models.SparseVector(indices=indices, values=[1.0] * len(indices))
-        requests = [
-            models.QueryRequest(query=dense, using=kind, filter=where, limit=per_signal, with_payload=["id"])
-            for kind in ("passage", "context")
-        ]
-        if terms:
-            requests.append(
-                models.QueryRequest(
-                    query=keywords, using="keywords", filter=where, limit=per_signal, with_payload=["id"]
-                )
-            )
-        found = {
-            point.id: point.payload["id"]
-            for response in self.client.query_batch_points(self.collection, requests)
-            for point in response.points
-            if point.payload["id"] in self._row  # a point added since this build was loaded is not known
-        }
-        if not found:
-            return _no_signals()
-        ids = sorted(found, key=lambda i: self._row[found[i]])
-        rows = np.array([self._row[found[i]] for i in ids], dtype=np.int64)
-        points = {p.id: p for p in self.client.retrieve(self.collection, ids, with_vectors=True, with_payload=False)}
-        passage = np.array([np.dot(points[i].vector["passage"], vector) for i in ids], np.float32)
-        context = np.array([np.dot(points[i].vector["context"], vector) for i in ids], np.float32)
-        per_sentence = [np.asarray(points[i].vector["sentence"], np.float32) @ vector for i in ids]
-        first = np.concatenate(([0], np.cumsum([len(s) for s in per_sentence]))).astype(np.int64)
-        keyword = np.zeros(len(ids), np.float32)
-        if terms:
-            scored = self.client.query_points(
-                self.collection,
-                query=keywords,
-                using="keywords",
-                query_filter=models.Filter(must=[models.HasIdCondition(has_id=ids)]),
-                limit=len(ids),
-                with_payload=False,
-            ).points
-            position = {i: n for n, i in enumerate(ids)}
-            for point in scored:
-                keyword[position[point.id]] = point.score
-        return Signals(rows, passage, context, keyword, np.concatenate(per_sentence), first)
 
 
 class QdrantStore:
@@ -169,20 +74,14 @@ class QdrantStore:
         folder = (self.root / "qdrant").resolve()
         with _local_lock:
             if folder not in _local_clients:
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    _local_clients[folder] = QdrantClient(path=str(folder))
-                    atexit.register(_local_clients[folder].close)
-                except (OSError, RuntimeError) as exc:
-                    raise BadIndexError(
-                        f"cannot open Qdrant's local mode in {folder} ({exc}); "
-                        "only one process can use it at a time: set CITEQA_QDRANT_URL to share one server"
-                    ) from None
+                _local_clients[folder] = _open_local(folder)
+                atexit.register(_local_clients[folder].close)
             return _local_clients[folder]
 
     def current(self) -> str | None:
+        client = self.client  # a folder another process holds is said as such, not as unreachable
         try:
-            aliases = self.client.get_aliases().aliases
+            aliases = client.get_aliases().aliases
         except Exception as exc:  # connection refused, timeouts: the client raises many kinds
             raise BadIndexError(f"cannot reach {self.location} ({exc})") from None
         return next((a.collection_name for a in aliases if a.alias_name == self.alias), None)
@@ -214,7 +113,7 @@ class QdrantStore:
         articles: dict[str, Article] = {}
         passages: list[Passage] = []
         frequency: Counter[str] = Counter()
-        for point in _scroll(self.client, collection, with_vectors=False):
+        for point in scroll(self.client, collection, with_vectors=False):
             payload = point.payload
             if payload["article_id"] not in articles:
                 articles[payload["article_id"]] = builds.article_from_json(payload["article"] | {"paragraphs": []})
@@ -230,12 +129,16 @@ class QdrantStore:
     def save(self, data: IndexData) -> IndexData:
         """Upload ``data`` into a new collection, then move the alias to it in one request."""
         name = f"{self.alias}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        average_length = _average_length(data)
+        average_length = qdrant_points.average_length(data)
         try:
             previous = self.current()
             self._create(name, data.manifest.dim)
-            self.client.upload_points(name, _points(data, average_length), batch_size=UPLOAD_BATCH, wait=True)
-            self.client.update_collection(name, metadata=_metadata(data.manifest, average_length, revision=0))
+            self.client.upload_points(
+                name, qdrant_points.points(data, average_length), batch_size=UPLOAD_BATCH, wait=True
+            )
+            self.client.update_collection(
+                name, metadata=qdrant_points.metadata(self.alias, data.manifest, average_length, revision=0)
+            )
             self.client.update_collection_aliases(_move_alias(self.alias, name, previous is not None))
         except BadIndexError as exc:
             raise IndexWriteError(str(exc)) from None
@@ -305,11 +208,15 @@ class QdrantStore:
         )
         try:
             if part is not None:
-                self.client.upload_points(collection, _points(part, average_length), batch_size=UPLOAD_BATCH, wait=True)
+                self.client.upload_points(
+                    collection, qdrant_points.points(part, average_length), batch_size=UPLOAD_BATCH, wait=True
+                )
             if gone:
                 self.client.delete(collection, models.PointIdsList(points=[point_id(p.id) for p in gone]), wait=True)
             revision = searcher.revision + 1
-            self.client.update_collection(collection, metadata=_metadata(manifest, average_length, revision))
+            self.client.update_collection(
+                collection, metadata=qdrant_points.metadata(self.alias, manifest, average_length, revision)
+            )
         except Exception as exc:  # the client raises many kinds
             raise IndexWriteError(f"cannot update the index in {self.location} ({exc})") from None
         wanted = {a.id: a for a in articles}
@@ -372,6 +279,7 @@ class QdrantStore:
         dense = models.VectorParams(size=dim, distance=models.Distance.DOT)  # unit vectors: dot is cosine
         self.client.create_collection(
             name,
+            metadata={OWNER: self.alias},  # from the start: an unfinished build is known as this alias's too
             vectors_config={
                 "passage": dense,
                 "context": dense,
@@ -396,46 +304,71 @@ class QdrantStore:
             log.warning("could not remove the unfinished build %s: %s", name, exc)
 
     def _remove_old_builds(self, keep: set[str | None]) -> None:
-        """Delete this alias's builds other than ``keep``: the new one, and the one a reader may still use."""
-        for collection in self.client.get_collections().collections:
-            name = collection.name
-            if name.startswith(f"{self.alias}-") and name not in keep:
+        """Delete this alias's builds other than ``keep``: the new one, and the one a reader may still use.
+
+        Never a collection that an alias names, whichever alias, nor one this alias did not make.
+        """
+        try:
+            names = [c.name for c in self.client.get_collections().collections]
+            published = {a.collection_name for a in self.client.get_aliases().aliases}
+        except Exception as exc:  # the client raises many kinds; old builds only cost space
+            log.warning("could not list the old builds in %s: %s", self.location, exc)
+            return
+        for name in names:
+            if name not in keep and name not in published and self._made_here(name):
                 self._drop(name)
 
-
-def _points(data: IndexData, average_length: float) -> Iterator[models.PointStruct]:
-    """The points of every passage of ``data``, a build in memory."""
-    by_id = {a.id: a for a in data.articles}
-    matrices = {kind: data.searcher.vectors(kind) for kind in vectors.KINDS}
-    starts = data.sentence_start
-    for row, p in enumerate(data.passages):
-        article = by_id[p.article_id]
-        tokens = stemmed_terms(keyword_text(article, p.number))
-        yield models.PointStruct(
-            id=point_id(p.id),
-            vector={
-                "passage": matrices["passage"][row].tolist(),
-                "context": matrices["context"][row].tolist(),
-                "sentence": matrices["sentence"][starts[row] : starts[row + 1]].tolist(),
-                "keywords": keyword_vector(tokens, average_length),
-            },
-            payload=builds.passage_json(p)
-            | {
-                "terms": sorted(set(tokens)),
-                "article": {k: v for k, v in builds.article_json(article).items() if k != "paragraphs"},
-            },
-        )
+    def _made_here(self, name: str) -> bool:
+        """Whether collection ``name`` is a build of this alias: its metadata says so, or, for a build
+        made before builds recorded their alias, its name is this alias, a dash and a build's stamp."""
+        try:
+            owner = self._metadata(name).get(OWNER)
+        except BadIndexError:
+            return False
+        if owner is not None:
+            return owner == self.alias
+        prefix = f"{self.alias}-"
+        return name.startswith(prefix) and _STAMP.fullmatch(name[len(prefix) :]) is not None
 
 
-def _average_length(data: IndexData) -> float:
-    """The mean number of keyword tokens of a passage, as bm25s takes it."""
-    by_id = {a.id: a for a in data.articles}
-    lengths = [len(stemmed_terms(keyword_text(by_id[p.article_id], p.number))) for p in data.passages]
-    return float(np.mean(lengths)) if lengths else 1.0
+def _open_local(folder: Path) -> QdrantClient:
+    """Qdrant's local mode in ``folder``.
+
+    Raises:
+        IndexInUseError: another process has the folder open; said before the client reads every
+            collection in it, and before anything is embedded that could not be saved.
+        BadIndexError: the folder cannot be opened for another reason.
+    """
+    in_use = IndexInUseError(
+        f"the index in {folder} is in use by another process: Qdrant's local mode lets one process at a time "
+        "open it. Stop the app (or the other citeqa command) that uses it and try again, or set "
+        "CITEQA_QDRANT_URL to a Qdrant server, which any number of processes can share"
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if _held(folder / ".lock"):
+            raise in_use
+        return QdrantClient(path=str(folder))
+    except (OSError, RuntimeError) as exc:
+        if _held(folder / ".lock"):  # taken by another process since it was checked
+            raise in_use from None
+        raise BadIndexError(f"cannot open Qdrant's local mode in {folder} ({exc})") from None
 
 
-def _metadata(manifest: Manifest, average_length: float, revision: int) -> dict:
-    return {"manifest": dict(manifest.__dict__), "average_length": average_length, "revision": revision}
+def _held(lock: Path) -> bool:
+    """Whether another process holds ``lock``, the file Qdrant's local mode locks while a client is open."""
+    import portalocker  # as qdrant-client does, only once local mode is used: it probes folders on import
+
+    try:
+        with lock.open("r+") as f:
+            try:
+                portalocker.lock(f, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+            except portalocker.exceptions.LockException:
+                return True
+            portalocker.unlock(f)
+            return False
+    except OSError:  # no lock file yet, or one that cannot be opened: the client says what is wrong
+        return False
 
 
 def _move_alias(alias: str, collection: str, exists: bool) -> list:
@@ -444,19 +377,3 @@ def _move_alias(alias: str, collection: str, exists: bool) -> list:
     if not exists:
         return [create]
     return [models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias)), create]
-
-
-def _scroll(client: QdrantClient, collection: str, *, with_vectors: bool | list[str]) -> Iterator[models.Record]:
-    offset = None
-    while True:
-        points, offset = client.scroll(
-            collection, limit=1024, offset=offset, with_payload=True, with_vectors=with_vectors
-        )
-        yield from points
-        if offset is None:
-            return
-
-
-def _no_signals() -> Signals:
-    empty = np.zeros(0, np.float32)
-    return Signals(np.zeros(0, np.int64), empty, empty, empty, empty, np.zeros(1, np.int64))
