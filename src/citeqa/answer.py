@@ -56,10 +56,11 @@ def compose(
     # The passage that answers comes first; the rest keep the order they were found in.
     first = min(picked, key=lambda h: place[id(h)])
     shown = ([first] + [h for h in hits if h is not first])[:k]
-    # The quotes are taken by priority while the answer stays within ``how.sentences`` quotes, the
-    # sentences that continuations go on from included; the answering passage is always quoted.
+    # The answering passage is always quoted; the others picked join in the order found while the answer
+    # stays within ``how.sentences`` quotes, the sentences that continuations go on from counted.
     quoted = [first]
-    for hit in [h for h in picked if h is not first and any(h is s for s in shown)]:
+    others = sorted((h for h in picked if h is not first and any(h is s for s in shown)), key=lambda h: place[id(h)])
+    for hit in others:
         if len(_assemble(shown, [*quoted, hit], articles, query, quoting)[1]) <= how.sentences:
             quoted.append(hit)
     citations, used = _assemble(shown, quoted, articles, query, quoting)
