@@ -40,7 +40,7 @@ def main() -> None:
     past = st.sidebar.container()  # filled after the chat, so that it lists a conversation just started
     settings = sidebar(engine, bench)
     if "article" in st.query_params:
-        reader(engine, st.query_params["article"], st.query_params.get("p"))
+        reader(engine, bench)
     else:
         chat(engine, settings, bench)
     with past:

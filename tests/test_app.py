@@ -50,7 +50,7 @@ def test_ask_shows_the_cited_answer(at):
     ask(at, "Who submitted the super-complaint that prompted the investigation?")
     body = texts(at)
     assert "super\\-complaint submitted by charity Hestia" in body
-    assert '[\\[1\\]](#t0-source-1 "“The probe was prompted' in body  # the marker links to its source
+    assert "[\\[1\\]](#t0-source-1)" in body  # the marker links to its source
     assert "\\[1\\] Modern slavery survivors criminalised" in body
     assert ":orange-background[The probe was prompted" in body  # the quote is highlighted
 

@@ -12,7 +12,7 @@ from conftest import CORPUS, ROOT
 from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
-from citeqa import cite, format_answer, render
+from citeqa import cite, format_answer
 from citeqa.cite import format_answer_html
 
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -112,8 +112,9 @@ def test_ask_and_see_the_cited_answer(page, engine):
     assert "super-complaint submitted by charity Hestia" in answer.inner_text()
     marker = answer.get_by_role("link", name="[1]")
     assert marker.get_attribute("href") == "#t0-source-1"
-    # Hovering over the marker previews the quote and its source.
-    assert marker.get_attribute("title") == render.preview(next(c for c in expected.used if c.n == 1))
+    # Hovering over the marker previews the quote and its source (tests/test_browser_copy.py has more).
+    marker.hover()
+    expect(page.locator("#citeqa-preview")).to_contain_text(next(c for c in expected.used if c.n == 1).quote)
     assert page.locator("#t0-source-1").count() == 1
     first = expected.citations[0]
     assert f"paragraph {first.paragraph}" in answer.inner_text()
@@ -285,6 +286,11 @@ def test_script_in_questions_and_articles_shows_as_text_and_never_runs(page, ser
     wait_idle(page)
     ask(page, "When will the pier reopen?")
     assert XSS in page.get_by_test_id("stChatMessage").last.inner_text()
+    # The marker's preview shows the article's text as text too.
+    page.get_by_test_id("stChatMessage").last.get_by_role("link", name="[1]").hover()
+    preview = page.locator("#citeqa-preview")
+    expect(preview).to_contain_text(XSS)
+    assert preview.locator("script, img").count() == 0
     ask(page, "How much had the pier repairs cost?")
     answer = page.get_by_test_id("stChatMessage").last
     assert "www.pier-fund.example and complaints@pier-fund.example" in answer.inner_text()

@@ -168,7 +168,7 @@ def test_copy_all_lists_each_quoted_source_once_and_the_others_apart():
     third = replace(citation(WIRE, 3, "Unquoted."), n=3)
     answer = Answer("q?", ANSWERED, f"{QUOTE} [1] Other text. [2]", (first, second, third), quoted=(1, 2))
     assert format_answer(answer, "plain") == (
-        f"{QUOTE} [1] Other text. [2]\n\nSources:\n[1] {source(BULMAN, 10)}\n[2] {source(BULMAN, 11)}"
+        f"“{QUOTE}” [1] “Other text.” [2]\n\nSources:\n[1] {source(BULMAN, 10)}\n[2] {source(BULMAN, 11)}"
         f"\n\nAlso found, not quoted:\n[3] {source(WIRE, 3)}"
     )
     apa = format_answer(answer, "apa")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from citeqa import Passage
-from citeqa.answer import Composition, _chosen, compose
+from citeqa.answer import Composition, _picked, compose
 from citeqa.judge import Evidence, Verdict, judge
 from citeqa.query import analyse
 from citeqa.quotes import balance, unmatched
@@ -25,16 +26,12 @@ def hit(article: str, score: float, sentence: float = 0.5, number: int = 1, text
 
 def test_close_seconds_join_and_another_article_is_cited_within_the_limit():
     hits = [hit("a", 1.0), hit("a", 0.95), hit("a", 0.93), hit("a", 0.92), hit("b", 0.85), hit("b", 0.84)]
-    assert [hits.index(h) for h in _chosen(hits, Composition())] == [
-        0,
-        1,
-        4,
-    ]  # the best, b's best, then the closest second
+    assert _picked(hits, Composition()) == [0, 4, 1]  # the best, b's best, then the closest second
 
 
 def test_a_distant_second_stays_out():
     hits = [hit("a", 1.0), hit("a", 0.7), hit("b", 0.6)]
-    assert _chosen(hits, Composition()) == hits[:1]
+    assert _picked(hits, Composition()) == [0]
 
 
 @pytest.mark.parametrize(
@@ -143,9 +140,62 @@ def test_a_continuation_is_quoted_after_the_sentence_it_continues(evidence):
     hits = [paragraph_hit(3), paragraph_hit(1, 0.5)]
     query = analyse("Where did victims end up when they were not recognised?")
     answer = compose(query, hits, Verdict(ANSWERED, "", (hits[0],)), {"report": ARTICLE}, k=2)
-    assert [c.paragraph for c in answer.citations] == [3, 2, 1]  # numbered by relevance
-    assert answer.answer.startswith("As a result of the shortcomings") and "[2] Instead they remained" in answer.answer
-    assert answer.quoted == (2, 1)
+    assert [c.paragraph for c in answer.citations] == [2, 3, 1]  # numbered in reading order, then the rest
+    assert answer.answer.startswith("As a result of the shortcomings") and "[1] Instead they remained" in answer.answer
+    assert answer.quoted == (1, 2)
+
+
+SERIES = Article(
+    id="series",
+    path="series.txt",
+    title="Ferry services cut",
+    paragraphs=(
+        "The ferry company cut its winter timetable to two sailings a day.",
+        "Instead the island relies on a single boat, the council said.",
+        "The harbour master said repairs would take until March.",
+        "But the boat will not sail in storms, islanders were told.",
+        "Shops on the island reported empty shelves by Friday.",
+        "However, the company said deliveries would resume next week.",
+    ),
+    sha256="1" * 64,
+)
+
+
+def series_hit(number: int, score: float) -> Hit:
+    text = SERIES.paragraphs[number - 1]
+    passage = Passage(f"series#p{number}", "series", number, text, split_sentences(text))
+    return Hit(passage, score, score, 0.5, (0.6,) * len(passage.sentences))
+
+
+def markers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\[(\d+)\]", text)]
+
+
+def test_sentences_continuations_go_on_from_count_within_the_cap_and_markers_read_in_order():
+    # Three close passages, two of them going on from the paragraph before: with their lead-ins they
+    # would make five quotes; the answer keeps to three, the passage that answers and its lead-in first.
+    hits = [series_hit(2, 1.0), series_hit(4, 0.97), series_hit(5, 0.96), series_hit(6, 0.5)]
+    query = analyse("What happened to the island ferry?")
+    answer = compose(query, hits, Verdict(ANSWERED, "", tuple(hits)), {"series": SERIES}, k=4)
+    assert len(answer.used) == Composition().sentences == 3
+    assert markers(answer.answer) == [1, 2, 3]  # reading order
+    assert answer.quoted == (1, 2, 3)
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    # The lead-in, the passage that answers, then the next that fits (paragraph 4 and its lead-in would not).
+    assert [c.paragraph for c in answer.used] == [1, 2, 5]
+    assert answer.answer.startswith("The ferry company cut its winter timetable to two sailings a day. [1] Instead")
+    # The passages that did not fit are still listed, after the quoted ones, in the order found.
+    assert [c.paragraph for c in answer.citations if c not in answer.used] == [4, 6]
+
+
+def test_a_smaller_cap_holds_too_but_the_answering_passage_keeps_the_sentence_it_continues():
+    hits = [series_hit(2, 1.0), series_hit(4, 0.97), series_hit(5, 0.96)]
+    verdict = Verdict(ANSWERED, "", tuple(hits))
+    query = analyse("What happened?")
+    two = compose(query, hits, verdict, {"series": SERIES}, k=3, how=Composition(sentences=2))
+    assert [c.paragraph for c in two.used] == [1, 2] and markers(two.answer) == [1, 2]
+    one = compose(query, hits, verdict, {"series": SERIES}, k=3, how=Composition(sentences=1))
+    assert [c.paragraph for c in one.used] == [1, 2]
 
 
 def test_a_refusal_lists_the_nearest_passages_and_says_why(evidence):

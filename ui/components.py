@@ -1,4 +1,5 @@
-"""The page's own small components: a copy button, and scrolling or focusing an element.
+"""The page's own small components: a copy button, previews of an answer's sources, and scrolling or
+focusing an element.
 
 Their JavaScript and CSS live in files beside this one. Untrusted text reaches them only as data, and
 the elements they look up are named here, never from text.
@@ -33,6 +34,18 @@ def scroll_component():
     """Scrolls the page to the element with a given class (made here, never from text): ``block`` says
     where it lands ("center" for a paragraph, "start" for a new answer, so its first line shows)."""
     return st.components.v2.component("citeqa_scroll", js=_read("scroll.js"))
+
+
+@st.cache_resource(show_spinner=False)
+def preview_component():
+    """Previews of an answer's sources beside its markers [n], on hover, keyboard focus and tap. The
+    previews are data (see ``render.preview``), put on the page as text, never as markup."""
+    return st.components.v2.component("citeqa_preview", js=_read("preview.js"))
+
+
+def marker_previews(previews: list[dict], key: str) -> None:
+    """The previews of one answer's markers; ``key`` starts with "previews-" (page.css hides its room)."""
+    preview_component()(data={"items": previews}, key=key, height=0)
 
 
 @st.cache_resource(show_spinner=False)

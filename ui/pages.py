@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from citeqa import Answer, Citation, CiteqaError, Engine, Turn, cite, format_answer, render
+from citeqa import Answer, Article, Citation, CiteqaError, Engine, Turn, cite, format_answer, render
 from citeqa.cite import cite_html, format_answer_html
 from citeqa.records import CLOSEST, NOT_FOUND, Pin
-from ui.components import copy_button, focus_component, scroll_component
-from ui.links import READER_PARAMS, reader_params, whole_number
+from ui.components import copy_button, focus_component, marker_previews, scroll_component
+from ui.links import READER_PARAMS, reader_params, version, version_of, whole_number
 from ui.sidebar import Settings
 from ui.workbench import PAGE_TURNS, Workbench
 
@@ -124,6 +124,8 @@ def _show_turn(turn: int, answer: Answer, style: str, bench: Workbench, *, full:
                         show_source(citation, style, f"{prefix}n", bench, full=False)
             return
         st.markdown(render.answer_markdown(answer, prefix if full else None))
+        if full:
+            marker_previews([render.preview(c, prefix) for c in answer.used], key=f"previews-{prefix}")
         copy_button(
             "Copy all",
             "Copy the whole answer with its sources",
@@ -203,37 +205,118 @@ def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *
                 )
 
 
-def reader(engine: Engine, article_id: str, paragraph: str | None) -> None:
+def reader(engine: Engine, bench: Workbench) -> None:
     """One whole article with numbered paragraphs; the linked one boxed and scrolled to, with the quoted
-    sentence highlighted in it when the link says which (``s`` and ``e``, its offsets)."""
+    sentence highlighted in it when the link says which (``s`` and ``e``, its offsets). When the link's
+    version (``v``) is not the article's current one, the paragraph as quoted is shown apart, from this
+    conversation's saved answers, and then the current text."""
     if st.button("Back to the conversation", key="back", icon=":material/arrow_back:"):
         for name in READER_PARAMS:
             st.query_params.pop(name, None)
         st.rerun()
+    article_id, paragraph = st.query_params.get("article", ""), st.query_params.get("p")
+    asked = st.query_params.get("v")
+    wanted = version(asked)
+    if asked and wanted is None:
+        st.warning(f"“{render.echo(asked)}” does not name a version of an article; here is the article as it is now.")
     try:
-        article = engine.article(article_id)
+        article: Article | None = engine.article(article_id)
     except CiteqaError:
-        st.error(f"There is no article {render.escape(article_id)!s} in this collection.")
+        article = None
+    if wanted is not None and (article is None or version_of(article) != wanted):
+        quoted = quoted_version(bench, article_id, wanted)
+        if quoted is not None:
+            changed_article(article, quoted, whole_number(paragraph))
+            return
+        if article is not None:
+            st.warning(
+                "This article has changed since the link was made, and the version it quoted is not in this "
+                "conversation: here is the article as it is now, with nothing marked."
+            )
+            whole_article(article, None, None)
+            return
+    if article is None:
+        st.error(f"There is no article “{render.echo(article_id)}” in this collection.")
         return
+    if paragraph and whole_number(paragraph) is None:
+        st.warning(f"“{render.echo(paragraph, 20)}” is not a paragraph number; here is the whole article.")
     target = whole_number(paragraph)
-    st.title(render.escape(article.title))
+    if target is not None and not 1 <= target <= len(article.paragraphs):
+        st.warning(f"This article has {len(article.paragraphs)} paragraphs; there is no paragraph {target}.")
+    whole_article(article, target, _span())
+
+
+def _span() -> tuple[int, int] | None:
+    """The quote's offsets in its paragraph, from the link (checked against the paragraph when drawn)."""
+    start, end = whole_number(st.query_params.get("s")), whole_number(st.query_params.get("e"))
+    return (start, end) if start is not None and end is not None else None
+
+
+def _within(span: tuple[int, int] | None, text: str) -> tuple[int, int]:
+    """``span`` if it is a span of ``text``, else the whole of it."""
+    return span if span is not None and 0 <= span[0] < span[1] <= len(text) else (0, len(text))
+
+
+def whole_article(article: Article, target: int | None, span: tuple[int, int] | None, *, first: bool = True) -> None:
+    """The article's headline, byline and paragraphs; paragraph ``target`` boxed with ``span`` highlighted
+    and scrolled to. ``first``: the page's own article (else it follows another on the page, unscrolled)."""
+    (st.title if first else st.header)(render.escape(article.title))
     url = render.safe_url(article.url)
     st.caption(render.escape(render.byline(article)) + (f" · [original]({url})" if url else ""))
     for extra in (article.subtitle, article.standfirst):
         if extra:
             st.markdown(f"*{render.escape(extra)}*")
-    if paragraph and target is None:
-        st.warning(f"“{render.escape(paragraph[:20])}” is not a paragraph number; here is the whole article.")
-    if target is not None and not 1 <= target <= len(article.paragraphs):
-        st.warning(f"This article has {len(article.paragraphs)} paragraphs; there is no paragraph {target}.")
     for number, text in enumerate(article.paragraphs, start=1):
         if number == target:
-            start, end = whole_number(st.query_params.get("s")), whole_number(st.query_params.get("e"))
-            if start is None or end is None or not 0 <= start < end <= len(text):
-                start, end = 0, len(text)
+            start, end = _within(span, text)
             with st.container(border=True, key=f"para-{number}"):
                 st.markdown(f"**¶ {number}** " + render.highlighted(text, start, end))
         else:
             st.markdown(f"**¶ {number}** {render.escape(text)}")
-    if target is not None:
+    if first and target is not None and 1 <= target <= len(article.paragraphs):
         scroll_component()(data={"target": f"st-key-para-{target}"}, key="scroll", height=0)
+
+
+def quoted_version(bench: Workbench, article_id: str, wanted: str) -> Article | None:
+    """The article ``article_id`` in version ``wanted``, as this conversation's answers or basket quote it
+    (they keep the articles as quoted, also once saved), or None."""
+    citations = [c for a in bench.messages for c in a.citations + a.closest] + [p.citation for p in bench.basket]
+    return next((c.article for c in citations if c.article.id == article_id and version_of(c.article) == wanted), None)
+
+
+def changed_article(current: Article | None, quoted: Article, paragraph: int | None) -> None:
+    """A quote from a version of an article that has since changed (or gone): the paragraph as quoted,
+    apart, then the current text (with the quote marked where it still reads the same)."""
+    if current is None:
+        st.warning(
+            "This article has been removed from the collection since it was quoted: the quote as given is below.",
+            icon=":material/history:",
+        )
+    else:
+        st.warning(
+            "This article has changed since it was quoted: the quote as given is below; the current text follows.",
+            icon=":material/history:",
+        )
+    st.title(render.escape(quoted.title))
+    st.caption(render.escape(render.byline(quoted)))
+    quote = None
+    with st.container(border=True, key="as-quoted"):
+        if paragraph is not None and 1 <= paragraph <= len(quoted.paragraphs):
+            text = quoted.paragraphs[paragraph - 1]
+            start, end = _within(_span(), text)
+            quote = text[start:end]
+            st.markdown(f"**As quoted, ¶ {paragraph}** " + render.highlighted(text, start, end))
+        else:
+            st.markdown("**As quoted:** the link names no paragraph of it.")
+    scroll_component()(data={"target": "st-key-as-quoted"}, key="scroll", height=0)
+    if current is None:
+        return
+    st.divider()
+    st.markdown("**The article as it is now**")
+    now = next((n for n, text in enumerate(current.paragraphs, start=1) if quote and quote in text), None)
+    if quote is not None:
+        st.info(
+            f"The quote still reads the same, in paragraph {now}." if now else "The quote is not in the current text."
+        )
+    start = current.paragraphs[now - 1].find(quote) if now and quote else 0
+    whole_article(current, now, (start, start + len(quote)) if now and quote else None, first=False)

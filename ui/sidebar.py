@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from citeqa import STYLES, Engine, cite, render
-from citeqa.cite import cite_html
 from ui.collection import found_ids, picked_ids
 from ui.components import copy_button
 from ui.workbench import Workbench, remember_setting
@@ -163,7 +162,7 @@ def basket(bench: Workbench, style: str) -> None:
             "Copy all pinned quotes with citations and notes",
             render.basket_text(pins, style),
             key="copy-basket",
-            html="<br>\n<br>\n".join(cite_html(p.citation, style) for p in pins),
+            html=render.basket_html(pins, style),
         )
         kept = list(pins)
         st.download_button(

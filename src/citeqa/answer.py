@@ -1,7 +1,9 @@
 """Composing an answer from ranked passages: verbatim quotes (see quotes.py), each followed by its
 citation marker. A paragraph that goes on from the one before ("Instead they ...") is quoted after the
-sentence it continues, each cited to its own paragraph. When nothing answers, the answer says which
-of the other two outcomes it is and why, and lists the passages found apart from any answer."""
+sentence it continues, each cited to its own paragraph. The markers are numbered in reading order
+([1] first, then [2], ...), and the passages found but not quoted follow. When nothing answers, the
+answer says which of the other two outcomes it is and why, and lists the passages found apart from
+any answer."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from citeqa.sentences import split_sentences
 class Composition:
     """How an answer is put together."""
 
-    sentences: int = 3  # at most this many quotes in the answer text
+    sentences: int = 3  # at most this many quotes in the answer text, the sentences continuations go on from included
     keep: float = 0.9  # a further passage's quote joins if it scores this share of the best
     other_article: float = 0.8  # the best passage of another article joins at this share
 
@@ -44,29 +46,27 @@ def compose(
     assert verdict.hit is not None
     # Only passages that pass the checks are quoted; the others found are listed as further sources.
     answering = list(verdict.answering)
-    quoted_hits = [h for h in _chosen(answering, how) if _quotable(h, query, quoting)]
-    if not quoted_hits:  # "What else?": the next passage that passes and has something not yet quoted
-        quoted_hits = [h for h in answering if _quotable(h, query, quoting)][:1]
-    if not quoted_hits:
+    place = {id(h): i for i, h in enumerate(answering)}
+    picked = [answering[i] for i in _picked(answering, how) if _quotable(answering[i], query, quoting)]
+    if not picked:  # "What else?": the next passage that passes and has something not yet quoted
+        picked = [h for h in answering if _quotable(h, query, quoting)][:1]
+    if not picked:
         reason = "what the articles say on it was quoted earlier in this conversation"
         return compose(query, hits, Verdict(CLOSEST, reason), articles, k=k, notes=notes, quoting=quoting)
-    # Source 1 is the passage that answers; the rest keep the order they were found in.
-    ordered = [quoted_hits[0]] + [h for h in hits if h is not quoted_hits[0]]
-    quoted = [ordered.index(h) for h in quoted_hits if h in ordered[:k]]
-    citations: dict[str, Citation] = {}  # by passage id, in order of their numbers
-    used: list[str] = []  # passage ids whose quotes make the answer, in order
-    for i, hit in enumerate(ordered[:k]):
-        citations.setdefault(hit.passage.id, _citation(hit, articles, query, quoting))
-        if i in quoted:
-            # The paragraph a continuation goes on from is quoted before it but numbered after it:
-            # the numbers keep the order of relevance, the text the order of the article.
-            lead_in = _lead_in(hit, articles)
-            if lead_in is not None and lead_in.passage_id not in used and not _given(lead_in, query):
-                citations.setdefault(lead_in.passage_id, lead_in)
-                used.append(lead_in.passage_id)
-            if hit.passage.id not in used:
-                used.append(hit.passage.id)
-    numbered = {c.passage_id: c for c in _numbered(list(citations.values()))}
+    # The passage that answers comes first; the rest keep the order they were found in.
+    first = min(picked, key=lambda h: place[id(h)])
+    shown = ([first] + [h for h in hits if h is not first])[:k]
+    # The answering passage is always quoted; the others picked join in the order found while the answer
+    # stays within ``how.sentences`` quotes, the sentences that continuations go on from counted.
+    quoted = [first]
+    others = sorted((h for h in picked if h is not first and any(h is s for s in shown)), key=lambda h: place[id(h)])
+    for hit in others:
+        if len(_assemble(shown, [*quoted, hit], articles, query, quoting)[1]) <= how.sentences:
+            quoted.append(hit)
+    citations, used = _assemble(shown, quoted, articles, query, quoting)
+    # Numbered in reading order: the quotes as the answer gives them, then the passages not quoted.
+    order = used + [p for p in citations if p not in used]
+    numbered = {p: replace(citations[p], n=n) for n, p in enumerate(order, start=1)}
     text = " ".join(f"{numbered[p].quote} [{numbered[p].n}]" for p in used)
     return Answer(
         query.question,
@@ -79,9 +79,30 @@ def compose(
     )
 
 
-def _chosen(hits: list[Hit], how: Composition) -> list[Hit]:
-    """Which hits' quotes make up the answer: the best; the best of each other article that comes close
-    (a person quoted in both is cited from both); then close seconds, up to ``how.sentences``."""
+def _assemble(
+    shown: list[Hit], quoted: list[Hit], articles: dict[str, Article], query: Query, quoting: Quoting
+) -> tuple[dict[str, Citation], list[str]]:
+    """The citations of the passages ``shown`` (by passage id), and the ids of those whose quotes make
+    the answer, in the order it gives them: the ``quoted`` hits in the order shown, each after the
+    sentence it continues (cited to its own paragraph)."""
+    citations: dict[str, Citation] = {}
+    used: list[str] = []
+    for hit in shown:
+        citations.setdefault(hit.passage.id, _citation(hit, articles, query, quoting))
+        if any(hit is q for q in quoted):
+            lead_in = _lead_in(hit, articles)
+            if lead_in is not None and lead_in.passage_id not in used and not _given(lead_in, query):
+                citations.setdefault(lead_in.passage_id, lead_in)
+                used.append(lead_in.passage_id)
+            if hit.passage.id not in used:
+                used.append(hit.passage.id)
+    return citations, used
+
+
+def _picked(hits: list[Hit], how: Composition) -> list[int]:
+    """The indices of the hits whose quotes may make up the answer, by priority: the best; the best of
+    each other article that comes close (a person quoted in both is cited from both); then close
+    seconds; at most ``how.sentences``."""
     best = hits[0].score
     chosen = [0]
     articles = {hits[0].passage.article_id}
@@ -92,7 +113,7 @@ def _chosen(hits: list[Hit], how: Composition) -> list[Hit]:
     for i, hit in enumerate(hits):
         if i not in chosen and hit.score >= how.keep * best:
             chosen.append(i)
-    return [hits[i] for i in sorted(chosen[: how.sentences])]
+    return chosen[: how.sentences]
 
 
 def _quotable(hit: Hit, query: Query, quoting: Quoting) -> bool:

@@ -25,7 +25,12 @@ from citeqa.formats import web_url
 from citeqa.records import Answer, Article, Citation
 
 STYLES = ("plain", "markdown", "apa", "mla")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")  # "$": viewers that show maths take $…$ as a formula
+# Where a Markdown viewer would start a link in plain text: the colon of "https://" (any scheme) or
+# "mailto:", a dot between the words of a domain name ("www.example.org", "example.org"), the "@" of an
+# address. A backslash before each renders as nothing, and the viewers that find links as they parse
+# (GitHub's cmark-gfm, markdown-it's linkify) no longer see one.
+_BARE_LINK = re.compile(r"(?=://)|(?i:(?<=\bmailto)(?=:))|(?<=[A-Za-z0-9])(?=\.[A-Za-z])|(?=@)")
 _NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})
 _SMALL_WORDS = frozenset(
     "a an the and but for nor or so yet as at by in of off on per to up via vs vs. with from into onto over "
@@ -67,13 +72,22 @@ def reference(article: Article, style: str) -> str:
 
 
 def format_answer(answer: Answer, style: str = "plain") -> str:
-    """What "Copy all" copies: the answer, then the sources it quotes (each once), then apart the
-    passages found but not quoted."""
+    """What "Copy all" copies: the answer, each quote in quotation marks with its marker, then the
+    sources it quotes (each once), then apart the passages found but not quoted."""
     return _render(_answer(answer, check_style(style)), style)
 
 
 def format_answer_html(answer: Answer, style: str = "plain") -> str:
     return _html(_answer(answer, check_style(style)))
+
+
+def quoted_answer(answer: Answer) -> str:
+    """The answer's text with each quote in quotation marks, followed by its marker: “…” [1] “…” [2].
+    (``Answer.answer`` joins the bare quotes, as the page shows them beside their highlighted sources.)
+    Pasted into a report, the articles' words must never read as the writer's own."""
+    if not answer.found or not answer.used:
+        return answer.answer
+    return " ".join(f"“{nested(c.quote)}” [{c.n}]" for c in answer.used)
 
 
 def nested(quote: str) -> str:
@@ -182,7 +196,7 @@ def _answer(answer: Answer, style: str) -> Rich:
             rich += [("\n", False), *_reference(article, style)]
         lines = [_source(c.article, c.paragraph, style) for c in others]
     else:
-        rich.append((f"{answer.answer}\n\nSources:", False))
+        rich.append((f"{quoted_answer(answer)}\n\nSources:", False))
         for citation in used:
             rich += [(f"\n[{citation.n}] ", False), *_source(citation.article, citation.paragraph, style)]
         lines = [[(f"[{c.n}] ", False), *_source(c.article, c.paragraph, style)] for c in others]
@@ -226,8 +240,9 @@ def _html(rich: Rich) -> str:
 
 
 def markdown_escape(text: str) -> str:
-    """``text`` with the characters that are Markdown syntax escaped, for Markdown documents."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """``text`` for a Markdown document, rendering as exactly ``text``: the characters that are Markdown
+    syntax (or a formula's "$") escaped, and no web or e-mail address in it a live link."""
+    return _BARE_LINK.sub(r"\\", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 # --- Parts of a reference --------------------------------------------------------------------------

@@ -7,10 +7,12 @@ so they render as the characters they are: no HTML, no links, no formulas, no co
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from urllib.parse import quote
 
-from citeqa.cite import cite, markdown_escape
+from citeqa.cite import cite, cite_html, markdown_escape, quoted_answer
 from citeqa.formats import web_url
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Pin
 
@@ -34,6 +36,19 @@ def escape(text: str) -> str:
 _AUTOLINK = re.compile(r"(?i)(?<=\bwww)(?=\\\.)|(?<=\bhttp)(?=\\:)|(?<=\bhttps)(?=\\:)|(?<=[\w.+\-])(?=@)")
 
 
+ECHO_CHARS = 60  # of a value from the address, quoted back in a message
+
+
+def echo(value: str, limit: int = ECHO_CHARS) -> str:
+    """A value from the address (untrusted) as Markdown to quote back in a message: without control
+    or format characters (a right-to-left override in it would turn the message's text around), cut to
+    ``limit`` characters with "…" where it goes on, and escaped."""
+    head = value[: limit * 4]  # a 400 KB value is neither searched through nor shown
+    kept = "".join(c for c in head if unicodedata.category(c) not in ("Cc", "Cf"))
+    more = len(kept) > limit or len(value) > len(head)
+    return escape(kept[:limit] + ("…" if more else ""))
+
+
 def sentence(text: str) -> str:
     """``text`` as a sentence: its first letter capitalised (and nothing else changed), a full stop at the end."""
     text = text.strip()
@@ -49,26 +64,26 @@ def anchor(prefix: str, n: int) -> str:
 
 def answer_markdown(answer: Answer, anchor_prefix: str | None) -> str:
     """The answer's quotes, each followed by its marker [n]: a link to its source on the page when
-    ``anchor_prefix`` names the sources' anchors."""
+    ``anchor_prefix`` names the sources' anchors (the page adds a preview of the source to each)."""
     if not answer.found:
         return escape(answer.answer)
     if anchor_prefix is None:
         return " ".join(f"{escape(c.quote)} \\[{c.n}\\]" for c in answer.used)
-    return " ".join(
-        f'{escape(c.quote)} [\\[{c.n}\\]](#{anchor(anchor_prefix, c.n)} "{_title(preview(c))}")' for c in answer.used
-    )
+    return " ".join(f"{escape(c.quote)} [\\[{c.n}\\]](#{anchor(anchor_prefix, c.n)})" for c in answer.used)
 
 
-def preview(citation: Citation, length: int = 120) -> str:
-    """What hovering over a marker [n] shows: the quote (shortened) and where it comes from."""
+def preview(citation: Citation, anchor_prefix: str) -> dict[str, str | int]:
+    """What the preview of marker [n] shows, as data (untrusted text, never markup): the whole quote,
+    the headline, outlet, author and date, and the paragraph's number. ``href`` names the marker."""
     article = citation.article
-    quote = citation.quote if len(citation.quote) <= length else citation.quote[:length].rsplit(" ", 1)[0] + " …"
-    return f"“{quote}” — {article.title}, {byline(article)}, paragraph {citation.paragraph}"
-
-
-def _title(text: str) -> str:
-    """``text`` as a Markdown link title between double quotes: on one line, its own quotes escaped."""
-    return re.sub(r"([\\\"])", r"\\\1", " ".join(text.split()))
+    return {
+        "href": f"#{anchor(anchor_prefix, citation.n)}",
+        "n": citation.n,
+        "quote": citation.quote,
+        "title": article.title,
+        "byline": byline(article),
+        "paragraph": citation.paragraph,
+    }
 
 
 def highlighted(text: str, start: int, end: int, colour: str = "orange") -> str:
@@ -94,7 +109,7 @@ def conversation_markdown(turns: list[Answer], style: str = "plain") -> str:
     for number, answer in enumerate(turns, start=1):
         lines += [f"## {number}. {markdown_escape(answer.question)}", ""]
         lines += [f"> {markdown_escape(note)}" for note in answer.notes] + ([""] if answer.notes else [])
-        lines += [markdown_escape(answer.answer), ""]
+        lines += [markdown_escape(quoted_answer(answer)), ""]
         sources = answer.citations if answer.found else answer.closest
         if sources:
             lines += [SOURCES_HEADING[answer.outcome], ""]
@@ -123,6 +138,17 @@ def basket_markdown(pins: list[Pin], style: str = "plain") -> str:
 def basket_text(pins: list[Pin], style: str = "plain") -> str:
     """What "Copy basket" copies: each quote with its citation, its note beneath it."""
     return "\n\n".join(cite(p.citation, style) + (f"\nNote: {p.note.strip()}" if p.note.strip() else "") for p in pins)
+
+
+def basket_html(pins: list[Pin], style: str = "plain") -> str:
+    """The same as ``basket_text`` in HTML, for the clipboard: the citations' italics, and each note
+    (escaped) beneath its quote, so that a paste into a word processor keeps the notes too."""
+
+    def note(pin: Pin) -> str:
+        text = pin.note.strip()
+        return "<br>\nNote: " + html.escape(text).replace("\n", "<br>\n") if text else ""
+
+    return "<br>\n<br>\n".join(cite_html(p.citation, style) + note(p) for p in pins)
 
 
 def quote_with_source(citation: Citation, style: str) -> str:
