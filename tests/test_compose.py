@@ -140,7 +140,9 @@ def test_a_continuation_is_quoted_after_the_sentence_it_continues(evidence):
     hits = [paragraph_hit(3), paragraph_hit(1, 0.5)]
     query = analyse("Where did victims end up when they were not recognised?")
     answer = compose(query, hits, Verdict(ANSWERED, "", (hits[0],)), {"report": ARTICLE}, k=2)
-    assert [c.paragraph for c in answer.citations] == [2, 3, 1]  # numbered in reading order, then the rest
+    # Numbered in reading order, then the rest; listed by relevance: the passage that answers first.
+    assert [c.paragraph for c in sorted(answer.citations, key=lambda c: c.n)] == [2, 3, 1]
+    assert [c.paragraph for c in answer.citations] == [3, 2, 1]
     assert answer.answer.startswith("As a result of the shortcomings") and "[1] Instead they remained" in answer.answer
     assert answer.quoted == (1, 2)
 
@@ -180,7 +182,8 @@ def test_sentences_continuations_go_on_from_count_within_the_cap_and_markers_rea
     assert len(answer.used) == Composition().sentences == 3
     assert markers(answer.answer) == [1, 2, 3]  # reading order
     assert answer.quoted == (1, 2, 3)
-    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert sorted(c.n for c in answer.citations) == list(range(1, len(answer.citations) + 1))
+    assert answer.citations[0].paragraph == 2  # listed by relevance: the passage that answers first
     # The lead-in, the passage that answers, then the next that fits (paragraph 4 and its lead-in would not).
     assert [c.paragraph for c in answer.used] == [1, 2, 5]
     assert answer.answer.startswith("The ferry company cut its winter timetable to two sailings a day. [1] Instead")

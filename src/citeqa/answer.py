@@ -64,7 +64,8 @@ def compose(
         if len(_assemble(shown, [*quoted, hit], articles, query, quoting)[1]) <= how.sentences:
             quoted.append(hit)
     citations, used = _assemble(shown, quoted, articles, query, quoting)
-    # Numbered in reading order: the quotes as the answer gives them, then the passages not quoted.
+    # Numbered in reading order: the quotes as the answer gives them, then the passages not quoted. They
+    # are listed in the order of relevance: the passage that answers first (what ``evaluate`` ranks).
     order = used + [p for p in citations if p not in used]
     numbered = {p: replace(citations[p], n=n) for n, p in enumerate(order, start=1)}
     text = " ".join(f"{numbered[p].quote} [{numbered[p].n}]" for p in used)
@@ -72,7 +73,7 @@ def compose(
         query.question,
         ANSWERED,
         text,
-        tuple(numbered.values()),
+        tuple(numbered[p] for p in citations),
         notes=notes,
         search_query=query.text,
         quoted=tuple(numbered[p].n for p in used),

@@ -129,7 +129,10 @@ def contains_answer(question: Question, text: str) -> bool:
 
 def judge(question: Question, answer: Answer) -> Outcome:
     sources = answer.citations if answer.found else answer.closest
-    rank = next((c.n for c in sources if matches(question.gold, c.text)), None) if question.gold else None
+    # Ranked in the order the sources are listed, which is their relevance (their markers [n] are
+    # numbered in reading order instead: a sentence a quote goes on from is read, and numbered, first).
+    found = (rank for rank, c in enumerate(sources, start=1) if matches(question.gold, c.text))
+    rank = next(found, None) if question.gold else None
     given = answer.answer if answer.found else (answer.closest[0].quote if answer.closest else "")
     hit = question.answerable and contains_answer(question, given)
     bad = tuple(

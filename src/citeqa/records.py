@@ -114,7 +114,7 @@ class Answer:
     question: str
     outcome: str
     answer: str
-    citations: tuple[Citation, ...] = ()
+    citations: tuple[Citation, ...] = ()  # by relevance, the passage that answers first; ``n`` is reading order
     closest: tuple[Citation, ...] = ()
     reason: str = ""
     notes: tuple[str, ...] = ()
