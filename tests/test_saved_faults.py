@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import pickle
-import random
 import sqlite3
 import subprocess
 import sys
@@ -15,13 +14,11 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT, FakeEmbedder
+from saved_damage import OWNER, aside_copies, damage_page_holding, fill
 
 from citeqa import Config, Engine
 from citeqa.records import Answer, Pin
 from citeqa.saved import ConversationStore, MissingConversation, SaveError
-
-OWNER = "owner-" + "a" * 20
-PAGE = 4096  # SQLite's default page size, which the files here have
 
 
 @pytest.fixture(scope="module")
@@ -38,31 +35,6 @@ def pickled(answers, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("answers") / "answers.pickle"
     path.write_bytes(pickle.dumps(answers))
     return path
-
-
-def fill(store: ConversationStore, answers: list[Answer], count: int, label: str) -> dict[str, tuple[Answer, ...]]:
-    """``count`` conversations of two turns, the second question of each its own (``Question 3 of label``)."""
-    made = {}
-    for i in range(count):
-        turns = (answers[i % 3], dataclasses.replace(answers[(i + 1) % 3], question=f"Question {i} of {label}"))
-        conversation_id = store.start(OWNER, turns[0])
-        store.add_turn(conversation_id, OWNER, turns[1])
-        made[conversation_id] = turns
-    return made
-
-
-def damage_page_holding(path: Path, text: str) -> bytes:
-    """The page of ``path`` where ``text`` starts overwritten with random bytes; returns the page as it was."""
-    data = path.read_bytes()
-    page = data.index(text.encode()) // PAGE
-    with path.open("r+b") as file:
-        file.seek(page * PAGE)
-        file.write(random.Random(page).randbytes(PAGE))
-    return data[page * PAGE : (page + 1) * PAGE]
-
-
-def aside_copies(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.damaged-*") if not p.name.endswith(("-wal", "-shm", "-journal")))
 
 
 LATE_WRITER = """
@@ -144,6 +116,29 @@ def test_a_damaged_page_found_while_running_costs_only_the_questions_on_it(tmp_p
     listed = {s.id: s for s in store.recent(OWNER)}
     assert {i for i, s in listed.items() if s.unreadable} == hit and listed[third.id].turns == 1
     assert len(aside_copies(tmp_path)) == 1  # set aside once
+
+    # The page that still shows the whole conversation saves the lost question again with its next one.
+    store.add_turn(third.id, OWNER, answers[2], earlier=made[third.id])
+    again = store.load(third.id)
+    assert again.turns == (*made[third.id], answers[2]) and again.unreadable == ""
+
+
+def test_a_conversation_lost_whole_is_saved_again_from_the_page_that_shows_it(tmp_path, answers):
+    path = tmp_path / "saved.sqlite3"
+    store = ConversationStore(path)
+    made = fill(store, answers, 4, "four")
+    first = list(made)[0]
+    with sqlite3.connect(path) as db:  # as if its rows had been on a damaged page
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("DELETE FROM conversations WHERE id = ?", (first,))
+    with pytest.raises(MissingConversation, match="no saved conversation") as missing:
+        store.add_turn(first, OWNER, answers[2], earlier=made[first])
+    assert not missing.value.deleted
+    store.restore(first, OWNER, [*made[first], answers[2]], [Pin(answers[0].citations[0], "keep")])
+    saved = store.load(first)
+    assert saved.turns == (*made[first], answers[2]) and saved.basket[0].note == "keep" and saved.owned_by(OWNER)
+    with pytest.raises(SaveError, match="saved already"):
+        store.restore(first, OWNER, made[first], [])
 
 
 def test_a_damaged_first_page_is_set_aside_and_a_new_file_started(tmp_path, answers):

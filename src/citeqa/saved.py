@@ -107,15 +107,21 @@ class ConversationStore:
         self._file.write(work)
         return conversation_id
 
-    def add_turn(self, conversation_id: str, owner: str, answer: Answer) -> None:
-        """The next question and answer of a conversation: numbered in the transaction that saves it, so
-        two tabs asking at once both keep theirs."""
+    def add_turn(self, conversation_id: str, owner: str, answer: Answer, *, earlier: Sequence[Answer] = ()) -> None:
+        """The next question and answer of a conversation, numbered in the transaction that saves it, so two
+        tabs asking at once both keep theirs. ``earlier``: the turns before it as the page shows them; those
+        the file lost (set aside damaged) are saved again first."""
 
         def work(db: sqlite3.Connection) -> None:
             self._check_owner(db, conversation_id, owner)
-            next_n = "SELECT coalesce(max(n) + 1, 0) FROM turns WHERE conversation = ?"
-            (n,) = db.execute(next_n, (conversation_id,)).fetchone()
+            saved = {n for (n,) in db.execute("SELECT n FROM turns WHERE conversation = ?", (conversation_id,))}
+            lost = [n for n in range(len(earlier)) if n not in saved]
+            for n in lost:
+                self._add(db, conversation_id, n, earlier[n])
+            n = max(saved | set(lost), default=-1) + 1
             self._add(db, conversation_id, n, answer)
+            if lost and set(range(n)) <= saved | set(lost):  # whole again
+                db.execute("DELETE FROM unreadable WHERE conversation = ?", (conversation_id,))
             db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (time.time(), conversation_id))
 
         self._file.write(work)

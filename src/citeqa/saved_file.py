@@ -94,6 +94,8 @@ class SavedFile:
                             db.execute("ROLLBACK")
                         raise
                     return result
+            except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+                raise  # a bug in citeqa, not a problem of the file
             except sqlite3.DatabaseError as exc:
                 if not is_damage(exc) or self._read_only is not None or attempt == 2:
                     raise SaveError(self._describe(exc)) from exc

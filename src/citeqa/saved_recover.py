@@ -32,13 +32,30 @@ def is_damage(exc: sqlite3.Error) -> bool:
 
 def readable_rows(db: sqlite3.Connection, table: str, columns: str) -> Iterator[tuple]:
     """Every row of ``table`` (``columns`` of it) that can still be read; none if the table cannot be found."""
+    read: set[int] = set()
+    for rowid, row in _scan(db, table, columns):
+        read.add(rowid)
+        yield row
+    # Rows the scan could not reach (past a damaged page it could not step over, or fetched just before a
+    # failing one): their rowids are in the table's indexes too, on pages of their own.
+    for rowid in sorted(_indexed_rowids(db, table) - read):
+        try:
+            row = db.execute(f"SELECT {columns} FROM {table} WHERE rowid = ?", (rowid,)).fetchone()
+        except sqlite3.DatabaseError:
+            continue
+        if row is not None:
+            yield row
+
+
+def _scan(db: sqlite3.Connection, table: str, columns: str) -> Iterator[tuple[int, tuple]]:
+    """(rowid, row) of each row that reads, in rowid order, stepping over damaged pages."""
     after = 0  # every rowid up to this one has been read, or found unreadable
     scan = f"SELECT rowid, {columns} FROM {table} WHERE rowid > ? ORDER BY rowid"
     while True:
         try:
             for row in db.execute(scan, (after,)):
                 after = row[0]
-                yield row[1:]
+                yield row[0], row[1:]
             return
         except sqlite3.DatabaseError as exc:
             if not is_damage(exc):
@@ -46,7 +63,7 @@ def readable_rows(db: sqlite3.Connection, table: str, columns: str) -> Iterator[
                 return
         ahead = _next_readable(db, table, after)
         if ahead is None:
-            log.warning("%s: nothing after rowid %d could be read", table, after)
+            log.warning("%s: nothing after rowid %d could be read by rowid", table, after)
             return
         for rowid in range(after + 1, ahead + 1):
             try:
@@ -54,8 +71,26 @@ def readable_rows(db: sqlite3.Connection, table: str, columns: str) -> Iterator[
             except sqlite3.DatabaseError:
                 continue
             if row is not None:
-                yield row
+                yield rowid, row
         after = ahead
+
+
+def _indexed_rowids(db: sqlite3.Connection, table: str) -> set[int]:
+    """The rowids that the table's indexes list, as far as they can be read (reading an index alone)."""
+    found: set[int] = set()
+    try:
+        names = [
+            n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,))
+        ]
+    except sqlite3.DatabaseError:
+        return found
+    for name in names:
+        try:
+            for (rowid,) in db.execute(f'SELECT rowid FROM {table} INDEXED BY "{name}"'):
+                found.add(rowid)
+        except sqlite3.DatabaseError:
+            continue  # what was read before the damage is kept
+    return found
 
 
 def _next_readable(db: sqlite3.Connection, table: str, after: int) -> int | None:
