@@ -95,6 +95,9 @@ def test_a_truncated_file_with_its_log_is_set_aside_at_start_keeping_what_reads(
     listed = store.recent(OWNER, limit=100)
     assert {s.id for s in listed} == set(made) and {s.id for s in listed if s.unreadable} == set(lost)
     assert store.load(store.start(OWNER, answers[0])).turns == (answers[0],)  # the fresh file takes new work
+    gone = next(c for c in lost if not store.load(c).turns)  # listed though none of it reads: it can be deleted
+    store.delete(gone, OWNER)
+    assert store.load(gone) is None and gone not in {s.id for s in store.recent(OWNER, limit=100)}
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from citeqa import saved_schema as schema
 from citeqa.records import Answer, Article, Pin
 from citeqa.saved_file import SavedFile, SaveError
-from citeqa.saved_recover import NOBODY
 
 __all__ = ["Conversation", "ConversationStore", "MissingConversation", "SaveError", "Summary", "is_token", "new_token"]
 
@@ -143,7 +142,7 @@ class ConversationStore:
 
         def work(db: sqlite3.Connection) -> None:
             row = db.execute("SELECT owner FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-            if row is not None and row[0] != NOBODY:
+            if row is not None and row[0] != schema.NOBODY:
                 raise SaveError(f"conversation {conversation_id!r} is saved already")
             self._refuse_deleted(db, conversation_id)
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))  # what was kept without its owner
@@ -187,6 +186,10 @@ class ConversationStore:
         text is overwritten in the file (``secure_delete``) and emptied from its log."""
 
         def work(db: sqlite3.Connection) -> None:
+            only_listed = "DELETE FROM unreadable WHERE conversation = ? AND coalesce(owner, '') = ? AND NOT EXISTS "
+            only_listed += "(SELECT 1 FROM conversations WHERE id = conversation)"  # lost whole with a damaged file
+            if db.execute(only_listed, (conversation_id, owner)).rowcount:
+                return
             self._check_owner(db, conversation_id, owner)
             quoted = db.execute("SELECT article FROM quoted WHERE conversation = ?", (conversation_id,)).fetchall()
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))  # and its turns, basket, quoted
@@ -210,42 +213,19 @@ class ConversationStore:
             lost = db.execute(
                 "SELECT owner, title, detail FROM unreadable WHERE conversation = ?", (conversation_id,)
             ).fetchone()
-            if row is None:
-                return (
-                    None if lost is None else Conversation(conversation_id, lost[0] or NOBODY, lost[1], (), (), lost[2])
-                )
+            if row is None and lost is None:
+                return None
+            if row is None:  # none of it could be read from a damaged file
+                return Conversation(conversation_id, lost[0] or schema.NOBODY, lost[1], (), (), lost[2])
             problems = [lost[2]] if lost else []
-            turns, keys = [], set()
-            for n, text in db.execute(
-                "SELECT n, answer FROM turns WHERE conversation = ? ORDER BY n", (conversation_id,)
-            ):
-                try:
-                    turns.append((n, json.loads(text)))
-                    keys |= schema.answer_keys(turns[-1][1])
-                except schema.UNREADABLE as exc:
-                    problems.append(_unreadable(conversation_id, n, exc))
-            basket = db.execute("SELECT pins FROM baskets WHERE conversation = ?", (conversation_id,)).fetchone()
-            try:
-                pins = json.loads(basket[0]) if basket else []
-                keys |= {p["article"] for p in pins}
-            except schema.UNREADABLE as exc:
-                pins = []
-                problems.append(f"Its quote basket could not be read ({exc}).")
+            turns, pins = self._saved_json(db, conversation_id, problems)
+            keys = {key for _, t in turns for key in schema.answer_keys(t)} | {p["article"] for p in pins}
             articles = self._articles(db, keys)
-            answers = []
-            for n, saved_turn in turns:
-                try:
-                    answers.append(schema.answer(saved_turn, articles))
-                except schema.UNREADABLE as exc:
-                    problems.append(_unreadable(conversation_id, n, exc))
-            return Conversation(
-                id=conversation_id,
-                owner=row[0],
-                title=row[1],
-                turns=tuple(answers),
-                basket=tuple(schema.pin(p, articles) for p in pins if p["article"] in articles),
-                unreadable=" ".join(problems),
+            answers = _decoded(schema.answer, [(f"Question {n + 1}", t) for n, t in turns], articles, problems)
+            kept = _decoded(
+                schema.pin, [(f"Quote {i + 1} of its basket", p) for i, p in enumerate(pins)], articles, problems
             )
+            return Conversation(conversation_id, row[0], row[1], tuple(answers), tuple(kept), " ".join(problems))
 
         return self._file.read(work)
 
@@ -291,7 +271,7 @@ class ConversationStore:
             raise MissingConversation(
                 f"there is no saved conversation {conversation_id!r}; start a new conversation", deleted=False
             )
-        if row[0] == NOBODY:
+        if row[0] == schema.NOBODY:
             raise MissingConversation(
                 f"who started conversation {conversation_id!r} could not be read from a damaged file", deleted=False
             )
@@ -316,6 +296,27 @@ class ConversationStore:
         )
 
     @staticmethod
+    def _saved_json(db: sqlite3.Connection, conversation_id: str, problems: list[str]) -> tuple[list, list[dict]]:
+        """A conversation's turns (number, JSON) and basket pins (JSON), those that parse; what does not is
+        said in ``problems``."""
+        turns = []
+        for n, text in db.execute("SELECT n, answer FROM turns WHERE conversation = ? ORDER BY n", (conversation_id,)):
+            try:
+                saved = json.loads(text)
+                schema.answer_keys(saved)  # it names the articles it quotes
+            except schema.UNREADABLE as exc:
+                problems.append(_unreadable(f"Question {n + 1}", exc))
+                continue
+            turns.append((n, saved))
+        basket = db.execute("SELECT pins FROM baskets WHERE conversation = ?", (conversation_id,)).fetchone()
+        try:
+            pins = json.loads(basket[0]) if basket else []
+            return turns, [p for p in pins if isinstance(p, dict) and isinstance(p.get("article"), str)]
+        except schema.UNREADABLE as exc:
+            problems.append(_unreadable("Its quote basket", exc))
+            return turns, []
+
+    @staticmethod
     def _articles(db: sqlite3.Connection, keys: set[str]) -> dict[str, Article]:
         """The stored articles with these keys; one that cannot be read is left out (and so are the turns
         quoting it)."""
@@ -329,6 +330,17 @@ class ConversationStore:
         return found
 
 
-def _unreadable(conversation_id: str, n: int, exc: Exception) -> str:
-    log.warning("conversation %s, question %d cannot be read: %r", conversation_id, n + 1, exc)
-    return f"Question {n + 1} could not be read ({exc})."
+def _decoded(decode, saved: list[tuple[str, dict]], articles: dict[str, Article], problems: list[str]) -> list:
+    """Each (what, JSON) decoded with ``decode``; what cannot be (a damaged file) is left out and said."""
+    kept = []
+    for what, item in saved:
+        try:
+            kept.append(decode(item, articles))
+        except schema.UNREADABLE as exc:
+            problems.append(_unreadable(what, exc))
+    return kept
+
+
+def _unreadable(what: str, exc: Exception) -> str:
+    log.warning("%s of a saved conversation cannot be read: %r", what, exc)
+    return f"{what} could not be read ({exc})."

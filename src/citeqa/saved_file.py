@@ -200,9 +200,16 @@ class SavedFile:
         the WAL has it, if it does); ``integrity_check`` also matches every index to its table."""
         if not self.path.exists():
             return None  # a new file
+        check = "PRAGMA integrity_check(5)" if thorough else "PRAGMA quick_check(5)"
         try:
-            with self._connection(timeout=wait, look=True) as db:
-                rows = db.execute("PRAGMA integrity_check(5)" if thorough else "PRAGMA quick_check(5)").fetchall()
+            try:
+                with self._connection(timeout=wait, look=True) as db:
+                    rows = db.execute(check).fetchall()
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_READONLY:
+                    raise
+                with self._connection(timeout=wait) as db:  # a transaction left half done must be rolled back first
+                    rows = db.execute(check).fetchall()
         except sqlite3.DatabaseError as exc:
             if not is_damage(exc):
                 raise

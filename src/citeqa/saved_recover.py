@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 
 DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)  # primary result codes of a damaged file
 MAX_STEP = 1 << 20  # rowids stepped over at most at once; past that, the rest of the table is unreachable
-NOBODY = ""  # the owner of a conversation whose owner could not be read: read-only for everyone
 
 
 def is_damage(exc: sqlite3.Error) -> bool:
@@ -201,7 +200,7 @@ def _keep(db: sqlite3.Connection, cid: str, parts: _Found, aside: Path) -> str:
         problems.append(f"{_numbers(missing)} could not be read")
     if parts.row is None:
         first = json.loads(parts.turns[min(parts.turns)])["question"]
-        parts.row = (NOBODY, first[: schema.TITLE_CHARS], time.time(), time.time())
+        parts.row = (schema.NOBODY, first[: schema.TITLE_CHARS], time.time(), time.time())
         problems.append("who started it could not be read, so it can be read and continued in a copy by anyone")
     db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)", (cid, *parts.row))
     db.executemany("INSERT INTO turns VALUES (?, ?, ?)", [(cid, n, text) for n, text in sorted(parts.turns.items())])

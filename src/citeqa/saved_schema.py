@@ -15,6 +15,7 @@ from dataclasses import asdict
 
 from citeqa.records import Answer, Article, Citation, Pin
 
+NOBODY = ""  # the owner of a conversation whose owner could not be read from a damaged file: no one's
 TITLE_CHARS = 120  # a conversation's title: the start of its first question
 VERSION = 2  # PRAGMA user_version; 0 is a file made before ``quoted``, ``deleted`` and ``unreadable``
 TABLES = (
