@@ -2,8 +2,9 @@
 
 SQLite stops a query at the first damaged page, so each table is read in rowid order, and where a read
 fails the rowids are stepped over (by steps that double) until reading works again; the rowids stepped
-over are then read one at a time, so that no readable row beside a damaged page is missed. A turn is
-kept only if it decodes, every article it quotes was read too, and every quote is still verbatim.
+over are then read one at a time, and so are those the table's indexes list that the scan never reached,
+so that no readable row beside a damaged page is missed. A turn is kept only if it decodes, every article
+it quotes was read too, and every quote is still verbatim; what is missing is recorded in ``unreadable``.
 """
 
 from __future__ import annotations
@@ -166,11 +167,14 @@ def recover(source: sqlite3.Connection, target: sqlite3.Connection, aside: Path)
         "INSERT OR IGNORE INTO preferences VALUES (?, ?, ?)",
         [r for r in readable_rows(source, "preferences", "owner, name, value") if all(isinstance(v, str) for v in r)],
     )
-    target.executemany("INSERT OR IGNORE INTO deleted VALUES (?)", readable_rows(source, "deleted", "id"))
-    target.executemany(
-        "INSERT OR IGNORE INTO unreadable VALUES (?, ?, ?, ?, ?)",
-        readable_rows(source, "unreadable", "conversation, owner, title, updated, detail"),
-    )
+    deleted = [r for r in readable_rows(source, "deleted", "id") if isinstance(r[0], str)]
+    target.executemany("INSERT OR IGNORE INTO deleted VALUES (?)", deleted)
+    earlier = [  # what an earlier repair could not read
+        r
+        for r in readable_rows(source, "unreadable", "conversation, owner, title, updated, detail")
+        if [type(v) for v in r[2:]] == [str, float, str] and isinstance(r[0], str) and isinstance(r[1], str | None)
+    ]
+    target.executemany("INSERT OR IGNORE INTO unreadable VALUES (?, ?, ?, ?, ?)", earlier)
     target.execute("COMMIT")
     return _in_words(whole, part, lost)
 
