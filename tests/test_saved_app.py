@@ -103,3 +103,17 @@ def test_a_conversation_on_a_damaged_page_says_it_could_not_be_read_and_the_rest
         if title not in hit:
             button.click().run()
             assert [a.question for a in bench.messages] == [title] and not at.exception
+
+
+def test_a_question_in_a_conversation_deleted_in_another_tab_stays_on_the_page_and_says_why(conversations):
+    at = run_app()
+    ask(at, "Who submitted the super-complaint?")
+    bench = at.session_state["workbench"]
+    ConversationStore(conversations).delete(bench.conversation, bench.owner)  # what the other tab does
+
+    ask(at, "What did Shaun Sawyer say?")
+    assert [a.question for a in bench.messages] == ["Who submitted the super-complaint?", "What did Shaun Sawyer say?"]
+    said = warnings(at)
+    assert f"Not saved: conversation '{bench.conversation}' was deleted (perhaps in another tab or window)" in said
+    assert "stays here until you leave it" in said
+    assert ConversationStore(conversations).load(bench.conversation) is None  # not brought back
