@@ -171,7 +171,7 @@ def test_a_turn_that_no_longer_quotes_verbatim_is_left_out_and_said(tmp_path, an
 
 
 # Processes racing on one file. Each racer is a process of its own that waits for a line, acts on it, and
-# prints what happened; a round sends every racer its line at once.
+# prints what happened; a race sends every racer its line at once.
 
 RACER = """
 import json, pickle, sys, traceback
@@ -201,7 +201,7 @@ for line in sys.stdin:
 
 
 class Racers:
-    """``count`` processes, started once, told to act together round after round."""
+    """``count`` processes, started once, told to act together race after race."""
 
     def __init__(self, count: int, pickled: Path) -> None:
         command = [sys.executable, "-c", RACER, str(pickled)]
@@ -212,7 +212,7 @@ class Racers:
         for process in self.processes:
             assert process.stdout.readline().strip() == "ready"
 
-    def round(self, orders: list[dict]) -> list[dict]:
+    def race(self, orders: list[dict]) -> list[dict]:
         for process, order in zip(self.processes, orders, strict=True):
             process.stdin.write(json.dumps(order) + "\n")
         for process in self.processes:  # sent one after the other, before any answer is read
@@ -226,7 +226,8 @@ class Racers:
 
 
 @pytest.fixture
-def racers(pickled, request):
+def racers(pickled):
+    """Groups of racers, stopped after the test."""
     made: list[Racers] = []
 
     def start(count: int) -> Racers:
@@ -257,7 +258,7 @@ def test_processes_starting_together_on_a_damaged_file_set_it_aside_once_and_sha
         folder.mkdir()
         path = folder / "saved.sqlite3"
         path.write_bytes(damaged)
-        results = group.round([{"do": "start", "path": str(path), "owner": OWNER}] * 3)
+        results = group.race([{"do": "start", "path": str(path), "owner": OWNER}] * 3)
         asides = aside_copies(folder)
         problems = [r for r in results if "error" in r]
         if len(asides) != 1 or asides[0].read_bytes() != damaged or problems:
@@ -277,7 +278,7 @@ def test_tabs_asking_at_once_in_one_conversation_keep_every_turn(tmp_path, answe
         path = tmp_path / f"trial-{trial}.sqlite3"
         conversation_id = ConversationStore(path).start(OWNER, answers[0])
         order = {"do": "add", "path": str(path), "owner": OWNER, "id": conversation_id, "turns": 2}
-        outcomes = [done for result in group.round([order] * 4) for done in result["ok"]]
+        outcomes = [done for result in group.race([order] * 4) for done in result["ok"]]
         failures += [(trial, done) for done in outcomes if done is not True]
         saved = ConversationStore(path).load(conversation_id)
         assert len(saved.turns) == 1 + outcomes.count(True)
@@ -299,7 +300,7 @@ def test_a_turn_added_while_another_tab_deletes_the_conversation_is_refused_clea
         conversation_id = ConversationStore(path).start(OWNER, answers[0])
         add = {"do": "add", "path": str(path), "owner": OWNER, "id": conversation_id, "turns": 2}
         delete = {"do": "delete", "path": str(path), "owner": OWNER, "id": conversation_id}
-        deleted, *added = group.round([delete, add, add, add])
+        deleted, *added = group.race([delete, add, add, add])
         assert "error" not in deleted, deleted
         for done in (done for result in added for done in result["ok"]):
             if done is True:
