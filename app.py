@@ -15,7 +15,7 @@ from ui.collection import collection
 from ui.components import page_style
 from ui.pages import chat, reader
 from ui.sidebar import basket, export, header, past_conversations, sidebar
-from ui.workbench import conversation_store, workbench
+from ui.workbench import conversation_store, store_warning, workbench
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,9 +32,7 @@ def main() -> None:
     if isinstance(store, str):  # why conversations cannot be saved
         st.warning(render.escape(store), icon=":material/cloud_off:")
         store = None
-    elif store.warning and not st.session_state.get("store_warning_seen"):
-        st.session_state["store_warning_seen"] = True
-        st.warning(render.escape(store.warning), icon=":material/cloud_off:")
+    notices = st.container()  # filled last: what happened to the saved file, during this page too
     bench = workbench(store)
     header(bench)
     past = st.sidebar.container()  # filled after the chat, so that it lists a conversation just started
@@ -49,6 +47,9 @@ def main() -> None:
         collection(engine)
         basket(bench, settings.style)
         export(bench, settings.style)
+    if store is not None:
+        with notices:
+            store_warning(store)
 
 
 def open_engine() -> Engine:

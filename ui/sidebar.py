@@ -80,23 +80,26 @@ def articles_to_search(engine: Engine) -> list[str] | None:
 
 def past_conversations(bench: Workbench) -> None:
     """This browser's saved conversations, the latest first, a page at a time; the open one marked."""
-    if bench.store is None:
-        return
-    total = bench.store.count(bench.owner)
+    shown = st.session_state.setdefault("conversations-shown", CONVERSATIONS_PAGE)
+    total, summaries = bench.past(shown)
     if not total:
         return
-    shown = st.session_state.setdefault("conversations-shown", CONVERSATIONS_PAGE)
     with st.expander(f"Past conversations: {total}", key="past", on_change="rerun"):
-        for summary in bench.store.recent(bench.owner, limit=shown):
+        for summary in summaries:
             current = summary.id == bench.conversation
             label = f"{summary.title} ({summary.turns})"
+            tip = f"{summary.turns} questions, last on {summary.updated:%d %b %Y, %H:%M}"
+            icon = ":material/chat:" if current else ":material/history:"
+            if summary.unreadable:  # lost in part or whole with a damaged file
+                label, icon = f"{label}: could not all be read", ":material/broken_image:"
+                tip += ". " + render.escape(summary.unreadable)
             if st.button(
                 render.escape(label),
                 key=f"conversation-{summary.id}",
-                icon=":material/chat:" if current else ":material/history:",
-                disabled=current,
+                icon=icon,
+                disabled=current or not summary.turns,
                 use_container_width=True,
-                help=f"{summary.turns} questions, last on {summary.updated:%d %b %Y, %H:%M}",
+                help=tip,
             ):
                 bench.open(summary.id)
                 st.rerun()

@@ -3,7 +3,8 @@
 The owner is a random token kept in a cookie, so a reload or a new tab is the same person; the open
 conversation's id is in the address (``?c=``), so a reload, a new tab or a shared link reopens it
 (read-only for anyone but its owner). Everything is kept in the session too: if saving fails the work
-stays on the page, with a warning that says why it is not saved.
+stays on the page, with a warning that says why it is not saved, and the questions not saved are saved
+with the next one. A conversation the saved file lost (set aside damaged) is saved again from the page.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from citeqa import STYLES, Answer
+from citeqa import STYLES, Answer, render
 from citeqa.records import Pin
-from citeqa.saved import ConversationStore, SaveError, is_token, new_token
+from citeqa.saved import ConversationStore, MissingConversation, SaveError, Summary, is_token, new_token
 from ui.components import cookie_component
 
 log = logging.getLogger(__name__)
@@ -35,22 +36,27 @@ class Workbench:
     read_only: bool = False  # someone else's conversation, opened by its link
     opened: set[int] = field(default_factory=set)  # earlier turns shown with all their sources
     shown: int = PAGE_TURNS  # how many of the latest turns are drawn
+    saved: int = 0  # how many of ``messages`` are saved; the rest are saved with the next question
     problem: str | None = None  # why the last change was not saved
+    notice: str | None = None  # said once at the top of the next page: a conversation that could not be read
     return_to: str | None = None  # the source card the reader was opened from, to scroll back to
 
     def record(self, answer: Answer) -> None:
-        """A new question and answer: on the page at once, and saved."""
+        """A new question and answer: on the page at once, and saved (with any earlier ones not saved yet)."""
         self.messages.append(answer)
         if self.store is None:
             return
         try:
-            if self.conversation is None:
-                self.conversation = self.store.start(self.owner, answer)
-            else:
-                self.store.add_turn(self.conversation, self.owner, answer)
+            while self.saved < len(self.messages):
+                if self.conversation is None:
+                    self.conversation = self.store.start(self.owner, self.messages[self.saved])
+                else:
+                    earlier = self.messages[: self.saved]  # the file may have lost some (set aside damaged)
+                    self.store.add_turn(self.conversation, self.owner, self.messages[self.saved], earlier=earlier)
+                self.saved += 1
             self.problem = None
         except SaveError as exc:
-            self.problem = str(exc)
+            self._not_saved(exc)
         if self.conversation:  # the address names it, and a question asked by ?q= leaves the address
             st.query_params.from_dict({"c": self.conversation})
 
@@ -61,18 +67,45 @@ class Workbench:
             self.store.save_basket(self.conversation, self.owner, self.basket)
             self.problem = None
         except SaveError as exc:
-            self.problem = str(exc)
+            self._not_saved(exc)
+
+    def _not_saved(self, exc: SaveError) -> None:
+        """Why a change was not saved; a conversation the file lost (not deleted) is saved again from the page."""
+        if isinstance(exc, MissingConversation) and not exc.deleted and self.saved:
+            try:
+                self.store.restore(self.conversation, self.owner, self.messages, self.basket)
+                self.saved, self.problem = len(self.messages), None
+                log.warning(
+                    "conversation %s was lost from the saved file and is saved again from a page", self.conversation
+                )
+                return
+            except SaveError as again:
+                exc = again
+        if isinstance(exc, MissingConversation) and exc.deleted:
+            self.problem = f"{exc}. What is on this page stays here until you leave it: export it, or copy from it."
+        else:
+            self.problem = f"{exc}. It stays on this page, and saving is tried again with your next change."
 
     def open(self, conversation_id: str) -> None:
         """The saved conversation ``conversation_id``; the rest of the address (a reader link) stays."""
-        saved = self.store.load(conversation_id) if self.store is not None else None
+        try:
+            saved = self.store.load(conversation_id) if self.store is not None else None
+        except SaveError as exc:  # the address stays, so the next page tries again
+            self.notice = f"This conversation cannot be opened now: {exc}."
+            return
         self._reset()
-        if saved is None:
-            st.warning("There is no saved conversation at this address; here is a new one.")
+        if saved is None or not saved.turns:
+            if saved is None:
+                self.notice = "There is no saved conversation at this address; here is a new one."
+            else:
+                self.notice = f"This conversation could not be read: {saved.unreadable}"
             st.query_params.pop("c", None)
             return
         self.conversation, self.messages, self.basket = saved.id, list(saved.turns), list(saved.basket)
+        self.saved = len(self.messages)
         self.read_only = not saved.owned_by(self.owner)
+        if saved.unreadable:
+            self.notice = f"Part of this conversation could not be read: {saved.unreadable}"
         st.query_params["c"] = saved.id
 
     def new_conversation(self) -> None:
@@ -82,15 +115,18 @@ class Workbench:
 
     def _reset(self) -> None:
         self.conversation, self.messages, self.basket, self.read_only = None, [], [], False
-        self.opened, self.shown, self.problem = set(), PAGE_TURNS, None
+        self.opened, self.shown, self.saved, self.problem = set(), PAGE_TURNS, 0, None
 
     def delete(self) -> None:
         """The open conversation, deleted for good; an empty one takes its place."""
         try:
             self.store.delete(self.conversation, self.owner)
-            self.new_conversation()
+        except MissingConversation:
+            pass  # deleted already, in another tab
         except SaveError as exc:
             self.problem = str(exc)
+            return
+        self.new_conversation()
 
     def copy_to_own(self) -> None:
         """Someone else's conversation, copied with its basket into one of this owner's, and opened."""
@@ -98,6 +134,18 @@ class Workbench:
             self.open(self.store.copy(self.conversation, self.owner))
         except SaveError as exc:
             self.problem = str(exc)
+
+    def past(self, limit: int) -> tuple[int, list[Summary]]:
+        """How many conversations this owner has saved, and the latest ``limit`` of them."""
+        if self.store is None:
+            return 0, []
+        try:
+            return self.store.count(self.owner), self.store.recent(self.owner, limit=limit)
+        except SaveError as exc:
+            st.warning(
+                f"Past conversations cannot be listed now: {render.escape(str(exc))}.", icon=":material/cloud_off:"
+            )
+            return 0, []
 
 
 @st.cache_resource(show_spinner=False)
@@ -108,6 +156,14 @@ def conversation_store(path: str) -> ConversationStore | str:
     except SaveError as exc:
         log.warning("%s", exc)
         return f"Conversations are not saved: {exc}."
+
+
+def store_warning(store: ConversationStore) -> None:
+    """What happened to the saved conversations' file (set aside damaged, read-only, locked): said once in
+    each session, and again whenever it changes."""
+    if store.warning and st.session_state.get("store_warning_seen") != store.warning:
+        st.session_state["store_warning_seen"] = store.warning
+        st.warning(render.escape(store.warning), icon=":material/cloud_off:")
 
 
 def workbench(store: ConversationStore | None) -> Workbench:
@@ -121,6 +177,9 @@ def workbench(store: ConversationStore | None) -> Workbench:
         bench.open(wanted)
     elif bench.conversation and not wanted:
         st.query_params["c"] = bench.conversation  # the address always names the open conversation
+    if bench.notice:
+        st.warning(render.escape(bench.notice), icon=":material/warning:")
+        bench.notice = None
     return bench
 
 
@@ -138,10 +197,13 @@ def _restore_settings(store: ConversationStore | None, owner: str) -> None:
     """The citation style and number of sources this owner chose last time."""
     if store is None:
         return
-    style = store.preference(owner, "style")
+    try:
+        style, k = store.preference(owner, "style"), store.preference(owner, "k")
+    except SaveError as exc:  # the defaults, this time
+        log.warning("settings not restored: %s", exc)
+        return
     if style in STYLES:
         st.session_state["style"] = style
-    k = store.preference(owner, "k")
     if k and k.isdigit():
         st.session_state["k"] = int(k)
 

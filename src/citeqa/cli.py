@@ -220,6 +220,8 @@ def _conversations(args: argparse.Namespace, config: Config) -> int:
             f"there is no saved conversation {args.id!r} in {config.conversations}; list them with "
             "`citeqa conversations`"
         )
+    if conversation.unreadable:
+        print(f"citeqa: {conversation.unreadable}", file=sys.stderr)
     if args.delete:
         store.delete(conversation.id, conversation.owner)
         print(f"Deleted conversation {conversation.id} ({conversation.title}).")
