@@ -1,0 +1,168 @@
+"""Extracting an article's quotations and their speakers, paragraph by paragraph.
+
+Direct quotations are the words inside quotation marks; reported speech is the clause a verb of saying
+governs. A direct quotation takes its speaker from the attribution beside it ("…," she said), from the
+reported clause that holds it, from the quotation before it in the paragraph, or, when a paragraph opens
+with an unattributed quotation right after a paragraph that ended in one, from that quotation
+(continuation). A short quoted phrase that nobody is said to have said is a term, not a quotation, and is
+left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citeqa.quotations import lexicon as lex
+from citeqa.quotations.clauses import MASK, Claim, read_sentence
+from citeqa.quotations.names import words
+from citeqa.quotations.spans import Segment, find_segments, split_sentences
+from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
+from citeqa.records import Article
+
+DIRECT, REPORTED = "direct", "reported"
+_NAMING = re.compile(r"\b(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """One quotation or reported statement in a body paragraph.
+
+    ``article.paragraphs[paragraph - 1][start:end]`` is its text, exactly. ``type`` is "direct" (words in
+    quotation marks, without the marks) or "reported" (the clause a verb of saying governs). ``kind`` says
+    how the speaker was found: "named" (the paragraph names them), "pronoun" (a pronoun or a description
+    standing for someone named earlier), "continuation" (the quotation carries on one from an earlier
+    paragraph) or "unknown" (``speaker`` is None: the article does not say who spoke).
+    """
+
+    paragraph: int
+    start: int
+    end: int
+    type: str
+    speaker: str | None
+    role: str | None
+    kind: str
+
+
+def _mask(text: str, segments: list[Segment]) -> str:
+    """``text`` with every character inside quotation marks replaced by MASK (same length)."""
+    if not segments:
+        return text
+    chars = list(text)
+    for seg in segments:
+        stop = seg.close if seg.close is not None else seg.end
+        for i in range(seg.open + 1, stop):
+            chars[i] = MASK
+    return "".join(chars)
+
+
+def _is_term(text: str) -> bool:
+    """A short quoted phrase that is a term or label ("cold calling"), or a title in capitals."""
+    tokens = words(text)
+    if len(tokens) >= 2 and all(t[0].isupper() or t.lower() in ("of", "and", "the", "for", "in", "a", "to") for t in tokens):
+        return True
+    return len(tokens) <= 3 and not _SPEECH_END.search(text)
+
+
+def _speech_like(text: str) -> bool:
+    return len(words(text)) >= 4 or bool(_SPEECH_END.search(text))
+
+
+class _Paragraph:
+    """Reads one paragraph, given the article's resolver and the speaker a previous quotation left open."""
+
+    def __init__(self, resolver: Resolver, number: int, text: str, carry: Speaker | None) -> None:
+        self.resolver, self.number, self.text, self.carry = resolver, number, text, carry
+        self.out: list[Quotation] = []
+        self.last: Speaker | None = None  # the speaker governing the paragraph so far
+        self.ends_in_quote: Speaker | None = None
+
+    def read(self) -> list[Quotation]:
+        text = self.text
+        segments = find_segments(text)
+        masked = _mask(text, segments)
+        sentences = split_sentences(text, segments)
+        assigned: dict[int, Speaker] = {}
+        for index, (s, e) in enumerate(sentences):
+            mine = [i for i, seg in enumerate(segments) if s <= seg.open < e]
+            reading = read_sentence(masked, s, e)
+            for claim in sorted(reading.claims, key=lambda c: c.at):
+                speaker = self.resolver.resolve(claim.subject)
+                self._claim(claim, speaker, segments, mine, assigned)
+            if reading.subject is not None and not reading.claims:
+                self.resolver.note(self.resolver.resolve(reading.subject))
+            for i in mine:
+                if i not in assigned:
+                    self._unattributed(i, segments, masked, s, assigned, reading.subject)
+            last_sentence = index == len(sentences) - 1
+            if last_sentence and mine:
+                tail = assigned.get(mine[-1])
+                self.ends_in_quote = tail if tail is not None and tail.name else None
+        for i, seg in enumerate(segments):
+            speaker = assigned.get(i)
+            if speaker is None:
+                continue
+            self._emit(seg.start, seg.end, DIRECT, speaker)
+        self.out.sort(key=lambda q: (q.start, q.end))
+        return self.out
+
+    def _claim(self, claim: Claim, speaker: Speaker, segments: list[Segment], mine: list[int],
+               assigned: dict[int, Speaker]) -> None:
+        if speaker.name is not None:
+            self.resolver.note(speaker)
+            self.last = speaker
+        for a, b in claim.contents:
+            inside = [i for i in mine if a <= segments[i].open and segments[i].start < b]
+            for i in inside:
+                assigned.setdefault(i, speaker)
+            rest = self.text[a:b]
+            for i in sorted(inside, reverse=True):
+                seg = segments[i]
+                rest = rest[: max(0, seg.open - a)] + rest[min(len(rest), seg.outer_end - a) :]
+            if claim.colon or not any(ch.isalnum() for ch in rest):
+                continue  # the content is the quotation itself: only the direct line is kept
+            self._emit(a, b, "reported", speaker)
+
+    def _unattributed(self, i: int, segments: list[Segment], masked: str, s: int, assigned: dict[int, Speaker],
+                      subject) -> None:
+        seg = segments[i]
+        words_in = self.text[seg.start : seg.end]
+        before = masked[s : seg.open]
+        naming = _NAMING.search(before)
+        if naming and subject is not None and not _is_title(words_in):
+            speaker = self.resolver.resolve(subject)
+            if speaker.name:
+                assigned[i] = speaker
+                return
+        if not _speech_like(words_in) or _is_term(words_in):
+            return
+        if self.last is not None:
+            assigned[i] = self.last
+        elif self.carry is not None:
+            assigned[i] = Speaker(self.carry.name, self.carry.role, CONTINUATION, self.carry.cls)
+            self.last = assigned[i]
+        else:
+            assigned[i] = UNKNOWN_SPEAKER
+
+    def _emit(self, start: int, end: int, type_: str, speaker: Speaker) -> None:
+        if end <= start:
+            return
+        self.out.append(Quotation(self.number, start, end, type_, speaker.name, speaker.role, speaker.kind))
+
+
+def _is_title(text: str) -> bool:
+    tokens = words(text)
+    return len(tokens) >= 2 and all(t[0].isupper() or t.lower() in ("of", "and", "the", "for") for t in tokens)
+
+
+def extract(article: Article) -> tuple[Quotation, ...]:
+    """Every quotation and reported statement in ``article``'s body, with its speaker (see the module)."""
+    resolver = Resolver(article.paragraphs)
+    out: list[Quotation] = []
+    carry: Speaker | None = None
+    for number, text in enumerate(article.paragraphs, 1):
+        paragraph = _Paragraph(resolver, number, text, carry)
+        out.extend(paragraph.read())
+        carry = paragraph.ends_in_quote
+    return tuple(out)

@@ -1,0 +1,344 @@
+"""Reading the noun phrase that names a speaker: a name, its role, or a body; and the names an article uses.
+
+"Chief Constable Shaun Sawyer" is the name "Shaun Sawyer" with the role "Chief Constable"; "Wendy Williams,
+HM Inspector of Constabulary," puts the role after the name; "A Home Office spokesperson" and "Analysts" are
+bodies named by the article's own words; "he", "the company" and "the mayor" stand for someone named
+elsewhere (``speakers`` resolves them). Nothing here guesses: a phrase that does not read as a subject gives
+None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citeqa.quotations import lexicon as lex
+
+# person: a named person; org: a named organisation; name: a single capitalised word that could be either;
+# group: a plural body ("Analysts"); body: any other phrase naming a speaker as the article does
+# ("A Home Office spokesperson"); doc: a document ("the report"); pronoun: he/she/it/they;
+# desc: a definite description standing for someone named elsewhere ("the mayor", "the company").
+CLASSES = ("person", "org", "name", "group", "body", "doc", "pronoun", "desc", "nosource")
+
+_TOKEN = re.compile(r"[^\s]+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_PUNCT_EDGE = ".,;:!?\"“”‘’()[]"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A speaker as a phrase names it, before it is resolved within the article."""
+
+    text: str  # the name or phrase, as the article writes it
+    cls: str  # one of CLASSES
+    role: str | None = None
+    head: str = ""  # last word of a description or body ("spokesman", "company"), lower case
+    plural: bool = False
+    gender: str | None = None  # "m" or "f" from an honorific, else None
+    parts: tuple[Mention, ...] = ()  # the people of "X and Y"
+
+
+def words(text: str) -> list[str]:
+    return [t.strip(_PUNCT_EDGE) for t in _TOKEN.findall(text) if t.strip(_PUNCT_EDGE)]
+
+
+def is_cap(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or (word[0] in "'’" and len(word) > 1 and word[1].isupper()))
+
+
+def _is_acronym(word: str) -> bool:
+    core = _POSSESSIVE.sub("", word)
+    return len(core) >= 2 and core.isupper() and core.isalpha()
+
+
+def _name_run(tokens: list[str]) -> int:
+    """Index where the trailing run of name words of ``tokens`` starts (len(tokens) if there is none)."""
+    i = len(tokens)
+    while i > 0:
+        word = tokens[i - 1]
+        low = word.lower()
+        if i == len(tokens) and low in lex.NAME_SUFFIXES and i > 1:
+            i -= 1
+            continue
+        if low in lex.PARTICLES and i < len(tokens) and i > 1 and is_cap(tokens[i - 2]):
+            i -= 1
+            continue
+        if not is_cap(word) or (low in lex.ROLE_WORDS and low not in lex.HONORIFICS):
+            break
+        if _POSSESSIVE.search(word) and i < len(tokens):
+            break  # "Amazon's Robin Terrell": the possessive is the role's
+        if low == "the":
+            break
+        i -= 1
+        if low in lex.HONORIFICS:
+            break  # an honorific starts the name
+    return i
+
+
+def _gender(tokens: list[str]) -> str | None:
+    for word in tokens:
+        low = word.lower().rstrip(".")
+        if low in lex.MALE:
+            return "m"
+        if low in lex.FEMALE:
+            return "f"
+    return None
+
+
+def classify_name(tokens: list[str], role: str | None) -> str:
+    """person, org or name (could be either) for a run of capitalised words."""
+    lows = [t.lower().rstrip(".") for t in tokens]
+    if lows and lows[0] in lex.HONORIFICS:
+        return "person"
+    if any(_POSSESSIVE.sub("", w) in lex.ORG_CUES for w in lows) or any(_is_acronym(t) for t in tokens):
+        return "org"
+    if role and any(w in lex.ROLE_WORDS for w in role.lower().split()):
+        return "person"
+    if len(tokens) >= 2:
+        return "person"
+    return "name"
+
+
+def _strip_leading(tokens: list[str]) -> list[str]:
+    while tokens and tokens[0].lower().rstrip(",") in lex.CONJUNCTIONS:
+        tokens = tokens[1:]
+    return tokens
+
+
+_PREPOSITIONS = frozenset("of for at from with in on to by".split())
+
+
+def _valid_np(tokens: list[str]) -> bool:
+    if not tokens or len(tokens) > 14:
+        return False
+    lows = [t.lower() for t in tokens]
+    if any(w in lex.NOT_IN_NP for w in lows[1:]):
+        return False
+    if lows[0] in lex.NOT_IN_NP and lows[0] not in ("this", "these", "those"):
+        return False
+    if lows[0] in lex.PREFIX_WORDS:
+        return False
+    # A lower-case word in -ed is a verb ("rejected"), not part of a name or a body.
+    return not any(w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper()
+                   for t, w in zip(tokens, lows, strict=True))
+
+
+def parse_phrase(text: str) -> Mention | None:
+    """The speaker a subject phrase names (no commas: see ``parse_subject`` for appositives)."""
+    tokens = _strip_leading(words(text))
+    if not tokens:
+        return None
+    if len(tokens) == 1 and tokens[0].lower() in lex.PRONOUNS:
+        low = tokens[0].lower()
+        return Mention(low, "pronoun", plural=low in ("they", "we"))
+    if not _valid_np(tokens):
+        return None
+    joined = _joined(tokens)
+    if joined:
+        return joined
+    start = _name_run(tokens)
+    if start == len(tokens):
+        return _description(tokens)
+    name, before = tokens[:][start:], tokens[:start]
+    lows = [t.lower() for t in before]
+    # "a spokesman for … Commissioner Franco Frattini", "a professor at Brooklyn Law School": the name is
+    # inside a phrase whose head is the word before its preposition.
+    prep = next((i for i, w in enumerate(lows) if w in _PREPOSITIONS), None)
+    if prep is not None and prep > 0 and not is_cap(before[prep - 1]):
+        return _description(tokens)
+    if lows and lows[-1] in _PREPOSITIONS:
+        return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
+    cls = None
+    shown = " ".join(name)
+    if lows and lows[-1] == "the":
+        before, cls = before[:-1], "org"
+        shown = "the " + shown
+    role = " ".join(before) or None
+    cls = cls or classify_name(name, role)
+    plural = cls != "person" and len(name[-1]) > 3 and name[-1].endswith("s") and not name[-1].endswith("ss")
+    return Mention(shown, cls, role=role, head=name[-1].lower(), plural=plural, gender=_gender(name))
+
+
+def _role_like(tokens: list[str]) -> bool:
+    """A run before a name that reads as its role ("Festival director", "the MDA's chairman")."""
+    if not tokens:
+        return True
+    lows = [t.lower() for t in tokens]
+    if any(w in lex.ROLE_WORDS for w in lows):
+        return True
+    if len(tokens) == 1 and _POSSESSIVE.search(tokens[0]):
+        return True  # "Amazon's Robin Terrell"
+    return all(is_cap(t) or w in ("of", "for", "the", "and", "at") for t, w in zip(tokens, lows, strict=True))
+
+
+def _joined(tokens: list[str]) -> Mention | None:
+    """Two or more people named together: "Dame Sara Thornton and Dame Vera Baird QC"."""
+    if "and" not in tokens:
+        return None
+    at = tokens.index("and")
+    left, right = tokens[:at], tokens[at + 1 :]
+    if not left or not right or not is_cap(right[0]) or not is_cap(left[-1]):
+        return None
+    a, b = parse_phrase(" ".join(left)), parse_phrase(" ".join(right))
+    if a is None or b is None or a.cls not in ("person",) or b.cls not in ("person",):
+        return None
+    return Mention(f"{a.text} and {b.text}", "person", plural=True, parts=(a, b))
+
+
+def _description(tokens: list[str]) -> Mention | None:
+    """A phrase with no name at its end: a body, a group, a document or a description."""
+    lows = [t.lower() for t in tokens]
+    # The head is the last word before a preposition: "A spokeswoman for the Information Commissioner's Office".
+    cut = next((i for i, w in enumerate(lows) if w in _PREPOSITIONS and i > 0), len(lows))
+    head_tokens = tokens[:cut]
+    head = _POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
+    if not head or not head[0].isalpha():
+        return None
+    det = lows[0]
+    shown = " ".join(tokens)
+    bare = cut == len(tokens) and len(tokens) == 2  # "the company", "the mayor"
+    definite = det in ("the", "his", "her", "its", "their")
+    if head in lex.NO_SOURCE:
+        return Mention(shown, "nosource", head=head)
+    if head in lex.DOCUMENTS:
+        return Mention(shown, "doc", head=head)
+    if head in lex.SPOKES:
+        return Mention(shown, "desc" if definite and cut == len(tokens) else "body", head=head)
+    plural = head.endswith("s") and not head.endswith("ss") and head not in lex.PERSON_HEADS
+    if plural or head in lex.GROUP_HEADS:
+        cls = "org" if is_cap(head_tokens[-1]) else "group"
+        return Mention(shown, cls, head=head, plural=True)
+    if head in lex.PERSON_HEADS and (definite or det in ("this",)):
+        return Mention(shown, "desc", head=head)  # "the Liverpool boss": someone named elsewhere
+    if head in lex.ORG_HEADS:
+        if definite and bare and head in lex.ORG_STAND_IN:
+            return Mention(shown, "desc", head=head)  # "the company": the organisation named before
+        return Mention(shown, "org", head=head)  # "the government", "the Colombian government"
+    if definite and any(is_cap(t) for t in head_tokens[1:]):
+        return Mention(shown, "org", head=head)
+    if det in ("a", "an", "one", "another"):
+        return Mention(shown, "body", head=head)
+    return None
+
+
+def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
+    """The speaker named by a subject that may carry appositives: "Fred Hasson, head of Tiga, which
+    represents independent developers," or "His assistant, Alice Marchak,"."""
+    chunks = [c.strip() for c in re.split(r",\s*", text.strip())]
+    chunks = [c for c in chunks if c]
+    if not chunks:
+        return None
+    # Drop leading adverbial chunks ("In a statement", "However", "Speaking in Harrogate").
+    while adverbials and len(chunks) > 1 and _is_prefix(chunks[0]):
+        chunks = chunks[1:]
+    if len(chunks) == 1:
+        return parse_phrase(_strip_prefix_words(chunks[0]) if adverbials else chunks[0])
+    head = parse_phrase(chunks[0])
+    rest = chunks[1:]
+    if head is None:
+        return None
+    if head.cls in ("person", "org", "name"):
+        # "NAME, ROLE[, ROLE]": every later chunk must read as an appositive (or an age).
+        if not all(_appositive(c) for c in rest):
+            return None
+        role = ", ".join(c for c in rest if not c.isdigit() and not c.lower().startswith(("who ", "which ")))
+        role = ", ".join(r for r in (head.role, role) if r) or None
+        return Mention(head.text, head.cls, role=role, head=head.head, plural=head.plural, gender=head.gender,
+                       parts=head.parts)
+    if len(rest) == 1:
+        named = parse_phrase(rest[0])
+        if named is not None and named.cls in ("person", "name"):  # "His assistant, Alice Marchak"
+            return Mention(named.text, "person", role=chunks[0], head=named.head, gender=named.gender)
+    if head.cls in ("body", "group", "doc", "desc") and all(_appositive(c) for c in rest):
+        return head
+    return None
+
+
+def _appositive(chunk: str) -> bool:
+    tokens = words(chunk)
+    if not tokens or len(tokens) > 20:
+        return False
+    first = tokens[0].lower()
+    if chunk.isdigit() or first in ("who", "which", "whose"):
+        return True
+    if first in ("a", "an", "the", "its", "his", "her", "their") or first in lex.ROLE_WORDS:
+        return not any(t.lower() in ("is", "are", "was", "were", "has", "have", "had") for t in tokens[1:4])
+    return is_cap(tokens[0]) and not any(t.lower() in lex.NOT_IN_NP for t in tokens)
+
+
+def _is_prefix(chunk: str) -> bool:
+    tokens = words(chunk)
+    return bool(tokens) and (tokens[0].lower() in lex.PREFIX_WORDS or tokens[0].lower().endswith("ing"))
+
+
+def _strip_prefix_words(chunk: str) -> str:
+    """"Speaking in Harrogate Mr Kennedy" has no comma: keep the name at its end."""
+    tokens = words(chunk)
+    first = tokens[0].lower() if tokens else ""
+    if len(tokens) > 2 and (first in lex.PREFIX_WORDS or first.endswith("ing")) and first not in lex.CONJUNCTIONS:
+        start = _name_run(tokens)
+        if start < len(tokens):
+            return " ".join(tokens[start:])
+    return chunk
+
+
+def name_parts(text: str) -> list[str]:
+    """The words of a name without honorifics or possessives, for comparing forms of one name."""
+    out = []
+    for word in words(text):
+        low = _POSSESSIVE.sub("", word).lower()
+        if low in lex.HONORIFICS or low in ("the",):
+            continue
+        out.append(low)
+    return out
+
+
+_CAP_RUN = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Prof|Baroness|Cardinal)\s+)?"
+    r"[A-Z][\w'’&#;\-\.]*(?:\s+(?:(?:de|van|von|der|dal|da|di|du|le|la|del|bin|al)\s+)?[A-Z][\w'’&#;\-]*)*"
+)
+
+
+def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
+    """Full names of people the article gives, by lower-case surname: "howard" -> ["Michael Howard"].
+
+    A name is a run of two or more capitalised words, after any role words before it ("Prime Minister
+    Tony Blair" gives "Tony Blair"), that has no word of an organisation's name.
+    """
+    found: dict[str, list[str]] = {}
+    for paragraph in paragraphs:
+        for match in _CAP_RUN.finditer(paragraph):
+            tokens = [_POSSESSIVE.sub("", t) for t in match.group(0).split()]
+            tokens = [t.rstrip(".") for t in tokens]
+            while tokens and (tokens[0].lower() in lex.ROLE_WORDS or tokens[0].lower() in lex.PREFIX_WORDS
+                              or tokens[0].lower() in ("the", "a", "an")):
+                tokens = tokens[1:]
+            if tokens and tokens[0].lower() in lex.HONORIFICS:
+                tokens = tokens[1:]
+            if len(tokens) < 2 or len(tokens) > 5:
+                continue
+            lows = [t.lower() for t in tokens]
+            if any(w in lex.ORG_CUES or w in lex.ROLE_WORDS for w in lows) or any(_is_acronym(t) for t in tokens[1:]):
+                continue
+            key = lows[-1]
+            full = " ".join(tokens)
+            names = found.setdefault(key, [])
+            if full not in names:
+                names.append(full)
+    return found
+
+
+def acronyms(paragraphs: tuple[str, ...]) -> dict[str, str]:
+    """Acronyms the article spells out, by initials: "LSE" -> "London Stock Exchange"."""
+    out: dict[str, str] = {}
+    for paragraph in paragraphs:
+        for match in _CAP_RUN.finditer(paragraph):
+            tokens = match.group(0).split()
+            if len(tokens) < 2:
+                continue
+            initials = "".join(t[0] for t in tokens if t.lower() not in ("of", "and", "the", "for"))
+            if len(initials) >= 2:
+                out.setdefault(initials.upper(), " ".join(tokens))
+        for match in re.finditer(r"([A-Z][\w'’\- ]{3,80}?)\s+\(([A-Z]{2,8})\)", paragraph):
+            out.setdefault(match.group(2), match.group(1).strip())
+    return out

@@ -1,0 +1,156 @@
+"""Resolving a speaker within its article: pronouns, descriptions, surnames and acronyms.
+
+"he said" is the person last named as speaking or as a sentence's subject; "they" the people or group last
+named together; "it" the organisation or document last named. "the mayor" is the person the article gave
+that role; "the company" the organisation last named. "Mr Howard" is the "Michael Howard" the article names
+(when only one person of that surname is named); "the LSE" is the "London Stock Exchange" it spells out.
+When none of these holds, the speaker is unknown: a name is never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from citeqa.quotations import lexicon as lex
+from citeqa.quotations.names import Mention, acronyms, article_names, name_parts
+
+NAMED, PRONOUN, CONTINUATION, UNKNOWN = "named", "pronoun", "continuation", "unknown"
+LOOK_BACK = 12  # entities remembered for pronouns: about the last few sentences' subjects and speakers
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker as resolved: the name shown, its role, how it was found, and what kind of entity it is."""
+
+    name: str | None
+    role: str | None
+    kind: str
+    cls: str = ""
+    plural: bool = False
+    gender: str | None = None
+    head: str = ""
+
+
+UNKNOWN_SPEAKER = Speaker(None, None, UNKNOWN)
+
+
+class Resolver:
+    """The speakers and subjects met so far in one article, in order."""
+
+    def __init__(self, paragraphs: tuple[str, ...]) -> None:
+        self.names = article_names(paragraphs)
+        self.acronyms = acronyms(paragraphs)
+        self.history: list[Speaker] = []
+        self.roles: dict[str, str] = {}  # first role given to each speaker
+        self.document: str | None = None  # the first document quoted: "the report" later means it
+
+    # -------------------------------------------------------------------------------- resolution
+
+    def resolve(self, mention: Mention | None) -> Speaker:
+        """The speaker ``mention`` stands for, or UNKNOWN_SPEAKER."""
+        if mention is None or mention.cls == "nosource":
+            return UNKNOWN_SPEAKER
+        if mention.cls == "pronoun":
+            return self._pronoun(mention.text)
+        if mention.cls == "desc":
+            return self._description(mention)
+        if mention.parts:
+            parts = [self._named(p) for p in mention.parts]
+            role = " and ".join(p.role for p in parts if p.role) or None
+            return Speaker(" and ".join(p.name for p in parts if p.name), role, NAMED, "person", True)
+        return self._named(mention)
+
+    def _named(self, mention: Mention) -> Speaker:
+        name, cls = mention.text, mention.cls
+        if cls in ("person", "name", "org"):
+            full = self._full_name(name)
+            if full:
+                name, cls = full, "person"
+            elif cls in ("org", "name"):
+                expanded = self._acronym(name)
+                if expanded:
+                    name, cls = expanded, "org"
+        if cls == "doc":
+            if self.document is None:
+                self.document = name
+            elif _definite_bare(name):
+                name = self.document
+        role = mention.role or self.roles.get(name.lower())
+        if mention.role:
+            self.roles.setdefault(name.lower(), mention.role)
+        gender = mention.gender or next((s.gender for s in reversed(self.history) if s.name == name and s.gender), None)
+        return Speaker(name, role, NAMED, cls, mention.plural, gender, mention.head)
+
+    def _full_name(self, name: str) -> str | None:
+        parts = name_parts(name)
+        if not parts or any(p in lex.ORG_CUES for p in parts):
+            return None
+        candidates = [c for c in self.names.get(parts[-1], []) if all(p in name_parts(c) for p in parts)]
+        if not candidates:
+            return None
+        longest = max(candidates, key=lambda c: len(c.split()))
+        # Two different people of one surname ("Gary Neville", "Phil Neville"): the name stays as written.
+        if not all(set(name_parts(c)) <= set(name_parts(longest)) for c in candidates):
+            return None
+        return longest
+
+    def _acronym(self, name: str) -> str | None:
+        core = name.removeprefix("the ").removeprefix("The ").strip()
+        if core.isupper() and core.isalpha() and core in self.acronyms:
+            return "the " + self.acronyms[core]
+        return None
+
+    def _pronoun(self, word: str) -> Speaker:
+        if word in ("he", "she"):
+            want = {"he": "m", "she": "f"}[word]
+            found = self._last(lambda s: s.cls in ("person", "name") and not s.plural and s.gender in (None, want))
+        elif word == "they":
+            found = self._last(lambda s: s.plural)
+        elif word == "it":
+            found = self._last(lambda s: s.cls in ("org", "doc", "name", "body") and not s.plural)
+        else:
+            found = None
+        if found is None or found.name is None:
+            return UNKNOWN_SPEAKER
+        return Speaker(found.name, found.role, PRONOUN, found.cls, found.plural, found.gender, found.head)
+
+    def _description(self, mention: Mention) -> Speaker:
+        head = mention.head
+        if head in ("spokesman", "spokeswoman", "spokesperson", "official", "representative", "aide"):
+            found = self._last(lambda s: s.head == head and s.cls == "body", far=True)
+            kind = NAMED
+        elif head in lex.ORG_HEADS:
+            found = self._last(lambda s: s.cls in ("org", "name") and not s.plural)
+            kind = PRONOUN
+        else:
+            found = self._last(lambda s: s.cls == "person" and _has_role(s.role, head), far=True)
+            kind = PRONOUN
+        if found is None or found.name is None:
+            return UNKNOWN_SPEAKER
+        return Speaker(found.name, found.role, kind, found.cls, found.plural, found.gender, found.head)
+
+    def _last(self, wanted, far: bool = False) -> Speaker | None:
+        window = self.history if far else self.history[-LOOK_BACK:]
+        for speaker in reversed(window):
+            if wanted(speaker):
+                return speaker
+        return None
+
+    # ---------------------------------------------------------------------------------- history
+
+    def note(self, speaker: Speaker) -> None:
+        """Remember a speaker or a sentence's subject, for the pronouns after it."""
+        if speaker.name is not None:
+            self.history.append(speaker)
+
+
+def _definite_bare(name: str) -> bool:
+    words = name.lower().split()
+    return len(words) == 2 and words[0] in ("the", "this") and words[1] in lex.DOCUMENTS
+
+
+def _has_role(role: str | None, head: str) -> bool:
+    if not role:
+        return False
+    words = role.lower().replace(",", " ").split()
+    return head in words
