@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from citeqa.quotations import lexicon as lex
-from citeqa.quotations.names import Mention, parse_phrase, parse_subject, words
+from citeqa.quotations.names import Mention, drop_adverbials, parse_phrase, parse_subject, words
 
 MASK = "\u00a4"  # stands for each character inside a quotation
 
@@ -45,6 +45,8 @@ for _w in lex.ACCUSE:
     _VERB_CLASS[_w] = "accuse"
 for _w in lex.DENY:
     _VERB_CLASS[_w] = "deny"
+for _w in lex.NAMING - lex.ACCUSE:
+    _VERB_CLASS.setdefault(_w, "name")
 _VERB_CLASS.update(_MULTI)
 _VERB = re.compile(
     r"\b(" + "|".join(sorted((re.escape(w) for w in _VERB_CLASS), key=len, reverse=True)) + r")\b",
@@ -63,7 +65,7 @@ _NEGATION = re.compile(r"\b(?:(?:does|did|do|would|could|will)\s+not|doesn't|did
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:also\s+|widely\s+|now\s+)?$", re.IGNORECASE)
 _COORDINATED = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$", re.IGNORECASE)
 _DETERMINER = re.compile(
-    r"(?:\b(?:the|a|an|his|her|its|their|this|that|these|those|our|my|your|any|no|every|each|such)|['’]s)\s+$",
+    r"(?:\b(?:the|a|an|his|her|its|their|this|these|those|our|my|your|any|no|every|each|such)|['’]s)\s+$",
     re.IGNORECASE,
 )
 _INFINITIVE = re.compile(r"\bto\s+$|\b(?:not|never)\s+$", re.IGNORECASE)
@@ -72,17 +74,25 @@ _PP_THAT = re.compile(
     r"\b[^,:;¤\"“”]{0,70}?(?=\s+that\b|\s*:)",
     re.IGNORECASE,
 )
+_MEDIA = (r"(?:programme|magazine|newspaper|paper|website|site|radio|show|channel|station|agency|committee|"
+          r"conference|official|news|sport|online|television|tv|network|service|audience|court|jury|hearing|"
+          r"inquiry|meeting|panel|briefing|summit|convention|congress|forum|press|media|crowd|paper's)")
 _HEARERS = re.compile(
-    r"\s+(?:him|her|them|us|me|reporters|journalists|delegates|MPs|peers|listeners|viewers|fans|supporters|"
+    r"\s+(?:(?:him|her|them|us|me|reporters|journalists|delegates|MPs|peers|listeners|viewers|fans|supporters|"
     r"members|staff|workers|shareholders|investors|analysts|parliament|Parliament|congress|Congress|"
-    r"the\s+\w+|a\s+\w+(?:\s+\w+)?|(?:the\s+)?[A-Z][\w'’&\-]*(?:\s+(?:[A-Z0-9][\w'’&\-]*|of|the|and|for|"
-    r"programme|magazine|newspaper|paper|website|radio|show|channel|station|agency|committee|conference|"
-    r"official|news|sport|online|television|tv))*)",
+    r"colleagues|students|activists|party\s+members|the\s+press|the\s+media)\b|"
+    r"(?:(?:the|a|an|his|her|its|their)\s+)?(?:(?:[A-Z0-9][\w'’&\-]*|of|the|and|for|own|local|national|"
+    r"official|weekly|daily|Sunday|" + _MEDIA + r")\b\s*)+)"
 )
 _SUBORDINATE = re.compile(
     r"^(?:although|though|but|as|while|whereas|because|with|without|before|after|when|despite|which|who|"
     r"where|since|even|so|if|unless|until|adding|saying|following)\b", re.IGNORECASE
 )
+# What may stand right before a verb that is also a noun: a pronoun, a name, a plural, a relative.
+_SUBJECT_END = re.compile(r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but)|\b[A-Z][\w'’\-]*|"
+                          r"[a-z]{3,}s|[\"”’])\s+$")
+_PREPOSITION_START = re.compile(r"^\s*(?:at|in|on|to|during|after|before|from|with|for|by|of|about)\b", re.I)
+_SUBCLAUSE = re.compile(r"\b(?:when|while|because|after|before|as|who|which|whom|whose)\b", re.IGNORECASE)
 _CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s*")
 _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|indeed)\b,?\s*", re.IGNORECASE)
 _TRAIL = ".!?;:, \t"
@@ -96,14 +106,17 @@ class Claim:
     at: int  # offset of the attribution in the paragraph, to order mentions
     contents: list[tuple[int, int]] = field(default_factory=list)
     colon: bool = False  # "X said: …": only the quotation after it is what X said
+    reported: bool = True  # False: the verb only attributes the quotations in the content ("called it "…"")
 
 
 @dataclass
 class Reading:
-    """What one sentence gives: its attributions, and the subject it opens with (for later pronouns)."""
+    """What one sentence gives: its attributions, and the names that are subjects of its verbs (in order,
+    with their offsets), which later pronouns may stand for."""
 
     claims: list[Claim]
-    subject: Mention | None
+    mentions: list[tuple[int, Mention]]
+    lead: Mention | None  # the subject the sentence opens with
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -120,6 +133,126 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start and any(ch.isalpha() or ch == MASK for ch in text[start:end]) else None
 
 
+def read_sentence(text: str, s: int, e: int) -> Reading:
+    """The claims of the sentence text[s:e] (``text`` is the masked paragraph)."""
+    claims = _according(text, s, e)
+    mentions, lead = _subjects(text, s, e)
+    subject: Mention | None = None  # the subject of the sentence's first attribution
+    current: Claim | None = None  # the claim whose content the scan is in
+    found_main = False
+    for match in _VERB.finditer(text, s, e):
+        word = match.group(1).lower()
+        kind = _VERB_CLASS.get(word, "say")
+        before = text[s : match.start()]
+        if (_INFINITIVE.search(before) and not _NEGATION.search(before)) or _DETERMINER.search(before):
+            continue  # "declined to say"; "the claim": a noun, not a verb
+        if word in lex.NOUN_VERBS and not _SUBJECT_END.search(before):
+            continue  # "a new report": a noun after an adjective
+        coordinated = _COORDINATED.search(before) is not None or (word.endswith("ing") and before.rstrip().endswith(","))
+        if current is not None and any(a <= match.start() < b for a, b in current.contents):
+            chained = _chained(text, e, match, kind, current, subject or lead)
+            if chained is not None:
+                claims.append(chained)
+                current = chained
+            continue
+        if coordinated and (subject or lead) is not None:
+            span, colon = _content(text, match, e, kind)
+            if span:
+                current = Claim(subject or lead, match.start(), [span], colon)
+                claims.append(current)
+            continue
+        if found_main:
+            local = _local_claim(text, s, e, match, kind, subject or lead)
+            if local is not None:
+                claims.append(local)
+                current = local
+            continue
+        if word.endswith("ing"):
+            continue  # a participle with no subject of its own
+        claim = _main_claim(text, s, e, match, word, kind)
+        if claim is None:
+            continue
+        found_main = True
+        subject = claim.subject
+        if claim.contents:
+            claims.append(claim)
+            current = claim
+    if not claims:
+        colon = _colon_attribution(text, s, e)
+        if colon:
+            claims.append(colon)
+    for claim in claims:
+        verb = _VERB.match(text, claim.at)
+        if verb and _VERB_CLASS.get(verb.group(1).lower()) == "name":
+            claim.reported = False
+    return Reading(claims, mentions, lead or subject)
+
+
+def _content(text: str, match: re.Match, e: int, kind: str) -> tuple[tuple[int, int] | None, bool]:
+    """What the verb ``match`` reports, for chained verbs: denials keep their verb, and must be statements."""
+    if kind == "deny":
+        span, _ = _content_after(text, match.end(), e, "say")
+        if span is None or not _clause_like(text, span[0], span[1]):
+            return None, False
+        return (match.start(), span[1]), False
+    if kind == "accuse":
+        span = _clean(text, match.end(), e)
+        return (span if span and " of " in text[span[0] : span[1]] else None), False
+    if kind == "name":
+        span = _clean(text, match.end(), e)
+        return (span if span and MASK in text[span[0] : span[1]] else None), False
+    return _content_after(text, match.end(), e, kind)
+
+
+def _chained(text: str, e: int, match: re.Match, kind: str, current: Claim, main: Mention | None) -> Claim | None:
+    """A verb inside a claim's content that starts a clause of its own: "…, but warned C2", "… and added
+    that C2", ", but he said: …" (the main speaker, or the one named). Other verbs there are the speaker's
+    own words (nested speech) and are left alone."""
+    start = next((a for a, b in current.contents if a <= match.start() < b), None)
+    if start is None:
+        return None
+    cut = None
+    for found in re.finditer(r",\s*(?:and\s+|but\s+)?|\s(?:and|but)\s+|;\s*", text[start : match.start()]):
+        cut = start + found.start()
+    if cut is None:
+        return None
+    between = re.sub(r"^[,;\s]*(?:and|but)?\s*", "", text[cut : match.start()], flags=re.IGNORECASE)
+    between = _AUX_TAIL.sub("", " " + between).strip()
+    if between:
+        speaker = parse_phrase(between)
+        if speaker is None or speaker.cls == "nosource":
+            return None
+    else:
+        if not re.match(r"[,;\s]*(?:and|but)\b|,\s*$", text[cut : match.start()], re.IGNORECASE) and not match.group(
+            1
+        ).lower().endswith("ing"):
+            return None
+        if _SUBCLAUSE.search(text, start, cut):
+            return None  # "… when he sported a moustache and asked: …": the verb goes with the inner clause
+        speaker = main
+    span, colon = _content(text, match, e, kind)
+    if not span:
+        return None
+    current.contents = [c for c in (_clean(text, a, min(b, cut)) if a < cut < b else (a, b) for a, b in current.contents) if c]
+    return Claim(speaker, match.start(), [span], colon)
+
+
+def _local_claim(text: str, s: int, e: int, match: re.Match, kind: str, main: Mention | None) -> Claim | None:
+    """A later verb with a subject of its own after a conjunction: "…," he said, though he admitted C"."""
+    region = text[s : match.start()]
+    cuts = list(re.finditer(r",\s*|\s(?:though|although|while|as|but|and|because|when)\s+|;\s*", region))
+    if not cuts:
+        return None
+    piece = _AUX_TAIL.sub("", " " + region[cuts[-1].end() :]).strip()
+    if not piece:
+        return None
+    speaker = parse_phrase(piece)
+    if speaker is None or speaker.cls not in ("pronoun", "person", "name", "org"):
+        return None
+    span, colon = _content(text, match, e, kind)
+    return Claim(speaker, match.start(), [span], colon) if span else None
+
+
 def _subject_before(text: str, start: int, end: int) -> tuple[Mention | None, int]:
     """The subject ending at ``end`` and where it starts: the longest stretch after a comma, a closing
     quotation mark or a conjunction that reads as a subject (so "C, the government believes" gives "the
@@ -127,23 +260,39 @@ def _subject_before(text: str, start: int, end: int) -> tuple[Mention | None, in
     region = text[start:end]
     if not region.strip():
         return None, end
-    cuts = [0] + [m.end() for m in _CUT.finditer(region)]
-    for cut in cuts:
+    closed = region.rstrip().endswith(",")  # "X, the chief executive, said": an appositive before the verb
+    for index, cut in enumerate([0] + [m.end() for m in _CUT.finditer(region)]):
+        if index == 0:
+            cut = drop_adverbials(region)
         piece = region[cut:]
         if not piece.strip() or MASK in piece or any(q in piece for q in '"“”'):
             continue
-        mention = parse_subject(piece, adverbials=cut == 0)
-        if mention is not None:
-            return mention, start + cut + (len(piece) - len(piece.lstrip()))
+        if index and closed and "," not in piece.rstrip().rstrip(","):
+            continue  # "…, a wider review," names what the phrase before it is, not who speaks
+        by = _SENT_BY.match(piece)
+        if by:
+            piece = by.group(1)
+        mention = parse_subject(piece, adverbials=index == 0)
+        if mention is None:
+            continue
+        before = region[:cut].rstrip()
+        if index and mention.parts and (before.endswith(")") or (before.rstrip(",").split() or [""])[-1][:1].isupper()):
+            return None, end  # "by HMICFRS, the College of Policing and the IOPC": the end of a list
+        return mention, start + cut + (len(piece) - len(piece.lstrip()))
     return None, end
 
 
+# "A message sent to F-Secure by Google's security team said": the sender speaks.
+_SENT_BY = re.compile(r"^\s*(?:a|an|the)\s+(?:message|statement|letter|note|memo|e-?mail|report)\s+"
+                      r"(?:sent|issued|written|released|published)\b.*?\bby\s+(.+)$", re.IGNORECASE | re.DOTALL)
+
+
 def _content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int, int] | None, bool]:
-    """What a verb at ``pos`` reports, up to ``stop``, and whether it is a colon before a quotation."""
+    """What a verb ending at ``pos`` reports, up to ``stop``, and whether a colon introduces it."""
     rest = text[pos:stop]
     if kind == "tell":
-        that = re.match(r"\s+([^,;:¤]{1,80}?)\s+that\s", rest)
-        if that:
+        that = re.match(r"\s+([^;:¤]{1,100}?)\s+that\s", rest)
+        if that and not re.search(r"\b(?:is|are|was|were|has|have|had|will|would|\w+ed)\b", that.group(1)):
             return _clean(text, pos + that.end(), stop), False
         hearer = _HEARERS.match(rest)
         if not hearer:
@@ -157,20 +306,20 @@ def _content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int
     stripped = rest.lstrip()
     if stripped.startswith(":"):
         return _clean(text, pos + rest.index(":") + 1, stop), True
-    if stripped.startswith(",") or not stripped:
+    if not stripped or stripped[0] in ",;.!?)" or kind == "quote":
         return None, False
     if kind == "that" and not re.match(r"\s*that\b", rest):
         return None, False
-    if kind in ("say", "find") and re.match(r"\s*(?:to|in|of|for|by|with|about|so|yes|no|sorry|goodbye|nothing)\b", rest, re.I):
+    if _PREPOSITION_START.match(rest) or re.match(r"\s*(?:so|yes|no|sorry|nothing|goodbye|it\s+all)\b", rest, re.I):
         return None, False
-    if kind == "quote":
+    if kind in ("say", "find", "that") and re.match(r"\s*to\b", rest) and not text[:pos].lower().endswith(("claim", "claims", "claimed")):
         return None, False
     return _clean(text, pos, stop), False
 
 
 def _clause_like(text: str, start: int, end: int) -> bool:
     """Whether a denial's object is a statement ("denied he planned …") and not a thing ("the charges")."""
-    tokens = [t.lower() for t in words(text[start:end])[:8]]
+    tokens = [t.lower() for t in words(text[start:end].split(",")[0])[:8]]
     if not tokens:
         return False
     first = tokens[0]
@@ -181,6 +330,7 @@ def _clause_like(text: str, start: int, end: int) -> bool:
 
 
 def _according(text: str, s: int, e: int) -> list[Claim]:
+    """"According to X, C" and "C, according to X"."""
     claims: list[Claim] = []
     for match in _ACCORDING.finditer(text, s, e):
         after = text[match.end() : e]
@@ -203,95 +353,6 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
     return claims
 
 
-def read_sentence(text: str, s: int, e: int) -> Reading:
-    """The claims of the sentence text[s:e] (``text`` is the masked paragraph)."""
-    claims = _according(text, s, e)
-    lead = _lead_subject(text, s, e)
-    subject: Mention | None = None  # the subject of the sentence's first attribution
-    current: Claim | None = None  # the claim whose content the scan is in
-    found_main = False
-    for match in _VERB.finditer(text, s, e):
-        word = match.group(1).lower()
-        kind = _VERB_CLASS.get(word, "say")
-        before = text[s : match.start()]
-        if _INFINITIVE.search(before) and not _NEGATION.search(before):
-            continue  # "declined to say", "would not say"
-        if _DETERMINER.search(before):
-            continue  # "the claim", "his statement": a noun, not a verb
-        coordinated = _COORDINATED.search(before) is not None or (
-            word.endswith("ing") and before.rstrip().endswith(",")
-        )
-        inside = current is not None and any(a <= match.start() < b for a, b in current.contents)
-        if inside:
-            split = _split_point(text, current, match.start())
-            if split is None:
-                continue
-            speaker = _coordinated_subject(text, split, match.start(), subject or lead)
-            if speaker is False:
-                continue
-            span, colon = _content_after(text, match.end(), e, kind)
-            current.contents = [(a, min(b, split)) if a < split <= b else (a, b) for a, b in current.contents]
-            current.contents = [c for c in (_clean(text, a, b) for a, b in current.contents) if c]
-            if span:
-                current = Claim(speaker if speaker is not None else None, match.start(), [span], colon)
-                claims.append(current)
-            continue
-        if coordinated and (subject or lead) is not None and (found_main or word.endswith("ing") or lead):
-            if kind in ("say", "that", "tell", "find", "urge", "deny", "quote"):
-                span, colon = _content_after(text, match.end(), e, kind)
-                if kind == "deny" and span and not _clause_like(text, span[0], span[1]):
-                    span = None
-                elif kind == "deny" and span:
-                    span = (match.start(), span[1])
-                if span:
-                    current = Claim(subject or lead, match.start(), [span], colon)
-                    claims.append(current)
-                continue
-        if found_main:
-            continue
-        claim = _main_claim(text, s, e, match, word, kind)
-        if claim is None:
-            continue
-        found_main = True
-        subject = claim.subject
-        if claim.contents:
-            claims.append(claim)
-            current = claim
-    if not claims:
-        colon = _colon_attribution(text, s, e)
-        if colon:
-            claims.append(colon)
-    return Reading(claims, lead or subject)
-
-
-def _split_point(text: str, main: Claim, verb: int) -> int | None:
-    """Where a chained verb's own clause starts inside the main claim: at ", and", ", but", " and" or ","."""
-    last = max((b for a, b in main.contents if a <= verb), default=None)
-    start = next((a for a, b in main.contents if a <= verb <= b), None)
-    if start is None:
-        if last is None:
-            return None
-        return verb
-    region = text[start:verb]
-    cut = None
-    for match in re.finditer(r",\s*(?:and\s+|but\s+)?|\s(?:and|but)\s+|;\s*", region):
-        cut = start + match.start()
-    return cut
-
-
-def _coordinated_subject(text: str, split: int, verb: int, main: Mention | None) -> Mention | None | bool:
-    """The subject of a chained verb: the main one ("and added"), or its own ("but he said")."""
-    between = text[split:verb]
-    between = re.sub(r"^[,;\s]*(?:and|but)?\s*", "", between, flags=re.IGNORECASE)
-    between = re.sub(r"\s*(?:also|then|later|has|had|have)\s*$", "", between, flags=re.IGNORECASE).strip()
-    if not between:
-        return main
-    mention = parse_phrase(between)
-    if mention is None or mention.cls not in ("pronoun", "person", "name", "org", "group", "body", "doc", "desc"):
-        return False
-    return mention
-
-
 def _main_claim(text: str, s: int, e: int, match: re.Match, word: str, kind: str) -> Claim | None:
     """The sentence's first attribution at verb ``match``: its subject and what it reports."""
     region = text[s : match.start()]
@@ -307,34 +368,31 @@ def _main_claim(text: str, s: int, e: int, match: re.Match, word: str, kind: str
     if aux:
         region = region[: aux.start()]
     head = region.rstrip()
-    if (not head or head.endswith((",", '"', "”", "’", "'"))) and kind != "find" and not word.endswith("ing"):
-        return _inverted_claim(text, s, e, match, head)
+    relative = re.search(r",\s*(?:who|which)$", head)
+    if relative:  # "The study, which claims to be …": the relative clause's speaker is the phrase before it
+        mention = parse_subject(head[: relative.start()])
+        span, colon = _content(text, match, e, kind)
+        return Claim(mention, match.start(), [span] if span and mention else [], colon) if mention else None
+    if (not head or head.endswith((",", '"', "”", "’", "'"))) and kind != "find":
+        inverted = _inverted_claim(text, s, e, match, head)
+        if inverted is not None or not head:
+            return inverted
     mention, subj_start = _subject_before(text, s, s + len(head))
     if mention is None:
         return None
-    if kind == "find" and mention.cls not in ("doc", "group", "body", "org", "pronoun", "desc", "name"):
-        return None
-    if kind == "find" and mention.cls == "pronoun" and mention.text not in ("it", "they"):
+    if kind == "find" and (mention.cls in ("person",) or (mention.cls == "pronoun" and mention.text not in ("it", "they"))):
         return None
     if mention.cls == "nosource":
         mention = None
-    if kind == "deny":
-        span, _ = _content_after(text, match.end(), e, "say")
-        if span is None or not _clause_like(text, span[0], span[1]):
-            return Claim(mention, match.start(), [])
-        return Claim(mention, match.start(), [(match.start(), span[1])])
-    if kind == "accuse":
-        span = _clean(text, match.end(), e)
-        ok = span and " of " in text[span[0] : span[1]]
-        return Claim(mention, match.start(), [span] if ok else [])
-    span, colon = _content_after(text, match.end(), e, kind)
+    span, colon = _content(text, match, e, kind)
     if span and content_start is not None:
         span = (content_start, span[1])
     if span:
         return Claim(mention, match.start(), [span], colon)
     # Nothing after the verb: the content comes first ("C, X said") and may go on after it ("…, C2").
     contents = []
-    if subj_start > s and not _only_prefix(text[s:subj_start]):
+    before = text[s:subj_start].rstrip()
+    if before.endswith((",", '"', "”", "’", "'")) and not (len(before.split()) <= 6 and _only_prefix(before)):
         fronted = _clean(text, s, subj_start)
         if fronted:
             contents.append(fronted)
@@ -350,7 +408,8 @@ def _passive_claim(text: str, s: int, e: int, match: re.Match, word: str, before
     """"X is said to …", "it is predicted that …", "…, it was confirmed": reported with no speaker."""
     if word not in ("said", "reported", "rumoured", "predicted", "claimed", "alleged", "understood", "confirmed"):
         return None
-    span, _ = _content_after(text, match.end(), e, "say")
+    rest = text[match.end() : e]
+    span = _clean(text, match.end(), e) if re.match(r"\s*(?:that|to)\b", rest) else None
     if span is None and before.rstrip().lower().endswith(", it"):
         span = _clean(text, s, s + len(before.rstrip()[:-3].rstrip(", ")))
     return Claim(None, match.start(), [span]) if span else None
@@ -359,46 +418,53 @@ def _passive_claim(text: str, s: int, e: int, match: re.Match, word: str, before
 def _inverted_claim(text: str, s: int, e: int, match: re.Match, head: str) -> Claim | None:
     """"C, said X." or ""…," said X": the speaker follows the verb; the content is before it."""
     after = text[match.end() : e]
-    np_text = re.split(r"\s+(?:in|on|at|to|during|after|before|when|while|told|as|last|adding|saying)\b|"
+    np_text = re.split(r"\s+(?:in|on|at|to|during|after|before|when|while|told|as|last|adding|saying|with)\b|"
                        r"\s*[.!?;]\s*$", after)[0]
     if MASK in np_text or not head:
         return None
-    mention = parse_subject(np_text.strip().rstrip(_TRAIL))
+    mention = parse_subject(np_text.strip().rstrip(_TRAIL) + ",")
     if mention is None or mention.cls == "pronoun":
         return None
     span = _clean(text, s, s + len(head.rstrip(",")))
     return Claim(mention, match.start(), [span] if span else [])
 
 
-def _only_prefix(text: str) -> bool:
-    """True when the text before a subject is only adverbials ("In a statement,", "However,")."""
-    stripped = text.strip().rstrip(",").strip()
-    if not stripped:
-        return True
-    for chunk in re.split(r",\s*", stripped):
-        tokens = words(chunk)
-        if tokens and tokens[0].lower() not in lex.PREFIX_WORDS and not tokens[0].lower().endswith("ing"):
-            return False
-    return True
-
-
-_LEAD_STOP = re.compile(
+_VERBISH = re.compile(
     r"\s(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|does|did|do|\w+ed|"
     + "|".join(sorted(w for w in _VERB_CLASS if " " not in w))
-    + r")\b|" + MASK,
+    + r")\b|"
+    + MASK,
 )
+_SUBJECT_CUT = re.compile(r"[;:]\s*|\s(?:and|but|as|while|when|after|before|because|although|though|if|that)\s+")
 
 
-def _lead_subject(text: str, s: int, e: int) -> Mention | None:
-    """The noun phrase a sentence opens with, up to its first verb (for "it", "he" and ", saying" later)."""
-    match = _LEAD_STOP.search(text, s, min(e, s + 200))
-    if not match:
-        return None
-    region = text[s : match.start()]
-    aux = _AUX_TAIL.search(region)
-    if aux:
-        region = region[: aux.start()]
-    return parse_subject(region) if region.strip() else None
+def _subjects(text: str, s: int, e: int) -> tuple[list[tuple[int, Mention]], Mention | None]:
+    """Names that are the subject of a verb in the sentence (the verb right after them), in order, and
+    the subject the sentence opens with."""
+    found: list[tuple[int, Mention]] = []
+    lead = None
+    last = s
+    for match in _VERBISH.finditer(text, s, e):
+        region = text[last : match.start()]
+        first = last == s
+        last = match.end()
+        cuts = list(_SUBJECT_CUT.finditer(region))
+        start = cuts[-1].end() if cuts else 0
+        piece = _AUX_TAIL.sub("", " " + region[start:]).strip()
+        if not piece or MASK in piece or len(piece) > 160:
+            continue
+        mention = None
+        if first and start == 0:
+            mention = parse_subject(piece[drop_adverbials(piece) :])
+        if mention is None:
+            mention = parse_subject(piece, adverbials=False) or parse_phrase(re.split(r",\s*", piece)[-1])
+        if mention is None or mention.cls == "nosource":
+            continue
+        if first:
+            lead = mention
+        if mention.cls != "pronoun":
+            found.append((match.start(), mention))
+    return found, lead
 
 
 def _colon_attribution(text: str, s: int, e: int) -> Claim | None:
@@ -410,3 +476,12 @@ def _colon_attribution(text: str, s: int, e: int) -> Claim | None:
     if mention is None or mention.cls not in ("person", "org", "body"):
         return None
     return Claim(mention, s + match.start(1), [(s + match.end(1) + 1, e)], colon=True)
+
+
+def _only_prefix(text: str) -> bool:
+    """True when a text is only adverbials ("In a statement,", "However,")."""
+    for chunk in re.split(r",\s*", text.strip().rstrip(",")):
+        tokens = words(chunk)
+        if tokens and tokens[0].lower() not in lex.PREFIX_WORDS and not tokens[0].lower().endswith("ing"):
+            return False
+    return True

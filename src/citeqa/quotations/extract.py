@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from citeqa.quotations import lexicon as lex
 from citeqa.quotations.clauses import MASK, Claim, read_sentence
-from citeqa.quotations.names import words
+from citeqa.quotations.names import parse_subject, words
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
 from citeqa.records import Article
@@ -23,6 +23,10 @@ from citeqa.records import Article
 DIRECT, REPORTED = "direct", "reported"
 _NAMING = re.compile(r"\b(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
+_VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
+# An attribution beside a quotation that the clause rules could not read: the speaker stays unknown.
+_ATTRIBUTION_AFTER = re.compile(r"[\"”’']?\s*,?\s*(?:[\w'’.\-]+\s+){0,8}?(?:" + _VERBS + r")\b", re.IGNORECASE)
+_ATTRIBUTION_BEFORE = re.compile(r"\b(?:" + _VERBS + r")\b[^.!?]{0,60}[:,]\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -87,59 +91,73 @@ class _Paragraph:
         for index, (s, e) in enumerate(sentences):
             mine = [i for i, seg in enumerate(segments) if s <= seg.open < e]
             reading = read_sentence(masked, s, e)
-            for claim in sorted(reading.claims, key=lambda c: c.at):
-                speaker = self.resolver.resolve(claim.subject)
-                self._claim(claim, speaker, segments, mine, assigned)
-            if reading.subject is not None and not reading.claims:
-                self.resolver.note(self.resolver.resolve(reading.subject))
+            # A name inside what someone is reported to have said is not who "he" stands for next.
+            spans = [span for c in reading.claims for span in c.contents]
+            events: list[tuple[int, int, object]] = [
+                (at, 1, m) for at, m in reading.mentions if not any(a <= at < b for a, b in spans)
+            ]
+            events += [(c.at, 0, c) for c in reading.claims]
+            for _, _, item in sorted(events, key=lambda x: (x[0], x[1])):
+                if isinstance(item, Claim):
+                    self._claim(item, self.resolver.resolve(item.subject), segments, mine, assigned, masked)
+                else:
+                    self.resolver.note(self.resolver.resolve(item))
             for i in mine:
                 if i not in assigned:
-                    self._unattributed(i, segments, masked, s, assigned, reading.subject)
-            last_sentence = index == len(sentences) - 1
-            if last_sentence and mine:
+                    self._unattributed(i, segments, masked, s, e, assigned, reading.lead)
+            if index == len(sentences) - 1 and mine:
                 tail = assigned.get(mine[-1])
                 self.ends_in_quote = tail if tail is not None and tail.name else None
         for i, seg in enumerate(segments):
             speaker = assigned.get(i)
-            if speaker is None:
-                continue
-            self._emit(seg.start, seg.end, DIRECT, speaker)
+            if speaker is not None:
+                self._emit(seg.start, seg.end, DIRECT, speaker)
         self.out.sort(key=lambda q: (q.start, q.end))
         return self.out
 
     def _claim(self, claim: Claim, speaker: Speaker, segments: list[Segment], mine: list[int],
-               assigned: dict[int, Speaker]) -> None:
+               assigned: dict[int, Speaker], masked: str) -> None:
         if speaker.name is not None:
             self.resolver.note(speaker)
             self.last = speaker
         for a, b in claim.contents:
             inside = [i for i in mine if a <= segments[i].open and segments[i].start < b]
             for i in inside:
-                assigned.setdefault(i, speaker)
+                # A quotation a verb and a colon introduce inside reported speech ("… and asked: "How do I
+                # look?"") is the words of whoever that verb's subject is, not always the reporter's.
+                if not claim.colon and re.search(r":\s*$", masked[a : segments[i].open]):
+                    assigned.setdefault(i, UNKNOWN_SPEAKER)
+                else:
+                    assigned.setdefault(i, speaker)
             rest = self.text[a:b]
             for i in sorted(inside, reverse=True):
                 seg = segments[i]
                 rest = rest[: max(0, seg.open - a)] + rest[min(len(rest), seg.outer_end - a) :]
-            if claim.colon or not any(ch.isalnum() for ch in rest):
+            if claim.colon or not claim.reported or not any(ch.isalnum() for ch in rest):
                 continue  # the content is the quotation itself: only the direct line is kept
-            self._emit(a, b, "reported", speaker)
+            self._emit(a, b, REPORTED, speaker)
 
-    def _unattributed(self, i: int, segments: list[Segment], masked: str, s: int, assigned: dict[int, Speaker],
-                      subject) -> None:
+    def _unattributed(self, i: int, segments: list[Segment], masked: str, s: int, e: int,
+                      assigned: dict[int, Speaker], lead) -> None:
         seg = segments[i]
         words_in = self.text[seg.start : seg.end]
         before = masked[s : seg.open]
-        naming = _NAMING.search(before)
-        if naming and subject is not None and not _is_title(words_in):
-            speaker = self.resolver.resolve(subject)
-            if speaker.name:
-                assigned[i] = speaker
-                return
+        if lead is not None and not _is_title(words_in):
+            # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
+            # "congratulated" Mr Howard": the sentence's subject said it.
+            if _NAMING.search(before) or (_is_term(words_in) and _verb_position(before)):
+                speaker = self.resolver.resolve(lead)
+                if speaker.name:
+                    assigned[i] = speaker
+                    return
         if not _speech_like(words_in) or _is_term(words_in):
+            return
+        if _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(before):
+            assigned[i] = UNKNOWN_SPEAKER  # an attribution is there but was not read: never guess
             return
         if self.last is not None:
             assigned[i] = self.last
-        elif self.carry is not None:
+        elif self.carry is not None and not before.strip(" -–•"):
             assigned[i] = Speaker(self.carry.name, self.carry.role, CONTINUATION, self.carry.cls)
             self.last = assigned[i]
         else:
@@ -149,6 +167,14 @@ class _Paragraph:
         if end <= start:
             return
         self.out.append(Quotation(self.number, start, end, type_, speaker.name, speaker.role, speaker.kind))
+
+
+def _verb_position(before: str) -> bool:
+    """The text before a quoted word is a whole subject phrase: the quotation stands as its verb."""
+    tail = re.split(r"[.;:,]\s", before)[-1].strip()
+    if not tail or not tail[-1].isalpha() or len(tail.split()) > 8 or not tail[0].isupper():
+        return False
+    return parse_subject(tail) is not None
 
 
 def _is_title(text: str) -> bool:
@@ -162,6 +188,7 @@ def extract(article: Article) -> tuple[Quotation, ...]:
     out: list[Quotation] = []
     carry: Speaker | None = None
     for number, text in enumerate(article.paragraphs, 1):
+        resolver.paragraph = number
         paragraph = _Paragraph(resolver, number, text, carry)
         out.extend(paragraph.read())
         carry = paragraph.ends_in_quote

@@ -158,6 +158,8 @@ DOCUMENTS = frozenset(
     submission assessment probe handbook white-paper briefing dossier memorandum filing petition
     manifesto bulletin blog message note""".split()
 )
+# Documents of one inquiry: "the assessment" after "the report" is that report.
+REPORT_FAMILY = frozenset("report study survey research review inquiry investigation assessment probe findings".split())
 # Singular heads naming an organisation; "the company" stands for one named earlier.
 ORG_HEADS = frozenset(
     """company firm group bank carrier airline retailer giant maker operator chain business
@@ -181,6 +183,13 @@ PERSON_HEADS = ROLE_WORDS | frozenset(
     rapper musician guitarist drummer frontman comedian director film-maker filmmaker presenter host
     american briton brazilian frenchman spaniard scot welshman irishman australian german italian
     canadian dutchman swede russian nigerian argentine chilean kenyan""".split()
+)
+# Descriptions that stand for the person an article is about ("the actor", "the American", "the striker").
+PROTAGONIST_HEADS = frozenset(
+    """actor actress singer star player striker midfielder defender winger goalkeeper keeper forward
+    athlete sprinter runner champion holder winner rapper musician writer author novelist comedian
+    presenter veteran youngster teenager boxer golfer rider driver cyclist swimmer skater skier
+    frontman director film-maker filmmaker model designer""".split()
 )
 # Words that mark a run of capitalised words as an organisation, not a person.
 ORG_CUES = frozenset(
@@ -207,7 +216,13 @@ GROUP_HEADS = frozenset(
     economists strategists pollsters respondents people""".split()
 )
 # Subjects that say nothing about who spoke: "reports said", "sources suggest" stay unattributed.
-NO_SOURCE = frozenset("reports report rumours rumour speculation media press sources source".split())
+NO_SOURCE = frozenset("reports rumours rumour speculation media press sources".split())
+# Verbs of saying that are also nouns: taken as verbs only after a subject ("Critics claim", "it reports").
+NOUN_VERBS = frozenset(
+    """report reports claim claims estimate estimates forecast forecasts note notes promise promises answer
+    answers comment comments quote quotes repeat repeats protest protests reply replies state states
+    statement warning warnings finding findings concern concerns""".split()
+)
 
 PRONOUNS = frozenset("he she they it we".split())
 # Words that cannot be part of a subject noun phrase: verbs, conjunctions, relatives.

@@ -38,8 +38,18 @@ class Mention:
     parts: tuple[Mention, ...] = ()  # the people of "X and Y"
 
 
+_ENTITY_END = re.compile(r"&#?\w+;$")
+
+
 def words(text: str) -> list[str]:
-    return [t.strip(_PUNCT_EDGE) for t in _TOKEN.findall(text) if t.strip(_PUNCT_EDGE)]
+    """The words of ``text`` without the punctuation at their edges (an HTML entity keeps its ";")."""
+    out = []
+    for token in _TOKEN.findall(text):
+        word = token.lstrip(_PUNCT_EDGE)
+        word = word if _ENTITY_END.search(word) else word.rstrip(_PUNCT_EDGE)
+        if word:
+            out.append(word)
+    return out
 
 
 def is_cap(word: str) -> bool:
@@ -67,7 +77,7 @@ def _name_run(tokens: list[str]) -> int:
             break
         if _POSSESSIVE.search(word) and i < len(tokens):
             break  # "Amazon's Robin Terrell": the possessive is the role's
-        if low == "the":
+        if low in ("the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their") or _ATTRIBUTIVE.match(word):
             break
         i -= 1
         if low in lex.HONORIFICS:
@@ -106,6 +116,9 @@ def _strip_leading(tokens: list[str]) -> list[str]:
 
 
 _PREPOSITIONS = frozenset("of for at from with in on to by".split())
+_SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
+_ADJECTIVES_ED = frozenset("aged based called named united advanced detailed experienced qualified".split())
+_ATTRIBUTIVE = re.compile(r"^[A-Z][\w]*-(?:based|born|owned|listed|registered|led|backed|run|made)$")
 
 
 def _valid_np(tokens: list[str]) -> bool:
@@ -114,12 +127,14 @@ def _valid_np(tokens: list[str]) -> bool:
     lows = [t.lower() for t in tokens]
     if any(w in lex.NOT_IN_NP for w in lows[1:]):
         return False
-    if lows[0] in lex.NOT_IN_NP and lows[0] not in ("this", "these", "those"):
+    if lows[0] in lex.NOT_IN_NP and lows[0] not in ("this", "these", "those", "her", "his", "its", "their", "our"):
         return False
     if lows[0] in lex.PREFIX_WORDS:
         return False
+    if any(w in _SUBORDINATORS for w in lows[1:]):
+        return False
     # A lower-case word in -ed is a verb ("rejected"), not part of a name or a body.
-    return not any(w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper()
+    return not any(w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper() and w not in _ADJECTIVES_ED
                    for t, w in zip(tokens, lows, strict=True))
 
 
@@ -150,6 +165,8 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
     cls = None
     shown = " ".join(name)
+    if len(name) == 1 and lows and lows[-1] in ("the", "this") and _demonym(name[0]):
+        return Mention(" ".join(tokens), "desc", head=name[0].lower())  # "the Brazilian"
     if lows and lows[-1] == "the":
         before, cls = before[:-1], "org"
         shown = "the " + shown
@@ -157,6 +174,11 @@ def parse_phrase(text: str) -> Mention | None:
     cls = cls or classify_name(name, role)
     plural = cls != "person" and len(name[-1]) > 3 and name[-1].endswith("s") and not name[-1].endswith("ss")
     return Mention(shown, cls, role=role, head=name[-1].lower(), plural=plural, gender=_gender(name))
+
+
+def _demonym(word: str) -> bool:
+    low = word.lower()
+    return low in lex.PERSON_HEADS or low.endswith(("ian", "ean", "ese", "man")) or low in ("scot", "briton", "swede")
 
 
 def _role_like(tokens: list[str]) -> bool:
@@ -192,6 +214,8 @@ def _description(tokens: list[str]) -> Mention | None:
     cut = next((i for i, w in enumerate(lows) if w in _PREPOSITIONS and i > 0), len(lows))
     head_tokens = tokens[:cut]
     head = _POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
+    if head and head[0].isdigit() and cut < len(tokens) and lows[cut] == "of":
+        return Mention(" ".join(tokens), "group", head=lows[-1], plural=True)  # "14% of people aged …"
     if not head or not head[0].isalpha():
         return None
     det = lows[0]
@@ -205,6 +229,8 @@ def _description(tokens: list[str]) -> Mention | None:
     if head in lex.SPOKES:
         return Mention(shown, "desc" if definite and cut == len(tokens) else "body", head=head)
     plural = head.endswith("s") and not head.endswith("ss") and head not in lex.PERSON_HEADS
+    if det == "its" and plural and cut == len(tokens):
+        return Mention("it", "pronoun")  # "Its makers claim": the organisation "it" stands for
     if plural or head in lex.GROUP_HEADS:
         cls = "org" if is_cap(head_tokens[-1]) else "group"
         return Mention(shown, cls, head=head, plural=True)
@@ -228,9 +254,8 @@ def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
     chunks = [c for c in chunks if c]
     if not chunks:
         return None
-    # Drop leading adverbial chunks ("In a statement", "However", "Speaking in Harrogate").
-    while adverbials and len(chunks) > 1 and _is_prefix(chunks[0]):
-        chunks = chunks[1:]
+    if len(chunks) > 1 and not text.rstrip().endswith(","):
+        return None  # "C, a new report": an appositive closes with a comma before the verb
     if len(chunks) == 1:
         return parse_phrase(_strip_prefix_words(chunks[0]) if adverbials else chunks[0])
     head = parse_phrase(chunks[0])
@@ -254,6 +279,18 @@ def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
     return None
 
 
+def drop_adverbials(text: str) -> int:
+    """Offset in ``text`` past its leading adverbial chunks ("In a statement, ", "However, "), keeping
+    at least the last chunk."""
+    offset = 0
+    for match in re.finditer(r",\s*", text):
+        chunk = text[offset : match.start()]
+        if not _is_prefix(chunk) or not text[match.end() :].strip():
+            break
+        offset = match.end()
+    return offset
+
+
 def _appositive(chunk: str) -> bool:
     tokens = words(chunk)
     if not tokens or len(tokens) > 20:
@@ -261,6 +298,12 @@ def _appositive(chunk: str) -> bool:
     first = tokens[0].lower()
     if chunk.isdigit() or first in ("who", "which", "whose"):
         return True
+    if first in ("from", "of", "at", "with") and len(tokens) <= 8:
+        return True  # "Brad Wernle, from Automotive News Europe"
+    if len(tokens) > 1 and first.endswith(("ed", "wn")) and tokens[1].lower() in _PREPOSITIONS | {"as"}:
+        return True  # "The report, formed of fieldwork in six police forces, …"
+    if not is_cap(tokens[0]) and parse_phrase(chunk) is not None:
+        return True  # "…, discussions with experts and organisations and a wider review,"
     if first in ("a", "an", "the", "its", "his", "her", "their") or first in lex.ROLE_WORDS:
         return not any(t.lower() in ("is", "are", "was", "were", "has", "have", "had") for t in tokens[1:4])
     return is_cap(tokens[0]) and not any(t.lower() in lex.NOT_IN_NP for t in tokens)
@@ -276,6 +319,8 @@ def _strip_prefix_words(chunk: str) -> str:
     tokens = words(chunk)
     first = tokens[0].lower() if tokens else ""
     if len(tokens) > 2 and (first in lex.PREFIX_WORDS or first.endswith("ing")) and first not in lex.CONJUNCTIONS:
+        if tokens[-1].lower() in lex.PRONOUNS:
+            return tokens[-1]  # "At his weekly press conference on Tuesday he"
         start = _name_run(tokens)
         if start < len(tokens):
             return " ".join(tokens[start:])
@@ -342,3 +387,16 @@ def acronyms(paragraphs: tuple[str, ...]) -> dict[str, str]:
         for match in re.finditer(r"([A-Z][\w'’\- ]{3,80}?)\s+\(([A-Z]{2,8})\)", paragraph):
             out.setdefault(match.group(2), match.group(1).strip())
     return out
+
+
+_NAMED_DOCUMENT = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w'’\-]*\s+)+)(" + "|".join(sorted(lex.DOCUMENTS)) + r")\b")
+
+
+def documents(paragraphs: tuple[str, ...]) -> dict[str, str]:
+    """The one document of each kind the article names by a proper name ("the HMICFRS report"), by its
+    head word: "a watchdog report" earlier in the article is that report."""
+    found: dict[str, set[str]] = {}
+    for paragraph in paragraphs:
+        for match in _NAMED_DOCUMENT.finditer(paragraph):
+            found.setdefault(match.group(2), set()).add(f"the {match.group(1)}{match.group(2)}")
+    return {head: next(iter(forms)) for head, forms in found.items() if len(forms) == 1}

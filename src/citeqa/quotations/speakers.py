@@ -9,10 +9,11 @@ When none of these holds, the speaker is unknown: a name is never guessed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from citeqa.quotations import lexicon as lex
-from citeqa.quotations.names import Mention, acronyms, article_names, name_parts
+from citeqa.quotations.names import Mention, acronyms, article_names, documents, name_parts
 
 NAMED, PRONOUN, CONTINUATION, UNKNOWN = "named", "pronoun", "continuation", "unknown"
 LOOK_BACK = 12  # entities remembered for pronouns: about the last few sentences' subjects and speakers
@@ -40,9 +41,14 @@ class Resolver:
     def __init__(self, paragraphs: tuple[str, ...]) -> None:
         self.names = article_names(paragraphs)
         self.acronyms = acronyms(paragraphs)
+        self.fuller_documents = documents(paragraphs)
         self.history: list[Speaker] = []
         self.roles: dict[str, str] = {}  # first role given to each speaker
         self.document: str | None = None  # the first document quoted: "the report" later means it
+        # The person an article is about, whom "the actor" or "the American" stands for: the first person
+        # named as a sentence's subject, in the first paragraph.
+        self.protagonist: Speaker | None = None
+        self.paragraph = 0
 
     # -------------------------------------------------------------------------------- resolution
 
@@ -72,14 +78,35 @@ class Resolver:
                     name, cls = expanded, "org"
         if cls == "doc":
             if self.document is None:
-                self.document = name
-            elif _definite_bare(name):
+                self.document = self.fuller_documents.get(mention.head, name) if not _definite(name) else name
+            elif _definite(name) and mention.head in lex.REPORT_FAMILY:
                 name = self.document
+        elif cls in ("org", "group", "body") and _definite(name):
+            # "the Google team" after "Google's security team"; "The commissioners" after "Dame Sara
+            # Thornton and Dame Vera Baird QC, Victims' Commissioner".
+            earlier = self._earlier_form(name, mention)
+            if earlier is not None:
+                return Speaker(earlier.name, earlier.role, PRONOUN if earlier.plural and earlier.cls == "person"
+                               else NAMED, earlier.cls, earlier.plural, earlier.gender, earlier.head)
         role = mention.role or self.roles.get(name.lower())
         if mention.role:
             self.roles.setdefault(name.lower(), mention.role)
         gender = mention.gender or next((s.gender for s in reversed(self.history) if s.name == name and s.gender), None)
         return Speaker(name, role, NAMED, cls, mention.plural, gender, mention.head)
+
+    def _earlier_form(self, name: str, mention: Mention) -> Speaker | None:
+        words = {w for w in name_parts(name) if w != mention.head}
+        head = mention.head.rstrip("s")
+        for speaker in reversed(self.history):
+            if speaker.name is None or speaker.name == name:
+                continue
+            if mention.plural and speaker.plural and speaker.cls == "person" and _has_role(speaker.role, {head}):
+                return speaker
+            if speaker.head == mention.head and speaker.cls in ("org", "body", "group") and words and words <= set(
+                name_parts(speaker.name)
+            ):
+                return speaker
+        return None
 
     def _full_name(self, name: str) -> str | None:
         parts = name_parts(name)
@@ -103,7 +130,7 @@ class Resolver:
     def _pronoun(self, word: str) -> Speaker:
         if word in ("he", "she"):
             want = {"he": "m", "she": "f"}[word]
-            found = self._last(lambda s: s.cls in ("person", "name") and not s.plural and s.gender in (None, want))
+            found = self._last(lambda s: _person_like(s) and not s.plural and s.gender in (None, want))
         elif word == "they":
             found = self._last(lambda s: s.plural)
         elif word == "it":
@@ -120,10 +147,16 @@ class Resolver:
             found = self._last(lambda s: s.head == head and s.cls == "body", far=True)
             kind = NAMED
         elif head in lex.ORG_HEADS:
-            found = self._last(lambda s: s.cls in ("org", "name") and not s.plural)
+            # "the company": an organisation the article called a company (or a maker, a firm…), else the
+            # organisation last named.
+            found = self._last(lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}),
+                               far=True) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
             kind = PRONOUN
         else:
-            found = self._last(lambda s: s.cls == "person" and _has_role(s.role, head), far=True)
+            found = self._last(lambda s: s.cls == "person" and _has_role(s.role, {head}), far=True)
+            if found is None and (head in lex.PROTAGONIST_HEADS or head.endswith(("-year-old", "ian", "ean", "ese"))
+                                  or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")):
+                found = self.protagonist
             kind = PRONOUN
         if found is None or found.name is None:
             return UNKNOWN_SPEAKER
@@ -142,15 +175,30 @@ class Resolver:
         """Remember a speaker or a sentence's subject, for the pronouns after it."""
         if speaker.name is not None:
             self.history.append(speaker)
+            if self.protagonist is None and self.paragraph <= 1 and speaker.cls == "person" and not speaker.plural:
+                self.protagonist = speaker
 
 
-def _definite_bare(name: str) -> bool:
-    words = name.lower().split()
-    return len(words) == 2 and words[0] in ("the", "this") and words[1] in lex.DOCUMENTS
+def _definite(name: str) -> bool:
+    return name.lower().startswith(("the ", "this ", "its ", "their "))
 
 
-def _has_role(role: str | None, head: str) -> bool:
+_PREPOSITION = re.compile(r"\s(?:of|for|at|from|in|on|with)\s.*$")
+
+
+def _has_role(role: str | None, heads: set[str] | frozenset[str]) -> bool:
+    """Whether a role's head word ("mayor" in "London mayor", "chief" in "head of Tiga"'s "head") is one
+    of ``heads``; each comma-separated part of the role has its own head."""
     if not role:
         return False
-    words = role.lower().replace(",", " ").split()
-    return head in words
+    for part in role.lower().split(","):
+        part = _PREPOSITION.sub("", " " + part.strip())
+        tokens = part.split()
+        if tokens and tokens[-1].rstrip("s") in heads | {h.rstrip("s") for h in heads}:
+            return True
+    return False
+
+
+def _person_like(speaker: Speaker) -> bool:
+    """Who "he" or "she" may stand for: a person, a single name, or a spokesman."""
+    return speaker.cls in ("person", "name") or (speaker.cls == "body" and speaker.head in lex.PERSON_HEADS | lex.SPOKES)
