@@ -92,6 +92,8 @@ _SUBORDINATE = re.compile(
 _SUBJECT_END = re.compile(r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but)|\b[A-Z][\w'’\-]*|"
                           r"[a-z]{3,}s|[\"”’])\s+$")
 _PREPOSITION_START = re.compile(r"^\s*(?:at|in|on|to|during|after|before|from|with|for|by|of|about)\b", re.I)
+_TIME = re.compile(r"^(?:(?:last|this|next)\s+\w+|on\s+[A-Z]\w+|in\s+[A-Z]\w+|earlier|later|yesterday|today|"
+                   r"previously|recently|then|now|meanwhile|however),?\s+", re.IGNORECASE)
 _SUBCLAUSE = re.compile(r"\b(?:when|while|because|after|before|as|who|which|whom|whose)\b", re.IGNORECASE)
 _CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s*")
 _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|indeed)\b,?\s*", re.IGNORECASE)
@@ -146,8 +148,8 @@ def read_sentence(text: str, s: int, e: int) -> Reading:
         before = text[s : match.start()]
         if (_INFINITIVE.search(before) and not _NEGATION.search(before)) or _DETERMINER.search(before):
             continue  # "declined to say"; "the claim": a noun, not a verb
-        if word in lex.NOUN_VERBS and not _SUBJECT_END.search(before):
-            continue  # "a new report": a noun after an adjective
+        if word in lex.NOUN_VERBS and _noun(text, before, match.end(), word):
+            continue  # "a new report", "the HMICFRS report said": a noun
         coordinated = _COORDINATED.search(before) is not None or (word.endswith("ing") and before.rstrip().endswith(","))
         if current is not None and any(a <= match.start() < b for a, b in current.contents):
             chained = _chained(text, e, match, kind, current, subject or lead)
@@ -188,6 +190,22 @@ def read_sentence(text: str, s: int, e: int) -> Reading:
     return Reading(claims, mentions, lead or subject)
 
 
+_NEXT_VERB = re.compile(r"\s+(?:\w+ly\s+)?(?:said|says|say|found|finds|has|have|had|was|were|is|are|will|would|"
+                        r"concluded|suggests|suggested|shows|showed|claimed|warned|added|revealed|also)\b")
+
+
+def _noun(text: str, before: str, end: int, word: str) -> bool:
+    """Whether a word that may be a verb or a noun ("report", "claims") is a noun here."""
+    if word.endswith("ing") and before.rstrip().endswith(","):
+        return False  # ", finding that …"
+    if _NEXT_VERB.match(text, end):
+        return True  # "the report said"
+    if not _SUBJECT_END.search(before):
+        return True  # "a new report"
+    last = before.rstrip().rsplit(None, 2)
+    return len(last) >= 2 and last[-2].lower() in ("the", "a", "an", "its", "his", "her", "their")
+
+
 def _content(text: str, match: re.Match, e: int, kind: str) -> tuple[tuple[int, int] | None, bool]:
     """What the verb ``match`` reports, for chained verbs: denials keep their verb, and must be statements."""
     if kind == "deny":
@@ -217,6 +235,7 @@ def _chained(text: str, e: int, match: re.Match, kind: str, current: Claim, main
     if cut is None:
         return None
     between = re.sub(r"^[,;\s]*(?:and|but)?\s*", "", text[cut : match.start()], flags=re.IGNORECASE)
+    between = _TIME.sub("", between)
     between = _AUX_TAIL.sub("", " " + between).strip()
     if between:
         speaker = parse_phrase(between)
@@ -276,7 +295,7 @@ def _subject_before(text: str, start: int, end: int) -> tuple[Mention | None, in
         if mention is None:
             continue
         before = region[:cut].rstrip()
-        if index and mention.parts and (before.endswith(")") or (before.rstrip(",").split() or [""])[-1][:1].isupper()):
+        if index and " and " in piece and (before.endswith(")") or (before.rstrip(",").split() or [""])[-1][:1].isupper()):
             return None, end  # "by HMICFRS, the College of Policing and the IOPC": the end of a list
         return mention, start + cut + (len(piece) - len(piece.lstrip()))
     return None, end
@@ -373,7 +392,7 @@ def _main_claim(text: str, s: int, e: int, match: re.Match, word: str, kind: str
         mention = parse_subject(head[: relative.start()])
         span, colon = _content(text, match, e, kind)
         return Claim(mention, match.start(), [span] if span and mention else [], colon) if mention else None
-    if (not head or head.endswith((",", '"', "”", "’", "'"))) and kind != "find":
+    if (not head or head.endswith((",", '"', "”", "’", "'"))) and word in lex.INVERTIBLE:
         inverted = _inverted_claim(text, s, e, match, head)
         if inverted is not None or not head:
             return inverted

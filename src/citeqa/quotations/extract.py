@@ -21,7 +21,7 @@ from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, 
 from citeqa.records import Article
 
 DIRECT, REPORTED = "direct", "reported"
-_NAMING = re.compile(r"\b(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_NAMING = re.compile(r"(?<![\w-])(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
 _VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
 # An attribution beside a quotation that the clause rules could not read: the speaker stays unknown.
@@ -88,6 +88,7 @@ class _Paragraph:
         masked = _mask(text, segments)
         sentences = split_sentences(text, segments)
         assigned: dict[int, Speaker] = {}
+        owner: dict[int, Claim] = {}  # the claim each quotation belongs to
         for index, (s, e) in enumerate(sentences):
             mine = [i for i, seg in enumerate(segments) if s <= seg.open < e]
             reading = read_sentence(masked, s, e)
@@ -97,9 +98,16 @@ class _Paragraph:
                 (at, 1, m) for at, m in reading.mentions if not any(a <= at < b for a, b in spans)
             ]
             events += [(c.at, 0, c) for c in reading.claims]
+            # A quotation inside two claims' contents is the outer claim's: "Officers expressed "…", the
+            # report said" quotes the report.
+            outer = sorted(reading.claims, key=lambda c: -sum(b - a for a, b in c.contents))
+            for claim in outer:
+                for i in mine:
+                    if i not in assigned and any(a <= segments[i].open and segments[i].start < b for a, b in claim.contents):
+                        owner.setdefault(i, claim)
             for _, _, item in sorted(events, key=lambda x: (x[0], x[1])):
                 if isinstance(item, Claim):
-                    self._claim(item, self.resolver.resolve(item.subject), segments, mine, assigned, masked)
+                    self._claim(item, self.resolver.resolve(item.subject), segments, mine, assigned, masked, owner)
                 else:
                     self.resolver.note(self.resolver.resolve(item))
             for i in mine:
@@ -116,13 +124,15 @@ class _Paragraph:
         return self.out
 
     def _claim(self, claim: Claim, speaker: Speaker, segments: list[Segment], mine: list[int],
-               assigned: dict[int, Speaker], masked: str) -> None:
+               assigned: dict[int, Speaker], masked: str, owner: dict[int, Claim]) -> None:
         if speaker.name is not None:
             self.resolver.note(speaker)
             self.last = speaker
         for a, b in claim.contents:
             inside = [i for i in mine if a <= segments[i].open and segments[i].start < b]
             for i in inside:
+                if owner.get(i, claim) is not claim:
+                    continue
                 # A quotation a verb and a colon introduce inside reported speech ("… and asked: "How do I
                 # look?"") is the words of whoever that verb's subject is, not always the reporter's.
                 if not claim.colon and re.search(r":\s*$", masked[a : segments[i].open]):
@@ -174,7 +184,8 @@ def _verb_position(before: str) -> bool:
     tail = re.split(r"[.;:,]\s", before)[-1].strip()
     if not tail or not tail[-1].isalpha() or len(tail.split()) > 8 or not tail[0].isupper():
         return False
-    return parse_subject(tail) is not None
+    mention = parse_subject(tail)
+    return mention is not None and mention.cls in ("person", "org", "name")
 
 
 def _is_title(text: str) -> bool:

@@ -93,8 +93,6 @@ QUOTE_ONLY = _forms(
     "add adds added",
     "shout shouts shouted",
     "plead pleads pleaded",
-    "read reads",
-    "begin begins began",
     "conclude concludes concluded",
     "quote quotes quoted",
     "write writes wrote",
@@ -114,6 +112,15 @@ NAMING = _forms(
     "hail hails hailed",
     "praise praises praised",
     "welcome welcomes welcomed",
+)
+# Verbs that may come before their subject after a quotation: ""…," said Mr Williams".
+INVERTIBLE = _forms(
+    "say says said", "add adds added", "ask asks asked", "continue continues continued",
+    "explain explains explained", "reply replies replied", "insist insists insisted", "warn warns warned",
+    "admit admits admitted", "argue argues argued", "claim claims claimed", "stress stresses stressed",
+    "write writes wrote", "declare declares declared", "counter counters countered", "recall recalls recalled",
+    "suggest suggests suggested", "note notes noted", "conclude concludes concluded", "state states stated",
+    "confirm confirms confirmed", "predict predicts predicted", "agree agrees agreed", "joke jokes joked",
 )
 ATTRIBUTING = SAY | SAY_THAT | TELL | QUOTE_ONLY | FIND | URGE | DENY
 
@@ -178,7 +185,7 @@ ORG_STAND_IN = frozenset(
 SPOKES = frozenset("spokesman spokeswoman spokesperson official representative aide".split())
 # Heads naming one person by description ("the actor", "the former minister").
 PERSON_HEADS = ROLE_WORDS | frozenset(
-    """man woman boy girl father mother son daughter wife husband brother sister friend colleague
+    """man woman boy girl father mother son daughter wife husband brother sister friend colleague assistant
     veteran star winner holder rider driver runner sprinter athlete boxer golfer bowler batsman
     rapper musician guitarist drummer frontman comedian director film-maker filmmaker presenter host
     american briton brazilian frenchman spaniard scot welshman irishman australian german italian

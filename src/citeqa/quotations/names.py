@@ -154,7 +154,11 @@ def parse_phrase(text: str) -> Mention | None:
     start = _name_run(tokens)
     if start == len(tokens):
         return _description(tokens)
-    name, before = tokens[:][start:], tokens[:start]
+    name, before = tokens[start:], tokens[:start]
+    if before and before[-1].lower() in _PREPOSITIONS and len(name) >= 3 and name[0].lower() not in lex.HONORIFICS:
+        # "Inspector of Constabulary Wendy Williams": the office's words, then a name of two words.
+        split = len(name) - 2
+        before, name = before + name[:split], name[split:]
     lows = [t.lower() for t in before]
     # "a spokesman for … Commissioner Franco Frattini", "a professor at Brooklyn Law School": the name is
     # inside a phrase whose head is the word before its preposition.
@@ -163,6 +167,8 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)
     if lows and lows[-1] in _PREPOSITIONS:
         return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
+    if len(name) == 1 and not before and name[0].lower() in lex.GROUP_HEADS:
+        return Mention(name[0], "group", head=name[0].lower(), plural=True)  # "Analysts", "Prosecutors"
     cls = None
     shown = " ".join(name)
     if len(name) == 1 and lows and lows[-1] in ("the", "this") and _demonym(name[0]):
@@ -244,6 +250,8 @@ def _description(tokens: list[str]) -> Mention | None:
         return Mention(shown, "org", head=head)
     if det in ("a", "an", "one", "another"):
         return Mention(shown, "body", head=head)
+    if definite and len(tokens) > 1:
+        return Mention(shown, "desc", head=head)  # someone or something named elsewhere, or no one
     return None
 
 
@@ -340,7 +348,7 @@ def name_parts(text: str) -> list[str]:
 
 _CAP_RUN = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Prof|Baroness|Cardinal)\s+)?"
-    r"[A-Z][\w'’&#;\-\.]*(?:\s+(?:(?:de|van|von|der|dal|da|di|du|le|la|del|bin|al)\s+)?[A-Z][\w'’&#;\-]*)*"
+    r"[A-Z][\w'’&#;\-]*(?:\s+(?:(?:de|van|von|der|dal|da|di|du|le|la|del|bin|al)\s+)?[A-Z][\w'’&#;\-]*)*"
 )
 
 

@@ -153,7 +153,7 @@ class Resolver:
                                far=True) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
             kind = PRONOUN
         else:
-            found = self._last(lambda s: s.cls == "person" and _has_role(s.role, {head}), far=True)
+            found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, {head}), far=True)
             if found is None and (head in lex.PROTAGONIST_HEADS or head.endswith(("-year-old", "ian", "ean", "ese"))
                                   or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")):
                 found = self.protagonist
