@@ -203,7 +203,8 @@ def _noun(text: str, before: str, end: int, word: str) -> bool:
     if not _SUBJECT_END.search(before):
         return True  # "a new report"
     last = before.rstrip().rsplit(None, 2)
-    return len(last) >= 2 and last[-2].lower() in ("the", "a", "an", "its", "his", "her", "their")
+    # "the Google report": a compound noun; "its makers claim": a plural subject and its verb.
+    return len(last) >= 2 and last[-2].lower() in ("the", "a", "an", "its", "his", "her", "their") and not last[-1].endswith("s")
 
 
 def _content(text: str, match: re.Match, e: int, kind: str) -> tuple[tuple[int, int] | None, bool]:
@@ -411,6 +412,12 @@ def _main_claim(text: str, s: int, e: int, match: re.Match, word: str, kind: str
     # Nothing after the verb: the content comes first ("C, X said") and may go on after it ("…, C2").
     contents = []
     before = text[s:subj_start].rstrip()
+    rest = text[match.end() : e]
+    if kind == "tell":
+        hearer = _HEARERS.match(rest)
+        rest = rest[hearer.end() :] if hearer else rest
+    if not _tail(rest):
+        return Claim(mention, match.start(), [])  # "he pledged to …": the verb has an object, not a fronted content
     if before.endswith((",", '"', "”", "’", "'")) and not (len(before.split()) <= 6 and _only_prefix(before)):
         fronted = _clean(text, s, subj_start)
         if fronted:
@@ -441,6 +448,9 @@ def _inverted_claim(text: str, s: int, e: int, match: re.Match, head: str) -> Cl
                        r"\s*[.!?;]\s*$", after)[0]
     if MASK in np_text or not head:
         return None
+    tail = re.split(r",\s*(?:adding|saying|who|which|whose|and|but|as|although|though)\b", after[len(np_text) :])[0]
+    if re.search(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|should|must)\b", tail):
+        return None  # "…, said the transition … was difficult": a clause follows, not a tail
     mention = parse_subject(np_text.strip().rstrip(_TRAIL) + ",")
     if mention is None or mention.cls == "pronoun":
         return None
@@ -449,7 +459,7 @@ def _inverted_claim(text: str, s: int, e: int, match: re.Match, head: str) -> Cl
 
 
 _VERBISH = re.compile(
-    r"\s(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|does|did|do|\w+ed|"
+    r"\s(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|does|did|do|[a-z]\w*ed|"
     + "|".join(sorted(w for w in _VERB_CLASS if " " not in w))
     + r")\b|"
     + MASK,
@@ -495,6 +505,18 @@ def _colon_attribution(text: str, s: int, e: int) -> Claim | None:
     if mention is None or mention.cls not in ("person", "org", "body"):
         return None
     return Claim(mention, s + match.start(1), [(s + match.end(1) + 1, e)], colon=True)
+
+
+_TAIL = re.compile(r"\s*(?:in|on|at|during|last|this|yesterday|today|earlier|later|after|before|when|while|told|"
+                   r"to\s+(?:the|a|an|reporters|journalists|[A-Z])|from|via|through|speaking)\b", re.IGNORECASE)
+
+
+def _tail(rest: str) -> bool:
+    """Whether what follows a verb is only where and when it was said ("in a statement", "told Five Live")."""
+    if rest.lstrip().startswith(","):
+        return True  # "C, she added, C2"
+    rest = rest.strip(_TRAIL)
+    return not rest or bool(_TAIL.match(rest)) and MASK not in rest
 
 
 def _only_prefix(text: str) -> bool:

@@ -95,7 +95,7 @@ class _Paragraph:
             # A name inside what someone is reported to have said is not who "he" stands for next.
             spans = [span for c in reading.claims for span in c.contents]
             events: list[tuple[int, int, object]] = [
-                (at, 1, m) for at, m in reading.mentions if not any(a <= at < b for a, b in spans)
+                (at, 1, (m, any(a <= at < b for a, b in spans))) for at, m in reading.mentions
             ]
             events += [(c.at, 0, c) for c in reading.claims]
             # A quotation inside two claims' contents is the outer claim's: "Officers expressed "…", the
@@ -109,7 +109,8 @@ class _Paragraph:
                 if isinstance(item, Claim):
                     self._claim(item, self.resolver.resolve(item.subject), segments, mine, assigned, masked, owner)
                 else:
-                    self.resolver.note(self.resolver.resolve(item))
+                    mention, reported = item
+                    self.resolver.note(self.resolver.resolve(mention), reported=reported)
             for i in mine:
                 if i not in assigned:
                     self._unattributed(i, segments, masked, s, e, assigned, reading.lead)

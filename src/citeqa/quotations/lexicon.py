@@ -121,6 +121,10 @@ INVERTIBLE = _forms(
     "write writes wrote", "declare declares declared", "counter counters countered", "recall recalls recalled",
     "suggest suggests suggested", "note notes noted", "conclude concludes concluded", "state states stated",
     "confirm confirms confirmed", "predict predicts predicted", "agree agrees agreed", "joke jokes joked",
+    "comment comments commented", "remark remarks remarked", "observe observes observed", "quip quips quipped",
+    "laugh laughs laughed", "acknowledge acknowledges acknowledged", "concede concedes conceded",
+    "boast boasts boasted", "caution cautions cautioned", "reveal reveals revealed", "tell tells told",
+    "warn warns warned", "estimate estimates estimated", "maintain maintains maintained", "respond responds responded",
 )
 ATTRIBUTING = SAY | SAY_THAT | TELL | QUOTE_ONLY | FIND | URGE | DENY
 
@@ -137,7 +141,7 @@ HONORIFICS = frozenset(
 )
 MALE = frozenset("mr sir lord baron".split())
 FEMALE = frozenset("mrs ms miss dame lady baroness".split())
-PARTICLES = frozenset("de van von der den dal da di du le la del della bin al el ter ten".split())
+PARTICLES = frozenset("de van von der den dal da di du le la del della bin al el ter ten &".split())
 NAME_SUFFIXES = frozenset("qc mp mep jr sr jnr snr ii iii".split())
 
 # Words of a title or office standing before a name ("Chief Constable", "deputy planning director").
@@ -155,7 +159,7 @@ ROLE_WORDS = frozenset(
     representative envoy delegate campaigner activist organiser organizer curator designer developer
     engineer architect strategist pollster psychologist doctor surgeon nurse teacher headteacher
     historian critic columnist novelist poet director-general secretary-general commissioner-general
-    spokesmen officials executives""".split()
+    spokesmen officials executives co-star co-founder co-owner""".split()
 )
 # Role words that also start names often enough to be taken as part of the name ("Lord", handled apart).
 # Heads of noun phrases that name a document: what it "found" or "said" is reported.
@@ -163,7 +167,7 @@ DOCUMENTS = frozenset(
     """report study survey research review inquiry investigation poll paper letter statement memo
     minutes newsletter document analysis audit findings ruling judgment judgement lawsuit complaint
     submission assessment probe handbook white-paper briefing dossier memorandum filing petition
-    manifesto bulletin blog message note""".split()
+    manifesto bulletin blog message note advert advertisement leaflet website""".split()
 )
 # Documents of one inquiry: "the assessment" after "the report" is that report.
 REPORT_FAMILY = frozenset("report study survey research review inquiry investigation assessment probe findings".split())

@@ -63,6 +63,14 @@ def _is_acronym(word: str) -> bool:
 
 def _name_run(tokens: list[str]) -> int:
     """Index where the trailing run of name words of ``tokens`` starts (len(tokens) if there is none)."""
+    if tokens and _POSSESSIVE.sub("", tokens[-1].lower()) in lex.ORG_CUES:
+        # "The Foreign Office", "Home Office": an organisation's name takes in words that are roles elsewhere.
+        i = len(tokens)
+        while i > 0 and is_cap(tokens[i - 1]) and tokens[i - 1].lower() not in _NOT_NAME and (
+            i == len(tokens) or not _POSSESSIVE.search(tokens[i - 1])
+        ):
+            i -= 1
+        return i
     i = len(tokens)
     while i > 0:
         word = tokens[i - 1]
@@ -77,7 +85,7 @@ def _name_run(tokens: list[str]) -> int:
             break
         if _POSSESSIVE.search(word) and i < len(tokens):
             break  # "Amazon's Robin Terrell": the possessive is the role's
-        if low in ("the", "a", "an", "this", "that", "these", "those", "its", "his", "her", "their") or _ATTRIBUTIVE.match(word):
+        if low in _NOT_NAME or _ATTRIBUTIVE.match(word):
             break
         i -= 1
         if low in lex.HONORIFICS:
@@ -116,6 +124,13 @@ def _strip_leading(tokens: list[str]) -> list[str]:
 
 
 _PREPOSITIONS = frozenset("of for at from with in on to by".split())
+# Capitalised at a sentence's start, but never part of a name.
+_NOT_NAME = frozenset(
+    """the a an this that these those its his her their our other others some many most all both several
+    few such each every any no another more""".split()
+)
+_CONNECTORS = frozenset("of for and the on in & de du des".split())
+_PARENS = re.compile(r"\s*\([^()]*\)")
 _SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
 _ADJECTIVES_ED = frozenset("aged based called named united advanced detailed experienced qualified".split())
 _ATTRIBUTIVE = re.compile(r"^[A-Z][\w]*-(?:based|born|owned|listed|registered|led|backed|run|made)$")
@@ -140,7 +155,7 @@ def _valid_np(tokens: list[str]) -> bool:
 
 def parse_phrase(text: str) -> Mention | None:
     """The speaker a subject phrase names (no commas: see ``parse_subject`` for appositives)."""
-    tokens = _strip_leading(words(text))
+    tokens = _strip_leading(words(_PARENS.sub("", text)))
     if not tokens:
         return None
     if len(tokens) == 1 and tokens[0].lower() in lex.PRONOUNS:
@@ -151,6 +166,9 @@ def parse_phrase(text: str) -> Mention | None:
     joined = _joined(tokens)
     if joined:
         return joined
+    org = _organisation(tokens)
+    if org:
+        return org
     start = _name_run(tokens)
     if start == len(tokens):
         return _description(tokens)
@@ -180,6 +198,21 @@ def parse_phrase(text: str) -> Mention | None:
     cls = cls or classify_name(name, role)
     plural = cls != "person" and len(name[-1]) > 3 and name[-1].endswith("s") and not name[-1].endswith("ss")
     return Mention(shown, cls, role=role, head=name[-1].lower(), plural=plural, gender=_gender(name))
+
+
+def _organisation(tokens: list[str]) -> Mention | None:
+    """A capitalised name with "of", "for", "and" inside that names an organisation: "the Economic Commission
+    for Latin America and the Caribbean", "Her Majesty's Inspectorate of Constabulary"."""
+    lows = [t.lower() for t in tokens]
+    first = 1 if lows[0] == "the" else 0
+    body = tokens[first:]
+    if len(body) < 3 or not any(w in _CONNECTORS for w in lows[first:]) or not is_cap(body[0]) or not is_cap(body[-1]):
+        return None
+    if not all(is_cap(t) or t.lower() in _CONNECTORS for t in body):
+        return None
+    if not any(_POSSESSIVE.sub("", w) in lex.ORG_CUES for w in lows[first:]):
+        return None
+    return Mention(" ".join(tokens), "org", head=_POSSESSIVE.sub("", lows[-1]))
 
 
 def _demonym(word: str) -> bool:
@@ -312,6 +345,8 @@ def _appositive(chunk: str) -> bool:
         return True  # "The report, formed of fieldwork in six police forces, …"
     if not is_cap(tokens[0]) and parse_phrase(chunk) is not None:
         return True  # "…, discussions with experts and organisations and a wider review,"
+    if any(t.lower() in lex.ROLE_WORDS for t in tokens) and not any(t.lower() in lex.NOT_IN_NP for t in tokens):
+        return True  # "Paul Trotter, news and features editor of PC Pro,"
     if first in ("a", "an", "the", "its", "his", "her", "their") or first in lex.ROLE_WORDS:
         return not any(t.lower() in ("is", "are", "was", "were", "has", "have", "had") for t in tokens[1:4])
     return is_cap(tokens[0]) and not any(t.lower() in lex.NOT_IN_NP for t in tokens)
@@ -361,8 +396,11 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for paragraph in paragraphs:
         for match in _CAP_RUN.finditer(paragraph):
-            tokens = [_POSSESSIVE.sub("", t) for t in match.group(0).split()]
-            tokens = [t.rstrip(".") for t in tokens]
+            raw = match.group(0).split()
+            last_possessive = max((i for i, t in enumerate(raw[:-1]) if _POSSESSIVE.search(t)), default=-1)
+            tokens = [_POSSESSIVE.sub("", t) for t in raw[last_possessive + 1 :]]
+            while tokens and _is_acronym(tokens[0]):
+                tokens = tokens[1:]
             while tokens and (tokens[0].lower() in lex.ROLE_WORDS or tokens[0].lower() in lex.PREFIX_WORDS
                               or tokens[0].lower() in ("the", "a", "an")):
                 tokens = tokens[1:]

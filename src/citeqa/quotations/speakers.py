@@ -30,6 +30,7 @@ class Speaker:
     plural: bool = False
     gender: str | None = None
     head: str = ""
+    reported: bool = False  # named only inside what someone was reported to say: no antecedent of "he"
 
 
 UNKNOWN_SPEAKER = Speaker(None, None, UNKNOWN)
@@ -130,11 +131,11 @@ class Resolver:
     def _pronoun(self, word: str) -> Speaker:
         if word in ("he", "she"):
             want = {"he": "m", "she": "f"}[word]
-            found = self._last(lambda s: _person_like(s) and not s.plural and s.gender in (None, want))
+            found = self._last(lambda s: _person_like(s) and not s.plural and s.gender in (None, want) and not s.reported)
         elif word == "they":
-            found = self._last(lambda s: s.plural)
+            found = self._last(lambda s: s.plural and not s.reported)
         elif word == "it":
-            found = self._last(lambda s: s.cls in ("org", "doc", "name", "body") and not s.plural)
+            found = self._last(lambda s: s.cls in ("org", "doc", "name", "body") and not s.plural and not s.reported)
         else:
             found = None
         if found is None or found.name is None:
@@ -171,11 +172,17 @@ class Resolver:
 
     # ---------------------------------------------------------------------------------- history
 
-    def note(self, speaker: Speaker) -> None:
-        """Remember a speaker or a sentence's subject, for the pronouns after it."""
+    def note(self, speaker: Speaker, *, reported: bool = False) -> None:
+        """Remember a speaker or a sentence's subject, for the pronouns after it (``reported``: named only
+        inside what someone is reported to have said: "the company" may stand for it, "he" may not)."""
         if speaker.name is not None:
+            if reported:
+                speaker = Speaker(speaker.name, speaker.role, speaker.kind, speaker.cls, speaker.plural, speaker.gender,
+                                  speaker.head, reported=True)
             self.history.append(speaker)
-            if self.protagonist is None and self.paragraph <= 1 and speaker.cls == "person" and not speaker.plural:
+            if self.protagonist is None and self.paragraph <= 1 and not speaker.plural and (
+                speaker.cls == "person" or (speaker.cls == "name" and speaker.role)
+            ):
                 self.protagonist = speaker
 
 
