@@ -96,6 +96,7 @@ _TIME = re.compile(r"^(?:(?:last|this|next)\s+\w+|on\s+[A-Z]\w+|in\s+[A-Z]\w+|ea
                    r"previously|recently|then|now|meanwhile|however),?\s+", re.IGNORECASE)
 _SUBCLAUSE = re.compile(r"\b(?:when|while|because|after|before|as|who|which|whom|whose)\b", re.IGNORECASE)
 _CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s*")
+_CONTRAST = re.compile(r",\s*(?:while|whereas)\s")
 _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|indeed)\b,?\s*", re.IGNORECASE)
 _TRAIL = ".!?;:, \t"
 
@@ -122,7 +123,11 @@ class Reading:
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """[start, end) without spaces, leading "that" or connectives, and the sentence's final full stop."""
+    """[start, end) without spaces, leading "that" or connectives, and the sentence's final full stop.
+    Content stops before ", while …" or ", whereas …": a contrast with someone else's view."""
+    stop = _CONTRAST.search(text, start, end)
+    if stop:
+        end = stop.start()
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1] in _TRAIL:
@@ -464,7 +469,8 @@ _VERBISH = re.compile(
     + r")\b|"
     + MASK,
 )
-_SUBJECT_CUT = re.compile(r"[;:]\s*|\s(?:and|but|as|while|when|after|before|because|although|though|if|that)\s+")
+_SUBJECT_CUT = re.compile(r"[;:]\s*|\s(?:and|but|as|while|when|after|before|because|although|though|if|that|which|who|"
+                          r"whom|since)\s+")
 
 
 def _subjects(text: str, s: int, e: int) -> tuple[list[tuple[int, Mention]], Mention | None]:

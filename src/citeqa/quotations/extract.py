@@ -129,6 +129,8 @@ class _Paragraph:
         if speaker.name is not None:
             self.resolver.note(speaker)
             self.last = speaker
+        if any(a <= segments[i].open < b for a, b in claim.contents for i in mine):
+            self.last = speaker  # even when unknown: the quotations after it are not someone else's
         for a, b in claim.contents:
             inside = [i for i in mine if a <= segments[i].open and segments[i].start < b]
             for i in inside:
@@ -156,7 +158,7 @@ class _Paragraph:
         if lead is not None and not _is_title(words_in):
             # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
             # "congratulated" Mr Howard": the sentence's subject said it.
-            if _NAMING.search(before) or (_is_term(words_in) and _verb_position(before)):
+            if _NAMING.search(before) or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e])):
                 speaker = self.resolver.resolve(lead)
                 if speaker.name:
                     assigned[i] = speaker
@@ -164,7 +166,7 @@ class _Paragraph:
         if not _speech_like(words_in) or _is_term(words_in):
             return
         if _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(before):
-            assigned[i] = UNKNOWN_SPEAKER  # an attribution is there but was not read: never guess
+            assigned[i] = self.last = UNKNOWN_SPEAKER  # an attribution is there but was not read: never guess
             return
         if self.last is not None:
             assigned[i] = self.last
@@ -180,11 +182,14 @@ class _Paragraph:
         self.out.append(Quotation(self.number, start, end, type_, speaker.name, speaker.role, speaker.kind))
 
 
-def _verb_position(before: str) -> bool:
-    """The text before a quoted word is a whole subject phrase: the quotation stands as its verb."""
+def _verb_position(before: str, after: str) -> bool:
+    """The text before a quoted word is a whole subject phrase, and an object follows it: the quotation
+    stands as the verb ("the Pro-Life Alliance "congratulated" Mr Howard")."""
     tail = re.split(r"[.;:,]\s", before)[-1].strip()
     if not tail or not tail[-1].isalpha() or len(tail.split()) > 8 or not tail[0].isupper():
         return False
+    if not re.match(r"\s+(?:[A-Z]|(?:the|a|an|his|her|their|its|him|them|that|on|at|with|to|it)\b)", after):
+        return False  # "The ISM's "new orders" index": a label
     mention = parse_subject(tail)
     return mention is not None and mention.cls in ("person", "org", "name")
 

@@ -112,6 +112,9 @@ NAMING = _forms(
     "hail hails hailed",
     "praise praises praised",
     "welcome welcomes welcomed",
+    "criticise criticises criticised criticize criticizes criticized",
+    "attack attacks attacked",
+    "dismiss dismisses dismissed",
 )
 # Verbs that may come before their subject after a quotation: ""…," said Mr Williams".
 INVERTIBLE = _forms(
@@ -228,6 +231,8 @@ GROUP_HEADS = frozenset(
 )
 # Subjects that say nothing about who spoke: "reports said", "sources suggest" stay unattributed.
 NO_SOURCE = frozenset("reports rumours rumour speculation media press sources".split())
+# Heads of what shows rather than says: "figures suggest" is not reported speech.
+EVIDENCE = frozenset("figures statistics data numbers results sales prices shares trends polls evidence".split())
 # Verbs of saying that are also nouns: taken as verbs only after a subject ("Critics claim", "it reports").
 NOUN_VERBS = frozenset(
     """report reports claim claims estimate estimates forecast forecasts note notes promise promises answer

@@ -117,9 +117,22 @@ def classify_name(tokens: list[str], role: str | None) -> str:
     return "name"
 
 
+_TIME_WORDS = frozenset("yesterday today earlier later meanwhile recently previously".split())
+_TIME_UNITS = frozenset("week month year weekend night morning season summer winter spring autumn".split())
+
+
 def _strip_leading(tokens: list[str]) -> list[str]:
-    while tokens and tokens[0].lower().rstrip(",") in lex.CONJUNCTIONS:
-        tokens = tokens[1:]
+    """Without leading conjunctions and time adverbials ("And last week US Treasury Secretary John Snow")."""
+    while tokens:
+        low = tokens[0].lower().rstrip(",")
+        if low in lex.CONJUNCTIONS or low in _TIME_WORDS:
+            tokens = tokens[1:]
+        elif low in ("last", "this", "next") and len(tokens) > 2 and tokens[1].lower().rstrip(",") in _TIME_UNITS:
+            tokens = tokens[2:]
+        elif low == "on" and len(tokens) > 2 and tokens[1].rstrip(",").endswith("day"):
+            tokens = tokens[2:]
+        else:
+            break
     return tokens
 
 
@@ -127,8 +140,10 @@ _PREPOSITIONS = frozenset("of for at from with in on to by".split())
 # Capitalised at a sentence's start, but never part of a name.
 _NOT_NAME = frozenset(
     """the a an this that these those its his her their our other others some many most all both several
-    few such each every any no another more""".split()
+    few such each every any no another more what who how why when where i i'd i'm i've i'll we we'd we're
+    we've you it's""".split()
 )
+_ADVERBS = frozenset("even also only still just already now then too again ever never often".split())
 _CONNECTORS = frozenset("of for and the on in & de du des".split())
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
@@ -146,7 +161,7 @@ def _valid_np(tokens: list[str]) -> bool:
         return False
     if lows[0] in lex.PREFIX_WORDS:
         return False
-    if any(w in _SUBORDINATORS for w in lows[1:]):
+    if any(w in _SUBORDINATORS for w in lows[1:]) or lows[-1] in _ADVERBS:
         return False
     # A lower-case word in -ed is a verb ("rejected"), not part of a name or a body.
     return not any(w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper() and w not in _ADJECTIVES_ED
@@ -210,8 +225,12 @@ def _organisation(tokens: list[str]) -> Mention | None:
         return None
     if not all(is_cap(t) or t.lower() in _CONNECTORS for t in body):
         return None
-    if not any(_POSSESSIVE.sub("", w) in lex.ORG_CUES for w in lows[first:]):
+    cues = [i for i, w in enumerate(lows) if i >= first and _POSSESSIVE.sub("", w) in lex.ORG_CUES]
+    if not cues:
         return None
+    last = cues[-1]
+    if last + 1 < len(lows) and lows[last + 1] not in _CONNECTORS:
+        return None  # "Chairman of the Environmental Audit Committee Peter Ainsworth": a name follows
     return Mention(" ".join(tokens), "org", head=_POSSESSIVE.sub("", lows[-1]))
 
 
@@ -238,11 +257,13 @@ def _joined(tokens: list[str]) -> Mention | None:
         return None
     at = tokens.index("and")
     left, right = tokens[:at], tokens[at + 1 :]
-    if not left or not right or not is_cap(right[0]) or not is_cap(left[-1]):
+    if not left or not right or not is_cap(right[-1]) or not is_cap(left[-1]):
         return None
     a, b = parse_phrase(" ".join(left)), parse_phrase(" ".join(right))
-    if a is None or b is None or a.cls not in ("person",) or b.cls not in ("person",):
+    if a is None or b is None or a.cls not in ("person", "name") or b.cls not in ("person", "name"):
         return None
+    if "person" not in (a.cls, b.cls) and not (a.role or b.role):
+        return None  # "Bush and Blair" is two people; "Marks and Spencer" may be one firm
     return Mention(f"{a.text} and {b.text}", "person", plural=True, parts=(a, b))
 
 
@@ -263,6 +284,8 @@ def _description(tokens: list[str]) -> Mention | None:
     definite = det in ("the", "his", "her", "its", "their")
     if head in lex.NO_SOURCE:
         return Mention(shown, "nosource", head=head)
+    if head in lex.EVIDENCE:
+        return None  # "figures show": evidence, not a speaker
     if head in lex.DOCUMENTS:
         return Mention(shown, "doc", head=head)
     if head in lex.SPOKES:
@@ -276,8 +299,8 @@ def _description(tokens: list[str]) -> Mention | None:
     if head in lex.PERSON_HEADS and (definite or det in ("this",)):
         return Mention(shown, "desc", head=head)  # "the Liverpool boss": someone named elsewhere
     if head in lex.ORG_HEADS:
-        if definite and bare and head in lex.ORG_STAND_IN:
-            return Mention(shown, "desc", head=head)  # "the company": the organisation named before
+        if definite and cut == len(tokens) and len(tokens) <= 4 and head in lex.ORG_STAND_IN:
+            return Mention(shown, "desc", head=head)  # "the (Japanese) company": the organisation named before
         return Mention(shown, "org", head=head)  # "the government", "the Colombian government"
     if definite and any(is_cap(t) for t in head_tokens[1:]):
         return Mention(shown, "org", head=head)
@@ -399,8 +422,8 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
             raw = match.group(0).split()
             last_possessive = max((i for i, t in enumerate(raw[:-1]) if _POSSESSIVE.search(t)), default=-1)
             tokens = [_POSSESSIVE.sub("", t) for t in raw[last_possessive + 1 :]]
-            while tokens and _is_acronym(tokens[0]):
-                tokens = tokens[1:]
+            while tokens and _is_acronym(tokens[0]) and len(tokens[0]) > 2:
+                tokens = tokens[1:]  # "BBC Paul Reynolds"; but "JK Rowling" keeps its initials
             while tokens and (tokens[0].lower() in lex.ROLE_WORDS or tokens[0].lower() in lex.PREFIX_WORDS
                               or tokens[0].lower() in ("the", "a", "an")):
                 tokens = tokens[1:]

@@ -43,6 +43,7 @@ class Resolver:
         self.names = article_names(paragraphs)
         self.acronyms = acronyms(paragraphs)
         self.fuller_documents = documents(paragraphs)
+        self.proper = _proper_words(paragraphs)
         self.history: list[Speaker] = []
         self.roles: dict[str, str] = {}  # first role given to each speaker
         self.document: str | None = None  # the first document quoted: "the report" later means it
@@ -131,11 +132,13 @@ class Resolver:
     def _pronoun(self, word: str) -> Speaker:
         if word in ("he", "she"):
             want = {"he": "m", "she": "f"}[word]
-            found = self._last(lambda s: _person_like(s) and not s.plural and s.gender in (None, want) and not s.reported)
+            found = self._last(lambda s: _person_like(s) and not s.plural and s.gender in (None, want) and not s.reported
+                               and (s.cls != "name" or s.name.lower() in self.proper))
         elif word == "they":
             found = self._last(lambda s: s.plural and not s.reported)
         elif word == "it":
-            found = self._last(lambda s: s.cls in ("org", "doc", "name", "body") and not s.plural and not s.reported)
+            found = self._last(lambda s: (s.cls in ("org", "doc", "name") or (s.cls == "body" and s.head in lex.ORG_HEADS
+                               | lex.DOCUMENTS)) and not s.plural and not s.reported)
         else:
             found = None
         if found is None or found.name is None:
@@ -184,6 +187,16 @@ class Resolver:
                 speaker.cls == "person" or (speaker.cls == "name" and speaker.role)
             ):
                 self.protagonist = speaker
+
+
+_CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
+
+
+def _proper_words(paragraphs: tuple[str, ...]) -> frozenset[str]:
+    """Capitalised words the article uses inside a sentence: names, not common words that open one
+    ("Oil prices rose": "Oil" is no one "he" could be)."""
+    return frozenset(m.group(1).lower().removesuffix("'s").removesuffix("’s") for p in paragraphs
+                     for m in _CAPITAL_INSIDE.finditer(p))
 
 
 def _definite(name: str) -> bool:
