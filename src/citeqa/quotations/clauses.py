@@ -77,8 +77,8 @@ def _verbs(text: str, s: int, e: int):
     regular expression of several hundred alternatives)."""
     skip = s
     for match in _WORD.finditer(text, s, e):
-        if match.start() < skip:
-            continue
+        if match.start() < skip or text[match.start() - 1 : match.start()] == "-" or text[match.end() : match.end() + 1] == "-":
+            continue  # "add-ons", "so-called": part of a compound
         word = match.group().lower()
         for phrase in _PHRASES.get(word, ()):
             end = match.start() + len(phrase)
@@ -132,11 +132,13 @@ _SUBORDINATE = re.compile(
 # What may stand right before a verb that is also a noun: a pronoun, a name, a plural, a relative.
 _SUBJECT_END = re.compile(r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but)|\b[A-Z][\w'’\-]*|"
                           r"[a-z]{3,}s|[\"”’])\s+$")
-_PREPOSITION_START = re.compile(r"^\s*(?:at|in|on|to|during|after|before|from|with|for|by|of|about)\b", re.I)
+_PREPOSITION_START = re.compile(
+    r"^\s*(?:at|in|on|to|during|after|before|from|with|for|by|of|about|against|over|into|upon|under|through)\b", re.I
+)
 _TIME = re.compile(r"^(?:(?:last|this|next)\s+\w+|on\s+[A-Z]\w+|in\s+[A-Z]\w+|earlier|later|yesterday|today|"
                    r"previously|recently|then|now|meanwhile|however),?\s+", re.IGNORECASE)
 _SUBCLAUSE = re.compile(r"\b(?:when|while|because|after|before|as|who|which|whom|whose)\b", re.IGNORECASE)
-_CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s*")
+_CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s+")
 _CONTRAST = re.compile(r",\s*(?:while|whereas)\s")
 _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|indeed)\b,?\s*", re.IGNORECASE)
 _TRAIL = ".!?;:, \t"
@@ -376,8 +378,8 @@ def _content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int
         return _clean(text, pos + rest.index(":") + 1, stop), True
     if not stripped or stripped[0] in ",;.!?)" or kind == "quote":
         return None, False
-    if kind == "that" and not re.match(r"\s*that\b", rest):
-        return None, False
+    if kind == "that" and not re.match(r"\s*(?:that|he|she|they|it|we|I)\b", rest):
+        return None, False  # "noted the change" is no statement; "hinted he thinks …" is
     if _PREPOSITION_START.match(rest) or re.match(r"\s*(?:so|yes|no|sorry|nothing|goodbye|it\s+all)\b", rest, re.I):
         return None, False
     if kind in ("say", "find", "that") and re.match(r"\s*to\b", rest) and not text[:pos].lower().endswith(("claim", "claims", "claimed")):
@@ -411,7 +413,8 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
             continue
         if mention.cls == "nosource":
             mention = None
-        if comma >= 0 and text[np_end + 1 : e].strip(_TRAIL):
+        rest = text[np_end + 1 : e].strip(_TRAIL)
+        if comma >= 0 and rest and not _appositive_tail(rest):
             span = _clean(text, np_end + 1, e)
         else:
             before = text[s : match.start()].rstrip()
@@ -419,6 +422,14 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
         if span:
             claims.append(Claim(mention, match.start(), [span]))
     return claims
+
+
+def _appositive_tail(rest: str) -> bool:
+    """"…, according to John Houlihan, editor of the magazine.": what follows the name describes it."""
+    tokens = words(rest)
+    return len(tokens) <= 12 and not any(
+        t.lower() in _AUXILIARY or (t.islower() and t.endswith("ed") and len(t) > 4) for t in tokens
+    )
 
 
 def _main_claim(text: str, s: int, e: int, match: _Verb, word: str, kind: str) -> Claim | None:
@@ -507,6 +518,11 @@ def _inverted_claim(text: str, s: int, e: int, match: _Verb, head: str) -> Claim
 
 
 _AUXILIARY = frozenset("is are was were has have had will would can could may might must should does did do".split())
+_IRREGULAR = frozenset(
+    """gave took made went came got began held left led won lost met ran saw set put kept brought bought felt
+    became sent spent built paid sold stood struck fell rose grew knew drew wrote spoke chose broke hit cut
+    quit sat fought caught taught meant heard""".split()
+)
 _VERBISH_WORD = re.compile(r"[A-Za-z]+|" + MASK + "+")
 
 
@@ -516,9 +532,9 @@ def _verbish(text: str, s: int, e: int):
         word = match.group()
         if word[0] != MASK and (match.start() == 0 or not text[match.start() - 1].isspace()):
             continue
-        if word[0] == MASK or (word[0].islower() and (word in _AUXILIARY or word.endswith("ed") or word in _VERB_CLASS)):
+        if word[0] == MASK or (word[0].islower() and (word in _AUXILIARY or word.endswith("ed") or word in _VERB_CLASS or word in _IRREGULAR)):
             yield match
-_SUBJECT_CUT = re.compile(r"[;:]\s*|\s(?:and|but|as|while|when|after|before|because|although|though|if|that|which|who|"
+_SUBJECT_CUT = re.compile(r"[;:]\s+|\s(?:and|but|as|while|when|after|before|because|although|though|if|that|which|who|"
                           r"whom|since)\s+")
 
 
@@ -537,7 +553,7 @@ def _subjects(text: str, s: int, e: int) -> tuple[list[tuple[int, Mention]], Men
         piece = _AUX_TAIL.sub("", " " + region[start:]).strip()
         if not piece or MASK in piece or len(piece) > 160:
             continue
-        if match.group().endswith("ing") or (not first and piece.endswith(",")):
+        if match.group().endswith("ing") or (not first and piece.endswith(",") and "," not in piece[:-1]):
             continue  # "the charges, saying …", "…, a wider review, finds": not the verb's subject
         if cuts and cuts[-1].group().strip() == "and" and (_LAST_WORD.findall(region[: cuts[-1].start()]) or [""])[-1][:1].isupper():
             continue  # "…, the College of Policing and the IOPC warns": the end of a list

@@ -134,8 +134,8 @@ class _Paragraph:
         for a, b in claim.contents:
             inside = [i for i in mine if a <= segments[i].open and segments[i].start < b]
             for i in inside:
-                if owner.get(i, claim) is not claim:
-                    continue
+                if owner.get(i, claim) is not claim or _is_title(self.text[segments[i].start : segments[i].end]):
+                    continue  # another claim's, or a name in capitals ("Racketeer Influenced …")
                 # A quotation a verb and a colon introduce inside reported speech ("… and asked: "How do I
                 # look?"") is the words of whoever that verb's subject is, not always the reporter's.
                 if not claim.colon and re.search(r":\s*$", masked[a : segments[i].open]):
@@ -154,7 +154,8 @@ class _Paragraph:
                       assigned: dict[int, Speaker], lead) -> None:
         seg = segments[i]
         words_in = self.text[seg.start : seg.end]
-        before = masked[s : seg.open]
+        previous = max((t.outer_end for t in segments[:i] if t.outer_end <= seg.open), default=0)
+        before = masked[max(s, previous) : seg.open]  # the narration since the sentence or the last quotation
         if lead is not None and not _is_title(words_in):
             # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
             # "congratulated" Mr Howard": the sentence's subject said it.
@@ -164,6 +165,9 @@ class _Paragraph:
                     assigned[i] = speaker
                     return
         if not _speech_like(words_in) or _is_term(words_in):
+            return
+        if before.strip(" -–•") and not before.rstrip().endswith((":", ",")):
+            assigned[i] = UNKNOWN_SPEAKER  # a quotation inside narration with no verb of saying: a title, a name
             return
         if _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(before):
             assigned[i] = self.last = UNKNOWN_SPEAKER  # an attribution is there but was not read: never guess

@@ -81,7 +81,8 @@ def _name_run(tokens: list[str]) -> int:
         if low in lex.PARTICLES and i < len(tokens) and i > 1 and is_cap(tokens[i - 2]):
             i -= 1
             continue
-        if not is_cap(word) or (low in lex.ROLE_WORDS and low not in lex.HONORIFICS):
+        last_of_name = i == len(tokens) and i > 1 and is_cap(tokens[i - 2]) and tokens[i - 2].lower() not in lex.ROLE_WORDS
+        if not is_cap(word) or (low in lex.ROLE_WORDS and low not in lex.HONORIFICS and not last_of_name):
             break
         if _POSSESSIVE.search(word) and i < len(tokens):
             break  # "Amazon's Robin Terrell": the possessive is the role's
@@ -143,6 +144,11 @@ _NOT_NAME = frozenset(
     few such each every any no another more what who how why when where i i'd i'm i've i'll we we'd we're
     we've you it's""".split()
 )
+_ING_NOUNS = frozenset(
+    """king thing spring evening morning building meeting ring wing string hearing briefing leading ruling
+    governing opposing competing remaining existing rising growing outgoing incoming founding managing
+    sitting serving reigning defending visiting neighbouring surrounding working""".split()
+)
 _ADVERBS = frozenset("even also only still just already now then too again ever never often".split())
 _CONNECTORS = frozenset("of for and the on in & de du des".split())
 _PARENS = re.compile(r"\s*\([^()]*\)")
@@ -202,6 +208,10 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
     if len(name) == 1 and not before and name[0].lower() in lex.GROUP_HEADS:
         return Mention(name[0], "group", head=name[0].lower(), plural=True)  # "Analysts", "Prosecutors"
+    if lows and lows[-1].endswith("ing") and not is_cap(before[-1]):
+        return _description(tokens)  # "the lawyer representing Feroz Abbasi": the lawyer speaks
+    if len(before) > 10 or ("and" in lows and not all(is_cap(t) or t.lower() in _CONNECTORS for t in before)):
+        return None  # "The two clubs met the Spanish FA on Monday and Astiazaran": a clause, not a role
     cls = None
     shown = " ".join(name)
     if len(name) == 1 and lows and lows[-1] in ("the", "this") and _demonym(name[0]):
@@ -271,7 +281,8 @@ def _description(tokens: list[str]) -> Mention | None:
     """A phrase with no name at its end: a body, a group, a document or a description."""
     lows = [t.lower() for t in tokens]
     # The head is the last word before a preposition: "A spokeswoman for the Information Commissioner's Office".
-    cut = next((i for i, w in enumerate(lows) if w in _PREPOSITIONS and i > 0), len(lows))
+    cut = next((i for i, w in enumerate(lows) if (w in _PREPOSITIONS or (w.endswith("ing") and w not in _ING_NOUNS)) and i > 0),
+               len(lows))
     head_tokens = tokens[:cut]
     head = _POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
     if head and head[0].isdigit() and cut < len(tokens) and lows[cut] == "of":

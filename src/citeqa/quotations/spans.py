@@ -129,7 +129,8 @@ def find_segments(text: str) -> list[Segment]:
 
 def split_sentences(text: str, segments: list[Segment]) -> list[tuple[int, int]]:
     """[start, end) of each sentence of ``text``, never ending one inside a quotation."""
-    inner = [(s.open + 1, s.close if s.close is not None else s.end) for s in segments]
+    # An unclosed segment ends where the next one opens: its last full stop may end a sentence.
+    inner = [(s.open + 1, s.close if s.close is not None else s.end - 1) for s in segments]
     spans: list[tuple[int, int]] = []
     start = _skip_space(text, 0)
     for match in _END.finditer(text):

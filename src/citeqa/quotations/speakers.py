@@ -44,6 +44,7 @@ class Resolver:
         self.acronyms = acronyms(paragraphs)
         self.fuller_documents = documents(paragraphs)
         self.proper = _proper_words(paragraphs)
+        self.text = "\n".join(paragraphs)
         self.history: list[Speaker] = []
         self.roles: dict[str, str] = {}  # first role given to each speaker
         self.document: str | None = None  # the first document quoted: "the report" later means it
@@ -91,10 +92,16 @@ class Resolver:
                 return Speaker(earlier.name, earlier.role, PRONOUN if earlier.plural and earlier.cls == "person"
                                else NAMED, earlier.cls, earlier.plural, earlier.gender, earlier.head)
         role = mention.role or self.roles.get(name.lower())
-        if mention.role:
+        if mention.role and not any(w in _NOT_ROLE for w in mention.role.lower().split()):
             self.roles.setdefault(name.lower(), mention.role)
         gender = mention.gender or next((s.gender for s in reversed(self.history) if s.name == name and s.gender), None)
         return Speaker(name, role, NAMED, cls, mention.plural, gender, mention.head)
+
+    def _may_be_person(self, speaker: Speaker) -> bool:
+        """A single capitalised name may be a person's ("Edu", "Benitez") or a firm's ("Microsoft"): it is
+        taken for a person when the article gives a person that surname or gives the name a role."""
+        name = speaker.name.lower()
+        return name in self.proper and (name in self.names or bool(speaker.role))
 
     def _earlier_form(self, name: str, mention: Mention) -> Speaker | None:
         words = {w for w in name_parts(name) if w != mention.head}
@@ -112,6 +119,13 @@ class Resolver:
 
     def _full_name(self, name: str) -> str | None:
         parts = name_parts(name)
+        title = name.split()[0].lower() if " " in name else ""
+        if len(parts) == 1 and title in ("sir", "dame", "lord", "lady"):
+            # "Sir John" after "Sir John Stevens", "Dame Sara" after "Dame Sara Thornton".
+            by_first = {full for names in self.names.values() for full in names if full.split()[0].lower() == parts[0]}
+            titled = {full for full in by_first if f"{name.split()[0]} {full}" in self.text}
+            if len(titled) == 1:
+                return f"{name.split()[0]} {titled.pop()}"
         if not parts or any(p in lex.ORG_CUES for p in parts):
             return None
         candidates = [c for c in self.names.get(parts[-1], []) if all(p in name_parts(c) for p in parts)]
@@ -133,7 +147,7 @@ class Resolver:
         if word in ("he", "she"):
             want = {"he": "m", "she": "f"}[word]
             found = self._last(lambda s: _person_like(s) and not s.plural and s.gender in (None, want) and not s.reported
-                               and (s.cls != "name" or s.name.lower() in self.proper))
+                               and (s.cls != "name" or self._may_be_person(s)))
         elif word == "they":
             found = self._last(lambda s: s.plural and not s.reported)
         elif word == "it":
@@ -189,6 +203,7 @@ class Resolver:
                 self.protagonist = speaker
 
 
+_NOT_ROLE = frozenset("why what how when where whether if that which who is was are were has had".split())
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
 
 
