@@ -186,6 +186,7 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
 def read_sentence(text: str, s: int, e: int) -> Reading:
     """The claims of the sentence text[s:e] (``text`` is the masked paragraph)."""
     claims = _according(text, s, e)
+    according = {c.at for c in claims}
     mentions, lead = _subjects(text, s, e)
     subject: Mention | None = None  # the subject of the sentence's first attribution
     current: Claim | None = None  # the claim whose content the scan is in
@@ -231,6 +232,9 @@ def read_sentence(text: str, s: int, e: int) -> Reading:
         colon = _colon_attribution(text, s, e)
         if colon:
             claims.append(colon)
+    if any(c.at in according for c in claims):
+        # "That trend is predicted to continue, according to CEA analysts": the source is given.
+        claims = [c for c in claims if c.subject is not None or c.at in according]
     for claim in claims:
         verb = _verb_at(text, claim.at)
         if verb and verb.start() == claim.at and _VERB_CLASS.get(verb.group(1).lower()) == "name":
@@ -414,7 +418,8 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
         if mention.cls == "nosource":
             mention = None
         rest = text[np_end + 1 : e].strip(_TRAIL)
-        if comma >= 0 and rest and not _appositive_tail(rest):
+        before = text[s : match.start()].strip().rstrip(",")
+        if comma >= 0 and rest and not _appositive_tail(rest) and not (before and _SUBORDINATE.match(rest)):
             span = _clean(text, np_end + 1, e)
         else:
             before = text[s : match.start()].rstrip()

@@ -21,6 +21,7 @@ from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, 
 from citeqa.records import Article
 
 DIRECT, REPORTED = "direct", "reported"
+CARRIED = Speaker(None, None, "")  # stands for "no speaker yet" in the pass that looks ahead
 _NAMING = re.compile(r"(?<![\w-])(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
 _VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
@@ -81,6 +82,7 @@ class _Paragraph:
         self.out: list[Quotation] = []
         self.last: Speaker | None = None  # the speaker governing the paragraph so far
         self.ends_in_quote: Speaker | None = None
+        self.explicit: set[int] = set()  # quotations an attribution beside them gave a speaker
 
     def read(self) -> list[Quotation]:
         text = self.text
@@ -117,6 +119,13 @@ class _Paragraph:
             if index == len(sentences) - 1 and mine:
                 tail = assigned.get(mine[-1])
                 self.ends_in_quote = tail if tail is not None and tail.name else None
+        # ""A. "B," said X": the printed paragraphs of one quotation, attributed once at the end.
+        for i in range(len(segments) - 2, -1, -1):
+            seg, nxt = segments[i], segments[i + 1]
+            joined = seg.close is None and not text[seg.end : nxt.open].strip()
+            if joined and i + 1 in self.explicit and i not in self.explicit and assigned.get(i, CARRIED).kind != CONTINUATION:
+                assigned[i] = assigned[i + 1]
+                self.explicit.add(i)
         for i, seg in enumerate(segments):
             speaker = assigned.get(i)
             if speaker is not None:
@@ -140,8 +149,9 @@ class _Paragraph:
                 # look?"") is the words of whoever that verb's subject is, not always the reporter's.
                 if not claim.colon and re.search(r":\s*$", masked[a : segments[i].open]):
                     assigned.setdefault(i, UNKNOWN_SPEAKER)
-                else:
-                    assigned.setdefault(i, speaker)
+                elif i not in assigned:
+                    assigned[i] = speaker
+                    self.explicit.add(i)
             rest = self.text[a:b]
             for i in sorted(inside, reverse=True):
                 seg = segments[i]
@@ -169,7 +179,9 @@ class _Paragraph:
         if before.strip(" -–•") and not before.rstrip().endswith((":", ",")):
             assigned[i] = UNKNOWN_SPEAKER  # a quotation inside narration with no verb of saying: a title, a name
             return
-        if _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(before):
+        after = masked[seg.outer_end : e]
+        comma = words_in.endswith(",") or after.lstrip().startswith(",")
+        if (comma and after.strip(" ,.")) or _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(before):
             assigned[i] = self.last = UNKNOWN_SPEAKER  # an attribution is there but was not read: never guess
             return
         if self.last is not None:

@@ -126,7 +126,7 @@ INVERTIBLE = _forms(
     "confirm confirms confirmed", "predict predicts predicted", "agree agrees agreed", "joke jokes joked",
     "comment comments commented", "remark remarks remarked", "observe observes observed", "quip quips quipped",
     "laugh laughs laughed", "acknowledge acknowledges acknowledged", "concede concedes conceded",
-    "boast boasts boasted", "caution cautions cautioned", "reveal reveals revealed", "tell tells told",
+    "boast boasts boasted", "caution cautions cautioned", "reveal reveals revealed",
     "warn warns warned", "estimate estimates estimated", "maintain maintains maintained", "respond responds responded",
 )
 ATTRIBUTING = SAY | SAY_THAT | TELL | QUOTE_ONLY | FIND | URGE | DENY
@@ -181,7 +181,7 @@ ORG_HEADS = frozenset(
     website site publisher studio label club team side party union association agency organisation
     organization charity body watchdog regulator exchange council authority department ministry
     government administration commission committee board service trust institute university school
-    court tribunal panel league federation lobby campaign industry""".split()
+    court tribunal panel league federation lobby campaign industry daily weekly body""".split()
 )
 # Organisations a bare "the company" stands in for (but "the government" names itself).
 ORG_STAND_IN = frozenset(
@@ -189,12 +189,16 @@ ORG_STAND_IN = frozenset(
     conglomerate manufacturer broadcaster network channel station newspaper paper magazine website site
     publisher studio label club side team party""".split()
 )
+# Offices that are also surnames: "Mervyn King" is a name, "the King" an office.
+SURNAME_ROLES = frozenset("king bishop judge marshal major dean chancellor sheriff steward prince".split())
 SPOKES = frozenset("spokesman spokeswoman spokesperson official representative aide".split())
 # Heads naming one person by description ("the actor", "the former minister").
 PERSON_HEADS = ROLE_WORDS | frozenset(
     """man woman boy girl father mother son daughter wife husband brother sister friend colleague assistant
     veteran star winner holder rider driver runner sprinter athlete boxer golfer bowler batsman
     rapper musician guitarist drummer frontman comedian director film-maker filmmaker presenter host
+    tycoon entrepreneur billionaire millionaire magnate businessman businesswoman investor lawmaker
+    candidate hopeful boss chief
     american briton brazilian frenchman spaniard scot welshman irishman australian german italian
     canadian dutchman swede russian nigerian argentine chilean kenyan""".split()
 )

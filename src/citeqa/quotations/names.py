@@ -81,7 +81,10 @@ def _name_run(tokens: list[str]) -> int:
         if low in lex.PARTICLES and i < len(tokens) and i > 1 and is_cap(tokens[i - 2]):
             i -= 1
             continue
-        last_of_name = i == len(tokens) and i > 1 and is_cap(tokens[i - 2]) and tokens[i - 2].lower() not in lex.ROLE_WORDS
+        last_of_name = (
+            i == len(tokens) and i > 1 and low in lex.SURNAME_ROLES and is_cap(tokens[i - 2])
+            and tokens[i - 2].lower() not in lex.ROLE_WORDS and not _POSSESSIVE.search(tokens[i - 2])
+        )
         if not is_cap(word) or (low in lex.ROLE_WORDS and low not in lex.HONORIFICS and not last_of_name):
             break
         if _POSSESSIVE.search(word) and i < len(tokens):
@@ -212,6 +215,8 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)  # "the lawyer representing Feroz Abbasi": the lawyer speaks
     if len(before) > 10 or ("and" in lows and not all(is_cap(t) or t.lower() in _CONNECTORS for t in before)):
         return None  # "The two clubs met the Spanish FA on Monday and Astiazaran": a clause, not a role
+    if before and not _role_end(before[-1]):
+        return None  # "… operates Crystal Harmony": a verb and its object, not a role and a name
     cls = None
     shown = " ".join(name)
     if len(name) == 1 and lows and lows[-1] in ("the", "this") and _demonym(name[0]):
@@ -242,6 +247,18 @@ def _organisation(tokens: list[str]) -> Mention | None:
     if last + 1 < len(lows) and lows[last + 1] not in _CONNECTORS:
         return None  # "Chairman of the Environmental Audit Committee Peter Ainsworth": a name follows
     return Mention(" ".join(tokens), "org", head=_POSSESSIVE.sub("", lows[-1]))
+
+
+_NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "eer", "ive", "al", "ary", "ic")
+
+
+def _role_end(word: str) -> bool:
+    """Whether a word can end the role before a name: a noun of office or trade, a capitalised word, a
+    possessive ("Amazon's Robin Terrell", "chip maker Intel", "Festival director Dieter Kosslick")."""
+    low = word.lower()
+    return (is_cap(word) or bool(_POSSESSIVE.search(word)) or low in lex.ROLE_WORDS or low in lex.PERSON_HEADS
+            or low in lex.ORG_HEADS or low in lex.GROUP_HEADS or low in lex.DOCUMENTS or low.endswith(_NOUN_ENDINGS)
+            or low in _NOT_NAME or low in _PREPOSITIONS or low == "and")
 
 
 def _demonym(word: str) -> bool:
