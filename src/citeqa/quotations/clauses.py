@@ -51,7 +51,7 @@ _VERB_CLASS.update(_MULTI)
 _PHRASES: dict[str, list[str]] = {}  # first word -> the phrases it starts, longest first
 for _phrase in sorted((w for w in _VERB_CLASS if " " in w), key=len, reverse=True):
     _PHRASES.setdefault(_phrase.split()[0], []).append(_phrase)
-_WORD = re.compile(r"[A-Za-z]+")
+_SCAN = re.compile(r"[a-z]+|" + MASK + "+")
 
 
 @dataclass(frozen=True)
@@ -72,27 +72,49 @@ class _Verb:
         return self.text
 
 
-def _verbs(text: str, s: int, e: int):
-    """The verbs of saying in text[s:e], in order: a word looked up in a table (much faster than one
-    regular expression of several hundred alternatives)."""
-    skip = s
-    for match in _WORD.finditer(text, s, e):
-        if match.start() < skip or text[match.start() - 1 : match.start()] == "-" or text[match.end() : match.end() + 1] == "-":
-            continue  # "add-ons", "so-called": part of a compound
-        word = match.group().lower()
+@dataclass
+class Scan:
+    """The verbs of one masked paragraph, found once for all its sentences."""
+
+    verbs: list[_Verb]
+    verbish: list[tuple[int, int, str]]  # (start, end, word) of words that may be a verb, and quotations
+
+    def verbs_in(self, s: int, e: int) -> list[_Verb]:
+        return [v for v in self.verbs if s <= v.at and v.stop <= e]
+
+    def verb_at(self, at: int) -> _Verb | None:
+        return next((v for v in self.verbs if v.at == at), None)
+
+
+def scan(text: str) -> Scan:
+    """Find the verbs of a masked paragraph (see ``read_sentence``) in one pass over its lower-case words:
+    a table lookup each, much faster than one regular expression of several hundred alternatives."""
+    verbs: list[_Verb] = []
+    verbish: list[tuple[int, int, str]] = []
+    skip = 0
+    for match in _SCAN.finditer(text):
+        word = match.group()
+        at, stop = match.start(), match.end()
+        if word[0] == MASK:
+            verbish.append((at, stop, word))
+            continue
+        if word not in _CANDIDATES and not word.endswith("ed"):
+            continue
+        spaced = at > 0 and text[at - 1].isspace()
+        if spaced and (word in _AUXILIARY or word.endswith("ed") or word in _VERB_CLASS or word in _IRREGULAR):
+            verbish.append((at, stop, word))
+        if at < skip or text[at - 1 : at] == "-" or text[stop : stop + 1] == "-":
+            continue  # inside a phrase already found; or part of a compound ("add-ons", "so-called")
         for phrase in _PHRASES.get(word, ()):
-            end = match.start() + len(phrase)
-            if end <= e and text[match.start() : end].lower() == phrase and not text[end : end + 1].isalpha():
-                yield _Verb(match.start(), end, text[match.start() : end])
+            end = at + len(phrase)
+            if text[at:end].lower() == phrase and not text[end : end + 1].isalpha():
+                verbs.append(_Verb(at, end, text[at:end]))
                 skip = end
                 break
         else:
             if word in _VERB_CLASS:
-                yield _Verb(match.start(), match.end(), match.group())
-
-
-def _verb_at(text: str, at: int) -> _Verb | None:
-    return next(_verbs(text, at, min(len(text), at + 40)), None)
+                verbs.append(_Verb(at, stop, word))
+    return Scan(verbs, verbish)
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:has|have|had|also|then|later|previously|repeatedly|again|already|subsequently|earlier|now|"
@@ -183,15 +205,16 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start and any(ch.isalpha() or ch == MASK for ch in text[start:end]) else None
 
 
-def read_sentence(text: str, s: int, e: int) -> Reading:
-    """The claims of the sentence text[s:e] (``text`` is the masked paragraph)."""
+def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Reading:
+    """The claims of the sentence text[s:e] (``text`` is the masked paragraph; ``found`` its scan)."""
+    found = found or scan(text)
     claims = _according(text, s, e)
     according = {c.at for c in claims}
-    mentions, lead = _subjects(text, s, e)
+    mentions, lead = _subjects(text, s, e, [w for w in found.verbish if s <= w[0] and w[1] <= e])
     subject: Mention | None = None  # the subject of the sentence's first attribution
     current: Claim | None = None  # the claim whose content the scan is in
     found_main = False
-    for match in _verbs(text, s, e):
+    for match in found.verbs_in(s, e):
         word = match.group(1).lower()
         kind = _VERB_CLASS.get(word, "say")
         before = text[s : match.start()]
@@ -236,7 +259,7 @@ def read_sentence(text: str, s: int, e: int) -> Reading:
         # "That trend is predicted to continue, according to CEA analysts": the source is given.
         claims = [c for c in claims if c.subject is not None or c.at in according]
     for claim in claims:
-        verb = _verb_at(text, claim.at)
+        verb = found.verb_at(claim.at)
         if verb and verb.start() == claim.at and _VERB_CLASS.get(verb.group(1).lower()) == "name":
             claim.reported = False
     return Reading(claims, mentions, lead or subject)
@@ -528,37 +551,36 @@ _IRREGULAR = frozenset(
     became sent spent built paid sold stood struck fell rose grew knew drew wrote spoke chose broke hit cut
     quit sat fought caught taught meant heard""".split()
 )
-_VERBISH_WORD = re.compile(r"[A-Za-z]+|" + MASK + "+")
+_CANDIDATES = frozenset(_VERB_CLASS) | frozenset(_PHRASES) | _AUXILIARY | _IRREGULAR
 
 
-def _verbish(text: str, s: int, e: int):
-    """Words that may be a sentence's verb (auxiliaries, words in -ed, verbs of saying) and quotations."""
-    for match in _VERBISH_WORD.finditer(text, s, e):
-        word = match.group()
-        if word[0] != MASK and (match.start() == 0 or not text[match.start() - 1].isspace()):
-            continue
-        if word[0] == MASK or (word[0].islower() and (word in _AUXILIARY or word.endswith("ed") or word in _VERB_CLASS or word in _IRREGULAR)):
-            yield match
+# A subject worth remembering has a capital, a pronoun or a head word that descriptions use.
+_HEAD_WORDS = lex.DOCUMENTS | lex.ORG_HEADS | lex.GROUP_HEADS | lex.PERSON_HEADS | lex.PRONOUNS
+
+
+def _namelike(piece: str) -> bool:
+    """Worth parsing as a subject: it has a capital, or ends in a pronoun or a word descriptions use."""
+    return not piece.islower() or piece.rsplit(None, 1)[-1].strip(",").lower() in _HEAD_WORDS
 _SUBJECT_CUT = re.compile(r"[;:]\s+|\s(?:and|but|as|while|when|after|before|because|although|though|if|that|which|who|"
                           r"whom|since)\s+")
 
 
-def _subjects(text: str, s: int, e: int) -> tuple[list[tuple[int, Mention]], Mention | None]:
+def _subjects(text: str, s: int, e: int, verbish: list[tuple[int, int, str]]) -> tuple[list[tuple[int, Mention]], Mention | None]:
     """Names that are the subject of a verb in the sentence (the verb right after them), in order, and
     the subject the sentence opens with."""
     found: list[tuple[int, Mention]] = []
     lead = None
     last = s
-    for match in _verbish(text, s, e):
-        region = text[last : match.start()]
+    for at, stop, word in verbish:
+        region = text[last:at]
         first = last == s
-        last = match.end()
+        last = stop
         cuts = list(_SUBJECT_CUT.finditer(region))
         start = cuts[-1].end() if cuts else 0
         piece = _AUX_TAIL.sub("", " " + region[start:]).strip()
-        if not piece or MASK in piece or len(piece) > 160:
+        if not piece or MASK in piece or len(piece) > 160 or not _namelike(piece):
             continue
-        if match.group().endswith("ing") or (not first and piece.endswith(",") and "," not in piece[:-1]):
+        if word.endswith("ing") or (not first and piece.endswith(",") and "," not in piece[:-1]):
             continue  # "the charges, saying …", "…, a wider review, finds": not the verb's subject
         if cuts and cuts[-1].group().strip() == "and" and (_LAST_WORD.findall(region[: cuts[-1].start()]) or [""])[-1][:1].isupper():
             continue  # "…, the College of Policing and the IOPC warns": the end of a list
@@ -572,7 +594,7 @@ def _subjects(text: str, s: int, e: int) -> tuple[list[tuple[int, Mention]], Men
         if first:
             lead = mention
         if mention.cls != "pronoun":
-            found.append((match.start(), mention))
+            found.append((at, mention))
     return found, lead
 
 

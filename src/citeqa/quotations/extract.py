@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from citeqa.quotations import lexicon as lex
-from citeqa.quotations.clauses import MASK, Claim, read_sentence
+from citeqa.quotations.clauses import MASK, Claim, read_sentence, scan
 from citeqa.quotations.names import parse_subject, words
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
@@ -89,11 +89,12 @@ class _Paragraph:
         segments = find_segments(text)
         masked = _mask(text, segments)
         sentences = split_sentences(text, segments)
+        found = scan(masked)
         assigned: dict[int, Speaker] = {}
         owner: dict[int, Claim] = {}  # the claim each quotation belongs to
         for index, (s, e) in enumerate(sentences):
             mine = [i for i, seg in enumerate(segments) if s <= seg.open < e]
-            reading = read_sentence(masked, s, e)
+            reading = read_sentence(masked, s, e, found)
             # A name inside what someone is reported to have said is not who "he" stands for next.
             spans = [span for c in reading.claims for span in c.contents]
             events: list[tuple[int, int, object]] = [

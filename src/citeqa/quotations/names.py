@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from citeqa.quotations import lexicon as lex
 
@@ -177,6 +178,7 @@ def _valid_np(tokens: list[str]) -> bool:
                    for t, w in zip(tokens, lows, strict=True))
 
 
+@lru_cache(maxsize=8192)
 def parse_phrase(text: str) -> Mention | None:
     """The speaker a subject phrase names (no commas: see ``parse_subject`` for appositives)."""
     tokens = _strip_leading(words(_PARENS.sub("", text)))
@@ -309,7 +311,7 @@ def _description(tokens: list[str]) -> Mention | None:
     det = lows[0]
     shown = " ".join(tokens)
     bare = cut == len(tokens) and len(tokens) == 2  # "the company", "the mayor"
-    definite = det in ("the", "his", "her", "its", "their")
+    definite = det in ("the", "his", "her", "its", "their") or bool(_POSSESSIVE.search(tokens[0]))
     if head in lex.NO_SOURCE:
         return Mention(shown, "nosource", head=head)
     if head in lex.EVIDENCE:
@@ -339,6 +341,7 @@ def _description(tokens: list[str]) -> Mention | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
     """The speaker named by a subject that may carry appositives: "Fred Hasson, head of Tiga, which
     represents independent developers," or "His assistant, Alice Marchak,"."""
@@ -434,8 +437,8 @@ def name_parts(text: str) -> list[str]:
 
 _CAP_RUN = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Prof|Baroness|Cardinal)\s+)?"
-    r"[A-Z][\w'’&#;\-]*(?:\s+(?:(?:de|van|von|der|dal|da|di|du|le|la|del|bin|al)\s+)?[A-Z][\w'’&#;\-]*)*"
-)
+    r"[A-Z][\w'’&#;\-]*(?:\s+(?:(?:de|van|von|der|dal|da|di|du|le|la|del|bin|al)\s+)?[A-Z][\w'’&#;\-]*)+"
+)  # two capitalised words or more: a single one is no full name
 
 
 def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -470,19 +473,31 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
     return found
 
 
+_ACRONYM = re.compile(r"\(([A-Z]{2,8})\)")
+_INITIALS_CONNECTORS = ("of", "and", "the", "for", "on", "in", "&")
+
+
 def acronyms(paragraphs: tuple[str, ...]) -> dict[str, str]:
-    """Acronyms the article spells out, by initials: "LSE" -> "London Stock Exchange"."""
+    """Acronyms the article spells out: "Full Name (FN)", or a name whose initials they are ("LSE" for
+    "London Stock Exchange")."""
     out: dict[str, str] = {}
     for paragraph in paragraphs:
         for match in _CAP_RUN.finditer(paragraph):
             tokens = match.group(0).split()
             if len(tokens) < 2:
                 continue
-            initials = "".join(t[0] for t in tokens if t.lower() not in ("of", "and", "the", "for"))
+            initials = "".join(t[0] for t in tokens if t.lower() not in _INITIALS_CONNECTORS)
             if len(initials) >= 2:
                 out.setdefault(initials.upper(), " ".join(tokens))
-        for match in re.finditer(r"([A-Z][\w'’\- ]{3,80}?)\s+\(([A-Z]{2,8})\)", paragraph):
-            out.setdefault(match.group(2), match.group(1).strip())
+        for match in _ACRONYM.finditer(paragraph):
+            tokens = paragraph[max(0, match.start() - 120) : match.start()].split()
+            start = len(tokens)
+            while start > 0 and (is_cap(tokens[start - 1]) or tokens[start - 1] in _INITIALS_CONNECTORS):
+                start -= 1
+            while start < len(tokens) and tokens[start] in _INITIALS_CONNECTORS:
+                start += 1
+            if start < len(tokens):
+                out[match.group(1)] = " ".join(tokens[start:])
     return out
 
 

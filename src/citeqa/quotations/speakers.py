@@ -40,8 +40,9 @@ class Resolver:
     """The speakers and subjects met so far in one article, in order."""
 
     def __init__(self, paragraphs: tuple[str, ...]) -> None:
+        self.paragraphs = paragraphs
         self.names = article_names(paragraphs)
-        self.acronyms = acronyms(paragraphs)
+        self._acronyms: dict[str, str] | None = None  # read when first needed: most articles need none
         self.fuller_documents = documents(paragraphs)
         self.proper = _proper_words(paragraphs)
         self.text = "\n".join(paragraphs)
@@ -139,9 +140,11 @@ class Resolver:
 
     def _acronym(self, name: str) -> str | None:
         core = name.removeprefix("the ").removeprefix("The ").strip()
-        if core.isupper() and core.isalpha() and core in self.acronyms:
-            return "the " + self.acronyms[core]
-        return None
+        if not (core.isupper() and core.isalpha()):
+            return None
+        if self._acronyms is None:
+            self._acronyms = acronyms(self.paragraphs)
+        return "the " + self._acronyms[core] if core in self._acronyms else None
 
     def _pronoun(self, word: str) -> Speaker:
         if word in ("he", "she"):
