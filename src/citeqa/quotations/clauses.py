@@ -16,12 +16,16 @@ stretches of the sentence that give what was said. The forms read:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from citeqa.quotations import lexicon as lex
 from citeqa.quotations.names import Mention, drop_adverbials, parse_phrase, parse_subject, words
 
 MASK = "\u00a4"  # stands for each character inside a quotation
+# How far before a verb its subject is looked for. A subject is a few words; the bound keeps the work per
+# verb constant, so that a paragraph of a million characters costs time in proportion to its length.
+WINDOW = 300
 
 _MULTI = {"pointed out": "say", "points out": "say", "pointing out": "say", "point out": "say",
           "called for": "urge", "calls for": "urge", "call for": "urge", "calling for": "urge",
@@ -79,11 +83,21 @@ class Scan:
     verbs: list[_Verb]
     verbish: list[tuple[int, int, str]]  # (start, end, word) of words that may be a verb, and quotations
 
+    def __post_init__(self) -> None:
+        self._verb_starts = [v.at for v in self.verbs]
+        self._verbish_starts = [w[0] for w in self.verbish]
+
     def verbs_in(self, s: int, e: int) -> list[_Verb]:
-        return [v for v in self.verbs if s <= v.at and v.stop <= e]
+        first = bisect_left(self._verb_starts, s)
+        return [v for v in self.verbs[first : bisect_left(self._verb_starts, e)] if v.stop <= e]
+
+    def verbish_in(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        first = bisect_left(self._verbish_starts, s)
+        return [w for w in self.verbish[first : bisect_left(self._verbish_starts, e)] if w[1] <= e]
 
     def verb_at(self, at: int) -> _Verb | None:
-        return next((v for v in self.verbs if v.at == at), None)
+        i = bisect_left(self._verb_starts, at)
+        return self.verbs[i] if i < len(self.verbs) and self.verbs[i].at == at else None
 
 
 def scan(text: str) -> Scan:
@@ -210,14 +224,14 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
     found = found or scan(text)
     claims = _according(text, s, e)
     according = {c.at for c in claims}
-    mentions, lead = _subjects(text, s, e, [w for w in found.verbish if s <= w[0] and w[1] <= e])
+    mentions, lead = _subjects(text, s, e, found.verbish_in(s, e))
     subject: Mention | None = None  # the subject of the sentence's first attribution
     current: Claim | None = None  # the claim whose content the scan is in
     found_main = False
     for match in found.verbs_in(s, e):
         word = match.group(1).lower()
         kind = _VERB_CLASS.get(word, "say")
-        before = text[s : match.start()]
+        before = text[max(s, match.start() - WINDOW) : match.start()]
         if (_INFINITIVE.search(before) and not _NEGATION.search(before)) or _DETERMINER.search(before):
             continue  # "declined to say"; "the claim": a noun, not a verb
         if word in lex.NOUN_VERBS and _noun(text, before, match.end(), word):
@@ -306,8 +320,9 @@ def _chained(text: str, e: int, match: _Verb, kind: str, current: Claim, main: M
     if start is None:
         return None
     cut = None
-    for found in re.finditer(r",\s*(?:and\s+|but\s+)?|\s(?:and|but)\s+|;\s*", text[start : match.start()]):
-        cut = start + found.start()
+    window = max(start, match.start() - WINDOW)
+    for found in re.finditer(r",\s*(?:and\s+|but\s+)?|\s(?:and|but)\s+|;\s*", text[window : match.start()]):
+        cut = window + found.start()
     if cut is None:
         return None
     between = re.sub(r"^[,;\s]*(?:and|but)?\s*", "", text[cut : match.start()], flags=re.IGNORECASE)
@@ -334,7 +349,7 @@ def _chained(text: str, e: int, match: _Verb, kind: str, current: Claim, main: M
 
 def _local_claim(text: str, s: int, e: int, match: _Verb, kind: str, main: Mention | None) -> Claim | None:
     """A later verb with a subject of its own after a conjunction: "…," he said, though he admitted C"."""
-    region = text[s : match.start()]
+    region = text[max(s, match.start() - WINDOW) : match.start()]
     cuts = list(re.finditer(r",\s*|\s(?:though|although|while|as|but|and|because|when)\s+|;\s*", region))
     if not cuts:
         return None
@@ -352,12 +367,16 @@ def _subject_before(text: str, start: int, end: int) -> tuple[Mention | None, in
     """The subject ending at ``end`` and where it starts: the longest stretch after a comma, a closing
     quotation mark or a conjunction that reads as a subject (so "C, the government believes" gives "the
     government"). Adverbials before it ("In a statement, …") are skipped only at the sentence's start."""
+    at_start = end - start <= WINDOW  # whether the region begins at the sentence's start
+    start = max(start, end - WINDOW)
     region = text[start:end]
     if not region.strip():
         return None, end
     closed = region.rstrip().endswith(",")  # "X, the chief executive, said": an appositive before the verb
     for index, cut in enumerate([0] + [m.end() for m in _CUT.finditer(region)]):
         if index == 0:
+            if not at_start:
+                continue
             cut = drop_adverbials(region)
         piece = region[cut:]
         if not piece.strip() or MASK in piece or any(q in piece for q in '"“”'):
@@ -367,7 +386,7 @@ def _subject_before(text: str, start: int, end: int) -> tuple[Mention | None, in
         by = _SENT_BY.match(piece)
         if by:
             piece = by.group(1)
-        mention = parse_subject(piece, adverbials=index == 0)
+        mention = parse_subject(piece, adverbials=index == 0 and at_start)
         if mention is None:
             continue
         before = region[:cut].rstrip()
@@ -430,7 +449,7 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
     """"According to X, C" and "C, according to X"."""
     claims: list[Claim] = []
     for match in _ACCORDING.finditer(text, s, e):
-        after = text[match.end() : e]
+        after = text[match.end() : min(e, match.end() + WINDOW)]
         comma = after.find(",")
         np_end = match.end() + (comma if comma >= 0 else len(after.rstrip(_TRAIL)))
         phrase = text[match.end() : np_end]
@@ -441,8 +460,10 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
         if mention.cls == "nosource":
             mention = None
         rest = text[np_end + 1 : e].strip(_TRAIL)
-        before = text[s : match.start()].strip().rstrip(",")
-        if comma >= 0 and rest and not _appositive_tail(rest) and not (before and _SUBORDINATE.match(rest)):
+        before = text[max(s, match.start() - WINDOW) : match.start()].strip().rstrip(",")
+        if comma >= 0 and rest and not (len(rest) < WINDOW and _appositive_tail(rest)) and not (
+            before and _SUBORDINATE.match(rest)
+        ):
             span = _clean(text, np_end + 1, e)
         else:
             before = text[s : match.start()].rstrip()
@@ -462,18 +483,19 @@ def _appositive_tail(rest: str) -> bool:
 
 def _main_claim(text: str, s: int, e: int, match: _Verb, word: str, kind: str) -> Claim | None:
     """The sentence's first attribution at verb ``match``: its subject and what it reports."""
+    near = max(s, match.start() - WINDOW)  # the tail regexes below look at the words before the verb only
     region = text[s : match.start()]
-    negation = _NEGATION.search(region)
+    negation = _NEGATION.search(text, near, match.start())
     content_start = None
     if negation:
-        content_start = s + negation.start()
-        region = region[: negation.start()]
-    passive = _PASSIVE.search(region)
+        content_start = negation.start()
+        region = text[s : negation.start()]
+    passive = _PASSIVE.search(text, max(s, len(region) + s - WINDOW), s + len(region))
     if passive:
-        return _passive_claim(text, s, e, match, word, region[: passive.start()])
-    aux = _AUX_TAIL.search(region)
+        return _passive_claim(text, s, e, match, word, text[s : passive.start()])
+    aux = _AUX_TAIL.search(text, max(s, len(region) + s - WINDOW), s + len(region))
     if aux:
-        region = region[: aux.start()]
+        region = text[s : aux.start()]
     head = region.rstrip()
     relative = re.search(r",\s*(?:who|which)$", head)
     if relative:  # "The study, which claims to be …": the relative clause's speaker is the phrase before it
@@ -577,6 +599,8 @@ def _subjects(text: str, s: int, e: int, verbish: list[tuple[int, int, str]]) ->
         last = stop
         cuts = list(_SUBJECT_CUT.finditer(region))
         start = cuts[-1].end() if cuts else 0
+        if len(region) - start > WINDOW:
+            continue
         piece = _AUX_TAIL.sub("", " " + region[start:]).strip()
         if not piece or MASK in piece or len(piece) > 160 or not _namelike(piece):
             continue

@@ -11,6 +11,7 @@ left out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from citeqa.quotations import lexicon as lex
@@ -92,8 +93,9 @@ class _Paragraph:
         found = scan(masked)
         assigned: dict[int, Speaker] = {}
         owner: dict[int, Claim] = {}  # the claim each quotation belongs to
+        opens = [seg.open for seg in segments]
         for index, (s, e) in enumerate(sentences):
-            mine = [i for i, seg in enumerate(segments) if s <= seg.open < e]
+            mine = list(range(bisect_left(opens, s), bisect_left(opens, e)))  # the sentence's quotations
             reading = read_sentence(masked, s, e, found)
             # A name inside what someone is reported to have said is not who "he" stands for next.
             spans = [span for c in reading.claims for span in c.contents]
@@ -165,7 +167,7 @@ class _Paragraph:
                       assigned: dict[int, Speaker], lead) -> None:
         seg = segments[i]
         words_in = self.text[seg.start : seg.end]
-        previous = max((t.outer_end for t in segments[:i] if t.outer_end <= seg.open), default=0)
+        previous = segments[i - 1].outer_end if i and segments[i - 1].outer_end <= seg.open else 0
         before = masked[max(s, previous) : seg.open]  # the narration since the sentence or the last quotation
         if lead is not None and not _is_title(words_in):
             # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
@@ -182,7 +184,9 @@ class _Paragraph:
             return
         after = masked[seg.outer_end : e]
         comma = words_in.endswith(",") or after.lstrip().startswith(",")
-        if (comma and after.strip(" ,.")) or _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(before):
+        if (comma and after.strip(" ,.")) or _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(
+            before[-200:]
+        ):
             assigned[i] = self.last = UNKNOWN_SPEAKER  # an attribution is there but was not read: never guess
             return
         if self.last is not None:

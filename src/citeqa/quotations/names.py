@@ -501,7 +501,7 @@ def acronyms(paragraphs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-_NAMED_DOCUMENT = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w'’\-]*\s+)+)(" + "|".join(sorted(lex.DOCUMENTS)) + r")\b")
+_NAMED_DOCUMENT = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w'’\-]*\s+){1,6})(" + "|".join(sorted(lex.DOCUMENTS)) + r")\b")
 
 
 def documents(paragraphs: tuple[str, ...]) -> dict[str, str]:

@@ -11,6 +11,7 @@ opening mark is ignored: where that quotation starts cannot be told.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _DOUBLE = re.compile(r"[\"“”]")
@@ -84,10 +85,12 @@ def _double_segments(text: str) -> list[Segment]:
 def _single_segments(text: str, taken: list[Segment]) -> list[Segment]:
     """Single-quoted quotations outside the double-quoted ones: an opening mark before a word and a
     closing mark after one, not inside a word (so "don't" and "Parker's" are apostrophes)."""
-    covered = [(s.open, s.outer_end) for s in taken]
+    covered = [(s.open, s.outer_end) for s in taken]  # sorted, not overlapping
+    starts = [a for a, _ in covered]
 
     def inside(i: int) -> bool:
-        return any(a <= i < b for a, b in covered)
+        k = bisect_right(starts, i) - 1
+        return k >= 0 and i < covered[k][1]
 
     n = len(text)
     opens: list[int] = []
@@ -104,14 +107,18 @@ def _single_segments(text: str, taken: list[Segment]) -> list[Segment]:
             closes.append(i)
     segments: list[Segment] = []
     last_end = -1
-    for o in opens:
+    for k, o in enumerate(opens):
         if o <= last_end:
             continue
-        close = next((c for c in closes if c > o), None)
-        if close is None or close - o > MAX_SINGLE or any(o < s.open < close for s in taken):
-            continue
-        if any(o < other < close for other in opens if other != o):
-            continue
+        c = bisect_right(closes, o)
+        if c == len(closes):
+            break  # no closing mark after this one, nor after any later one
+        close = closes[c]
+        if close - o > MAX_SINGLE or (k + 1 < len(opens) and opens[k + 1] < close):
+            continue  # too long to be a quotation, or another opens first: apostrophes
+        t = bisect_right(starts, o)
+        if t < len(starts) and starts[t] < close:
+            continue  # a double-quoted quotation sits between: these marks do not pair
         segment = _trimmed(text, o, close, close)
         if segment and segment.end - segment.start > 1:
             segments.append(segment)
@@ -131,11 +138,13 @@ def split_sentences(text: str, segments: list[Segment]) -> list[tuple[int, int]]
     """[start, end) of each sentence of ``text``, never ending one inside a quotation."""
     # An unclosed segment ends where the next one opens: its last full stop may end a sentence.
     inner = [(s.open + 1, s.close if s.close is not None else s.end - 1) for s in segments]
+    starts = [a for a, _ in inner]
     spans: list[tuple[int, int]] = []
     start = _skip_space(text, 0)
     for match in _END.finditer(text):
         end = match.end()
-        if end <= start or any(a <= match.start() < b and end - 1 < b for a, b in inner):
+        k = bisect_right(starts, match.start()) - 1  # the quotation, if any, the full stop is inside
+        if end <= start or (k >= 0 and match.start() < inner[k][1] and end - 1 < inner[k][1]):
             continue
         if _abbreviation(text, start, match.start()):
             continue
