@@ -80,7 +80,9 @@ def _words(name: str) -> list[str]:
 def _is_name(name: str) -> bool:
     """A proper name: every word capitalised (or a short particle such as de, van, dal, O')."""
     tokens = [t for t in re.findall(r"[^\s]+", html.unescape(name)) if t.lower() not in ARTICLES]
-    return bool(tokens) and all(t[0].isupper() or t.lower() in {"de", "van", "von", "dal", "da", "di", "le"} for t in tokens)
+    return bool(tokens) and all(
+        t[0].isupper() or t.lower() in {"de", "van", "von", "dal", "da", "di", "le"} for t in tokens
+    )
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
@@ -200,11 +202,18 @@ def score(golds: list[Gold], predictions: dict[str, tuple[Quotation, ...]], arti
                 recall_hits[key][0] += ok
                 recall_hits[key][1] += 1
             if not ok:
-                found = [
-                    (q.speaker, q.kind) for q in preds if any(overlaps((q.start, q.end), s) for s in g.spans)
-                ]
-                misses.append({"article": article, "paragraph": para, "gold": g.speaker, "kind": g.kind,
-                               "type": g.type, "quote": g.quote[:90], "predicted": found})
+                found = [(q.speaker, q.kind) for q in preds if any(overlaps((q.start, q.end), s) for s in g.spans)]
+                misses.append(
+                    {
+                        "article": article,
+                        "paragraph": para,
+                        "gold": g.speaker,
+                        "kind": g.kind,
+                        "type": g.type,
+                        "quote": g.quote[:90],
+                        "predicted": found,
+                    }
+                )
     precision_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     false_quotes = 0
     predicted = 0
@@ -223,9 +232,18 @@ def score(golds: list[Gold], predictions: dict[str, tuple[Quotation, ...]], arti
                 precision_hits[key][0] += ok
                 precision_hits[key][1] += 1
             if not ok:
-                wrong.append({"article": article, "paragraph": q.paragraph, "speaker": q.speaker, "kind": q.kind,
-                              "type": q.type, "gold": [g.speaker for g in touching], "quote": "",
-                              "span": (q.start, q.end)})
+                wrong.append(
+                    {
+                        "article": article,
+                        "paragraph": q.paragraph,
+                        "speaker": q.speaker,
+                        "kind": q.kind,
+                        "type": q.type,
+                        "gold": [g.speaker for g in touching],
+                        "quote": "",
+                        "span": (q.start, q.end),
+                    }
+                )
     return {
         "articles": len(articles),
         "gold_lines": sum(len(v) for v in by_para.values()),
@@ -243,8 +261,10 @@ def _line(name: str, part: dict) -> str:
         r = table.get(key)
         return f"{r['value']:.3f} ({r['hit']}/{r['n']})" if r and r["n"] else "-"
 
-    rows = [f"{name}: {part['articles']} articles, {part['gold_lines']} gold lines, {part['predictions']} predictions, "
-            f"{part['false_quotations']} false quotations"]
+    rows = [
+        f"{name}: {part['articles']} articles, {part['gold_lines']} gold lines, {part['predictions']} predictions, "
+        f"{part['false_quotations']} false quotations"
+    ]
     for key in ("all", "kind:named", "kind:pronoun", "kind:continuation", "type:direct", "type:reported"):
         rows.append(f"  {key:20} recall {fmt(part['recall'], key):22} precision {fmt(part['precision'], key)}")
     return "\n".join(rows)

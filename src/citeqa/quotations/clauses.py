@@ -27,11 +27,24 @@ MASK = "\u00a4"  # stands for each character inside a quotation
 # verb constant, so that a paragraph of a million characters costs time in proportion to its length.
 WINDOW = 300
 
-_MULTI = {"pointed out": "say", "points out": "say", "pointing out": "say", "point out": "say",
-          "called for": "urge", "calls for": "urge", "call for": "urge", "calling for": "urge",
-          "argued for": "urge", "asking for": "urge", "asked for": "urge",
-          "raised concerns that": "say", "raised fears that": "say", "expressed concern that": "say",
-          "made it clear": "say", "made clear": "say"}
+_MULTI = {
+    "pointed out": "say",
+    "points out": "say",
+    "pointing out": "say",
+    "point out": "say",
+    "called for": "urge",
+    "calls for": "urge",
+    "call for": "urge",
+    "calling for": "urge",
+    "argued for": "urge",
+    "asking for": "urge",
+    "asked for": "urge",
+    "raised concerns that": "say",
+    "raised fears that": "say",
+    "expressed concern that": "say",
+    "made it clear": "say",
+    "made clear": "say",
+}
 _VERB_CLASS: dict[str, str] = {}
 for _w in lex.QUOTE_ONLY:
     _VERB_CLASS[_w] = "quote"
@@ -129,6 +142,8 @@ def scan(text: str) -> Scan:
             if word in _VERB_CLASS:
                 verbs.append(_Verb(at, stop, word))
     return Scan(verbs, verbish)
+
+
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:has|have|had|also|then|later|previously|repeatedly|again|already|subsequently|earlier|now|"
@@ -137,8 +152,11 @@ _AUX_TAIL = re.compile(
     r"publicly|privately|openly|reportedly|allegedly|clearly|strongly|firmly|simply|quickly|\w+ly))+\s*$",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(?:(?:does|did|do|would|could|will)\s+not|doesn't|didn't|don't|refused\s+to|"
-                       r"refuses\s+to|declined\s+to)\s*$", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:(?:does|did|do|would|could|will)\s+not|doesn't|didn't|don't|refused\s+to|"
+    r"refuses\s+to|declined\s+to)\s*$",
+    re.IGNORECASE,
+)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:also\s+|widely\s+|now\s+)?$", re.IGNORECASE)
 _COORDINATED = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$", re.IGNORECASE)
 _DETERMINER = re.compile(
@@ -151,9 +169,11 @@ _PP_THAT = re.compile(
     r"\b[^,:;¤\"“”]{0,70}?(?=\s+that\b|\s*:)",
     re.IGNORECASE,
 )
-_MEDIA = (r"(?:programme|magazine|newspaper|paper|website|site|radio|show|channel|station|agency|committee|"
-          r"conference|official|news|sport|online|television|tv|network|service|audience|court|jury|hearing|"
-          r"inquiry|meeting|panel|briefing|summit|convention|congress|forum|press|media|crowd|paper's)")
+_MEDIA = (
+    r"(?:programme|magazine|newspaper|paper|website|site|radio|show|channel|station|agency|committee|"
+    r"conference|official|news|sport|online|television|tv|network|service|audience|court|jury|hearing|"
+    r"inquiry|meeting|panel|briefing|summit|convention|congress|forum|press|media|crowd|paper's)"
+)
 _HEARERS = re.compile(
     r"\s+(?:(?:him|her|them|us|me|reporters|journalists|delegates|MPs|peers|listeners|viewers|fans|supporters|"
     r"members|staff|workers|shareholders|investors|analysts|parliament|Parliament|congress|Congress|"
@@ -163,16 +183,22 @@ _HEARERS = re.compile(
 )
 _SUBORDINATE = re.compile(
     r"^(?:although|though|but|as|while|whereas|because|with|without|before|after|when|despite|which|who|"
-    r"where|since|even|so|if|unless|until|adding|saying|following)\b", re.IGNORECASE
+    r"where|since|even|so|if|unless|until|adding|saying|following)\b",
+    re.IGNORECASE,
 )
 # What may stand right before a verb that is also a noun: a pronoun, a name, a plural, a relative.
-_SUBJECT_END = re.compile(r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but)|\b[A-Z][\w'’\-]*|"
-                          r"[a-z]{3,}s|[\"”’])\s+$")
+_SUBJECT_END = re.compile(
+    r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but)|\b[A-Z][\w'’\-]*|"
+    r"[a-z]{3,}s|[\"”’])\s+$"
+)
 _PREPOSITION_START = re.compile(
     r"^\s*(?:at|in|on|to|during|after|before|from|with|for|by|of|about|against|over|into|upon|under|through)\b", re.I
 )
-_TIME = re.compile(r"^(?:(?:last|this|next)\s+\w+|on\s+[A-Z]\w+|in\s+[A-Z]\w+|earlier|later|yesterday|today|"
-                   r"previously|recently|then|now|meanwhile|however),?\s+", re.IGNORECASE)
+_TIME = re.compile(
+    r"^(?:(?:last|this|next)\s+\w+|on\s+[A-Z]\w+|in\s+[A-Z]\w+|earlier|later|yesterday|today|"
+    r"previously|recently|then|now|meanwhile|however),?\s+",
+    re.IGNORECASE,
+)
 _SUBCLAUSE = re.compile(r"\b(?:when|while|because|after|before|as|who|which|whom|whose)\b", re.IGNORECASE)
 _CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s+")
 _CONTRAST = re.compile(r",\s*(?:while|whereas)\s")
@@ -236,7 +262,9 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
             continue  # "declined to say"; "the claim": a noun, not a verb
         if word in lex.NOUN_VERBS and _noun(text, before, match.end(), word):
             continue  # "a new report", "the HMICFRS report said": a noun
-        coordinated = _COORDINATED.search(before) is not None or (word.endswith("ing") and before.rstrip().endswith(","))
+        coordinated = _COORDINATED.search(before) is not None or (
+            word.endswith("ing") and before.rstrip().endswith(",")
+        )
         if current is not None and any(a <= match.start() < b for a, b in current.contents):
             chained = _chained(text, e, match, kind, current, subject or lead)
             if chained is not None:
@@ -279,8 +307,10 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
     return Reading(claims, mentions, lead or subject)
 
 
-_NEXT_VERB = re.compile(r"\s+(?:\w+ly\s+)?(?:said|says|say|found|finds|has|have|had|was|were|is|are|will|would|"
-                        r"concluded|suggests|suggested|shows|showed|claimed|warned|added|revealed|also)\b")
+_NEXT_VERB = re.compile(
+    r"\s+(?:\w+ly\s+)?(?:said|says|say|found|finds|has|have|had|was|were|is|are|will|would|"
+    r"concluded|suggests|suggested|shows|showed|claimed|warned|added|revealed|also)\b"
+)
 
 
 def _noun(text: str, before: str, end: int, word: str) -> bool:
@@ -293,7 +323,11 @@ def _noun(text: str, before: str, end: int, word: str) -> bool:
         return True  # "a new report"
     last = before.rstrip().rsplit(None, 2)
     # "the Google report": a compound noun; "its makers claim": a plural subject and its verb.
-    return len(last) >= 2 and last[-2].lower() in ("the", "a", "an", "its", "his", "her", "their") and not last[-1].endswith("s")
+    return (
+        len(last) >= 2
+        and last[-2].lower() in ("the", "a", "an", "its", "his", "her", "their")
+        and not last[-1].endswith("s")
+    )
 
 
 def _content(text: str, match: _Verb, e: int, kind: str) -> tuple[tuple[int, int] | None, bool]:
@@ -343,7 +377,9 @@ def _chained(text: str, e: int, match: _Verb, kind: str, current: Claim, main: M
     span, colon = _content(text, match, e, kind)
     if not span:
         return None
-    current.contents = [c for c in (_clean(text, a, min(b, cut)) if a < cut < b else (a, b) for a, b in current.contents) if c]
+    current.contents = [
+        c for c in (_clean(text, a, min(b, cut)) if a < cut < b else (a, b) for a, b in current.contents) if c
+    ]
     return Claim(speaker, match.start(), [span], colon)
 
 
@@ -399,8 +435,11 @@ def _subject_before(text: str, start: int, end: int) -> tuple[Mention | None, in
 
 _LAST_WORD = re.compile(r"[\w'’)]+(?=[,\s]*(?:and)?\s*$)")
 # "A message sent to F-Secure by Google's security team said": the sender speaks.
-_SENT_BY = re.compile(r"^\s*(?:a|an|the)\s+(?:message|statement|letter|note|memo|e-?mail|report)\s+"
-                      r"(?:sent|issued|written|released|published)\b.*?\bby\s+(.+)$", re.IGNORECASE | re.DOTALL)
+_SENT_BY = re.compile(
+    r"^\s*(?:a|an|the)\s+(?:message|statement|letter|note|memo|e-?mail|report)\s+"
+    r"(?:sent|issued|written|released|published)\b.*?\bby\s+(.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int, int] | None, bool]:
@@ -428,7 +467,11 @@ def _content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int
         return None, False  # "noted the change" is no statement; "hinted he thinks …" is
     if _PREPOSITION_START.match(rest) or re.match(r"\s*(?:so|yes|no|sorry|nothing|goodbye|it\s+all)\b", rest, re.I):
         return None, False
-    if kind in ("say", "find", "that") and re.match(r"\s*to\b", rest) and not text[:pos].lower().endswith(("claim", "claims", "claimed")):
+    if (
+        kind in ("say", "find", "that")
+        and re.match(r"\s*to\b", rest)
+        and not text[:pos].lower().endswith(("claim", "claims", "claimed"))
+    ):
         return None, False
     return _clean(text, pos, stop), False
 
@@ -446,7 +489,7 @@ def _clause_like(text: str, start: int, end: int) -> bool:
 
 
 def _according(text: str, s: int, e: int) -> list[Claim]:
-    """"According to X, C" and "C, according to X"."""
+    """ "According to X, C" and "C, according to X"."""
     claims: list[Claim] = []
     for match in _ACCORDING.finditer(text, s, e):
         after = text[match.end() : min(e, match.end() + WINDOW)]
@@ -461,8 +504,11 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
             mention = None
         rest = text[np_end + 1 : e].strip(_TRAIL)
         before = text[max(s, match.start() - WINDOW) : match.start()].strip().rstrip(",")
-        if comma >= 0 and rest and not (len(rest) < WINDOW and _appositive_tail(rest)) and not (
-            before and _SUBORDINATE.match(rest)
+        if (
+            comma >= 0
+            and rest
+            and not (len(rest) < WINDOW and _appositive_tail(rest))
+            and not (before and _SUBORDINATE.match(rest))
         ):
             span = _clean(text, np_end + 1, e)
         else:
@@ -474,7 +520,7 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
 
 
 def _appositive_tail(rest: str) -> bool:
-    """"…, according to John Houlihan, editor of the magazine.": what follows the name describes it."""
+    """ "…, according to John Houlihan, editor of the magazine.": what follows the name describes it."""
     tokens = words(rest)
     return len(tokens) <= 12 and not any(
         t.lower() in _AUXILIARY or (t.islower() and t.endswith("ed") and len(t) > 4) for t in tokens
@@ -509,7 +555,9 @@ def _main_claim(text: str, s: int, e: int, match: _Verb, word: str, kind: str) -
     mention, subj_start = _subject_before(text, s, s + len(head))
     if mention is None:
         return None
-    if kind == "find" and (mention.cls in ("person",) or (mention.cls == "pronoun" and mention.text not in ("it", "they"))):
+    if kind == "find" and (
+        mention.cls in ("person",) or (mention.cls == "pronoun" and mention.text not in ("it", "they"))
+    ):
         return None
     if mention.cls == "nosource":
         mention = None
@@ -540,7 +588,7 @@ def _main_claim(text: str, s: int, e: int, match: _Verb, word: str, kind: str) -
 
 
 def _passive_claim(text: str, s: int, e: int, match: _Verb, word: str, before: str) -> Claim | None:
-    """"X is said to …", "it is predicted that …", "…, it was confirmed": reported with no speaker."""
+    """ "X is said to …", "it is predicted that …", "…, it was confirmed": reported with no speaker."""
     if word not in ("said", "reported", "rumoured", "predicted", "claimed", "alleged", "understood", "confirmed"):
         return None
     rest = text[match.end() : e]
@@ -551,10 +599,13 @@ def _passive_claim(text: str, s: int, e: int, match: _Verb, word: str, before: s
 
 
 def _inverted_claim(text: str, s: int, e: int, match: _Verb, head: str) -> Claim | None:
-    """"C, said X." or ""…," said X": the speaker follows the verb; the content is before it."""
+    """ "C, said X." or ""…," said X": the speaker follows the verb; the content is before it."""
     after = text[match.end() : e]
-    np_text = re.split(r"\s+(?:in|on|at|to|during|after|before|when|while|told|as|last|adding|saying|with)\b|"
-                       r"\s*[.!?;]\s*$", after)[0]
+    np_text = re.split(
+        r"\s+(?:in|on|at|to|during|after|before|when|while|told|as|last|adding|saying|with)\b|"
+        r"\s*[.!?;]\s*$",
+        after,
+    )[0]
     if MASK in np_text or not head:
         return None
     tail = re.split(r",\s*(?:adding|saying|who|which|whose|and|but|as|although|though)\b", after[len(np_text) :])[0]
@@ -583,11 +634,17 @@ _HEAD_WORDS = lex.DOCUMENTS | lex.ORG_HEADS | lex.GROUP_HEADS | lex.PERSON_HEADS
 def _namelike(piece: str) -> bool:
     """Worth parsing as a subject: it has a capital, or ends in a pronoun or a word descriptions use."""
     return not piece.islower() or piece.rsplit(None, 1)[-1].strip(",").lower() in _HEAD_WORDS
-_SUBJECT_CUT = re.compile(r"[;:]\s+|\s(?:and|but|as|while|when|after|before|because|although|though|if|that|which|who|"
-                          r"whom|since)\s+")
 
 
-def _subjects(text: str, s: int, e: int, verbish: list[tuple[int, int, str]]) -> tuple[list[tuple[int, Mention]], Mention | None]:
+_SUBJECT_CUT = re.compile(
+    r"[;:]\s+|\s(?:and|but|as|while|when|after|before|because|although|though|if|that|which|who|"
+    r"whom|since)\s+"
+)
+
+
+def _subjects(
+    text: str, s: int, e: int, verbish: list[tuple[int, int, str]]
+) -> tuple[list[tuple[int, Mention]], Mention | None]:
     """Names that are the subject of a verb in the sentence (the verb right after them), in order, and
     the subject the sentence opens with."""
     found: list[tuple[int, Mention]] = []
@@ -606,7 +663,11 @@ def _subjects(text: str, s: int, e: int, verbish: list[tuple[int, int, str]]) ->
             continue
         if word.endswith("ing") or (not first and piece.endswith(",") and "," not in piece[:-1]):
             continue  # "the charges, saying …", "…, a wider review, finds": not the verb's subject
-        if cuts and cuts[-1].group().strip() == "and" and (_LAST_WORD.findall(region[: cuts[-1].start()]) or [""])[-1][:1].isupper():
+        if (
+            cuts
+            and cuts[-1].group().strip() == "and"
+            and (_LAST_WORD.findall(region[: cuts[-1].start()]) or [""])[-1][:1].isupper()
+        ):
             continue  # "…, the College of Policing and the IOPC warns": the end of a list
         mention = None
         if first and start == 0:
@@ -623,7 +684,7 @@ def _subjects(text: str, s: int, e: int, verbish: list[tuple[int, int, str]]) ->
 
 
 def _colon_attribution(text: str, s: int, e: int) -> Claim | None:
-    """"- Manchester City boss Kevin Keegan: "…"": a name and a colon before a quotation."""
+    """ "- Manchester City boss Kevin Keegan: "…"": a name and a colon before a quotation."""
     match = re.match(r"\s*[-–•]?\s*([^:¤]{2,120}):\s*[\"“‘']?" + MASK, text[s:e])
     if not match:
         return None
@@ -633,8 +694,11 @@ def _colon_attribution(text: str, s: int, e: int) -> Claim | None:
     return Claim(mention, s + match.start(1), [(s + match.end(1) + 1, e)], colon=True)
 
 
-_TAIL = re.compile(r"\s*(?:in|on|at|during|last|this|yesterday|today|earlier|later|after|before|when|while|told|"
-                   r"to\s+(?:the|a|an|reporters|journalists|[A-Z])|from|via|through|speaking)\b", re.IGNORECASE)
+_TAIL = re.compile(
+    r"\s*(?:in|on|at|during|last|this|yesterday|today|earlier|later|after|before|when|while|told|"
+    r"to\s+(?:the|a|an|reporters|journalists|[A-Z])|from|via|through|speaking)\b",
+    re.IGNORECASE,
+)
 
 
 def _tail(rest: str) -> bool:

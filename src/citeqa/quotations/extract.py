@@ -66,7 +66,9 @@ def _mask(text: str, segments: list[Segment]) -> str:
 def _is_term(text: str) -> bool:
     """A short quoted phrase that is a term or label ("cold calling"), or a title in capitals."""
     tokens = words(text)
-    if len(tokens) >= 2 and all(t[0].isupper() or t.lower() in ("of", "and", "the", "for", "in", "a", "to") for t in tokens):
+    if len(tokens) >= 2 and all(
+        t[0].isupper() or t.lower() in ("of", "and", "the", "for", "in", "a", "to") for t in tokens
+    ):
         return True
     return len(tokens) <= 3 and not _SPEECH_END.search(text)
 
@@ -108,7 +110,9 @@ class _Paragraph:
             outer = sorted(reading.claims, key=lambda c: -sum(b - a for a, b in c.contents))
             for claim in outer:
                 for i in mine:
-                    if i not in assigned and any(a <= segments[i].open and segments[i].start < b for a, b in claim.contents):
+                    if i not in assigned and any(
+                        a <= segments[i].open and segments[i].start < b for a, b in claim.contents
+                    ):
                         owner.setdefault(i, claim)
             for _, _, item in sorted(events, key=lambda x: (x[0], x[1])):
                 if isinstance(item, Claim):
@@ -126,7 +130,12 @@ class _Paragraph:
         for i in range(len(segments) - 2, -1, -1):
             seg, nxt = segments[i], segments[i + 1]
             joined = seg.close is None and not text[seg.end : nxt.open].strip()
-            if joined and i + 1 in self.explicit and i not in self.explicit and assigned.get(i, CARRIED).kind != CONTINUATION:
+            if (
+                joined
+                and i + 1 in self.explicit
+                and i not in self.explicit
+                and assigned.get(i, CARRIED).kind != CONTINUATION
+            ):
                 assigned[i] = assigned[i + 1]
                 self.explicit.add(i)
         for i, seg in enumerate(segments):
@@ -136,8 +145,16 @@ class _Paragraph:
         self.out.sort(key=lambda q: (q.start, q.end))
         return self.out
 
-    def _claim(self, claim: Claim, speaker: Speaker, segments: list[Segment], mine: list[int],
-               assigned: dict[int, Speaker], masked: str, owner: dict[int, Claim]) -> None:
+    def _claim(
+        self,
+        claim: Claim,
+        speaker: Speaker,
+        segments: list[Segment],
+        mine: list[int],
+        assigned: dict[int, Speaker],
+        masked: str,
+        owner: dict[int, Claim],
+    ) -> None:
         if speaker.name is not None:
             self.resolver.note(speaker)
             self.last = speaker
@@ -163,20 +180,21 @@ class _Paragraph:
                 continue  # the content is the quotation itself: only the direct line is kept
             self._emit(a, b, REPORTED, speaker)
 
-    def _unattributed(self, i: int, segments: list[Segment], masked: str, s: int, e: int,
-                      assigned: dict[int, Speaker], lead) -> None:
+    def _unattributed(
+        self, i: int, segments: list[Segment], masked: str, s: int, e: int, assigned: dict[int, Speaker], lead
+    ) -> None:
         seg = segments[i]
         words_in = self.text[seg.start : seg.end]
         previous = segments[i - 1].outer_end if i and segments[i - 1].outer_end <= seg.open else 0
         before = masked[max(s, previous) : seg.open]  # the narration since the sentence or the last quotation
-        if lead is not None and not _is_title(words_in):
-            # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
-            # "congratulated" Mr Howard": the sentence's subject said it.
-            if _NAMING.search(before) or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e])):
-                speaker = self.resolver.resolve(lead)
-                if speaker.name:
-                    assigned[i] = speaker
-                    return
+        # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
+        # "congratulated" Mr Howard": the sentence's subject said it.
+        named = _NAMING.search(before) or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e]))
+        if lead is not None and named and not _is_title(words_in):
+            speaker = self.resolver.resolve(lead)
+            if speaker.name:
+                assigned[i] = speaker
+                return
         if not _speech_like(words_in) or _is_term(words_in):
             return
         if before.strip(" -–•") and not before.rstrip().endswith((":", ",")):
@@ -184,8 +202,10 @@ class _Paragraph:
             return
         after = masked[seg.outer_end : e]
         comma = words_in.endswith(",") or after.lstrip().startswith(",")
-        if (comma and after.strip(" ,.")) or _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e) or _ATTRIBUTION_BEFORE.search(
-            before[-200:]
+        if (
+            (comma and after.strip(" ,."))
+            or _ATTRIBUTION_AFTER.match(masked, seg.outer_end, e)
+            or _ATTRIBUTION_BEFORE.search(before[-200:])
         ):
             assigned[i] = self.last = UNKNOWN_SPEAKER  # an attribution is there but was not read: never guess
             return

@@ -23,7 +23,7 @@ CLASSES = ("person", "org", "name", "group", "body", "doc", "pronoun", "desc", "
 
 _TOKEN = re.compile(r"[^\s]+")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_PUNCT_EDGE = ".,;:!?\"“”‘’()[]"
+_PUNCT_EDGE = '.,;:!?"“”‘’()[]'
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,11 @@ def _name_run(tokens: list[str]) -> int:
     if tokens and _POSSESSIVE.sub("", tokens[-1].lower()) in lex.ORG_CUES:
         # "The Foreign Office", "Home Office": an organisation's name takes in words that are roles elsewhere.
         i = len(tokens)
-        while i > 0 and is_cap(tokens[i - 1]) and tokens[i - 1].lower() not in _NOT_NAME and (
-            i == len(tokens) or not _POSSESSIVE.search(tokens[i - 1])
+        while (
+            i > 0
+            and is_cap(tokens[i - 1])
+            and tokens[i - 1].lower() not in _NOT_NAME
+            and (i == len(tokens) or not _POSSESSIVE.search(tokens[i - 1]))
         ):
             i -= 1
         return i
@@ -83,8 +86,12 @@ def _name_run(tokens: list[str]) -> int:
             i -= 1
             continue
         last_of_name = (
-            i == len(tokens) and i > 1 and low in lex.SURNAME_ROLES and is_cap(tokens[i - 2])
-            and tokens[i - 2].lower() not in lex.ROLE_WORDS and not _POSSESSIVE.search(tokens[i - 2])
+            i == len(tokens)
+            and i > 1
+            and low in lex.SURNAME_ROLES
+            and is_cap(tokens[i - 2])
+            and tokens[i - 2].lower() not in lex.ROLE_WORDS
+            and not _POSSESSIVE.search(tokens[i - 2])
         )
         if not is_cap(word) or (low in lex.ROLE_WORDS and low not in lex.HONORIFICS and not last_of_name):
             break
@@ -126,16 +133,18 @@ _TIME_WORDS = frozenset("yesterday today earlier later meanwhile recently previo
 _TIME_UNITS = frozenset("week month year weekend night morning season summer winter spring autumn".split())
 
 
+def _time_pair(first: str, second: str) -> bool:
+    return (first in ("last", "this", "next") and second in _TIME_UNITS) or (first == "on" and second.endswith("day"))
+
+
 def _strip_leading(tokens: list[str]) -> list[str]:
     """Without leading conjunctions and time adverbials ("And last week US Treasury Secretary John Snow")."""
     while tokens:
         low = tokens[0].lower().rstrip(",")
         if low in lex.CONJUNCTIONS or low in _TIME_WORDS:
             tokens = tokens[1:]
-        elif low in ("last", "this", "next") and len(tokens) > 2 and tokens[1].lower().rstrip(",") in _TIME_UNITS:
-            tokens = tokens[2:]
-        elif low == "on" and len(tokens) > 2 and tokens[1].rstrip(",").endswith("day"):
-            tokens = tokens[2:]
+        elif len(tokens) > 2 and _time_pair(low, tokens[1].lower().rstrip(",")):
+            tokens = tokens[2:]  # "last week", "on Monday"
         else:
             break
     return tokens
@@ -174,8 +183,10 @@ def _valid_np(tokens: list[str]) -> bool:
     if any(w in _SUBORDINATORS for w in lows[1:]) or lows[-1] in _ADVERBS:
         return False
     # A lower-case word in -ed is a verb ("rejected"), not part of a name or a body.
-    return not any(w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper() and w not in _ADJECTIVES_ED
-                   for t, w in zip(tokens, lows, strict=True))
+    return not any(
+        w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper() and w not in _ADJECTIVES_ED
+        for t, w in zip(tokens, lows, strict=True)
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -258,9 +269,19 @@ def _role_end(word: str) -> bool:
     """Whether a word can end the role before a name: a noun of office or trade, a capitalised word, a
     possessive ("Amazon's Robin Terrell", "chip maker Intel", "Festival director Dieter Kosslick")."""
     low = word.lower()
-    return (is_cap(word) or bool(_POSSESSIVE.search(word)) or low in lex.ROLE_WORDS or low in lex.PERSON_HEADS
-            or low in lex.ORG_HEADS or low in lex.GROUP_HEADS or low in lex.DOCUMENTS or low.endswith(_NOUN_ENDINGS)
-            or low in _NOT_NAME or low in _PREPOSITIONS or low == "and")
+    return (
+        is_cap(word)
+        or bool(_POSSESSIVE.search(word))
+        or low in lex.ROLE_WORDS
+        or low in lex.PERSON_HEADS
+        or low in lex.ORG_HEADS
+        or low in lex.GROUP_HEADS
+        or low in lex.DOCUMENTS
+        or low.endswith(_NOUN_ENDINGS)
+        or low in _NOT_NAME
+        or low in _PREPOSITIONS
+        or low == "and"
+    )
 
 
 def _demonym(word: str) -> bool:
@@ -300,8 +321,14 @@ def _description(tokens: list[str]) -> Mention | None:
     """A phrase with no name at its end: a body, a group, a document or a description."""
     lows = [t.lower() for t in tokens]
     # The head is the last word before a preposition: "A spokeswoman for the Information Commissioner's Office".
-    cut = next((i for i, w in enumerate(lows) if (w in _PREPOSITIONS or (w.endswith("ing") and w not in _ING_NOUNS)) and i > 0),
-               len(lows))
+    cut = next(
+        (
+            i
+            for i, w in enumerate(lows)
+            if (w in _PREPOSITIONS or (w.endswith("ing") and w not in _ING_NOUNS)) and i > 0
+        ),
+        len(lows),
+    )
     head_tokens = tokens[:cut]
     head = _POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
     if head and head[0].isdigit() and cut < len(tokens) and lows[cut] == "of":
@@ -310,7 +337,6 @@ def _description(tokens: list[str]) -> Mention | None:
         return None
     det = lows[0]
     shown = " ".join(tokens)
-    bare = cut == len(tokens) and len(tokens) == 2  # "the company", "the mayor"
     definite = det in ("the", "his", "her", "its", "their") or bool(_POSSESSIVE.search(tokens[0]))
     if head in lex.NO_SOURCE:
         return Mention(shown, "nosource", head=head)
@@ -363,8 +389,9 @@ def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
             return None
         role = ", ".join(c for c in rest if not c.isdigit() and not c.lower().startswith(("who ", "which ")))
         role = ", ".join(r for r in (head.role, role) if r) or None
-        return Mention(head.text, head.cls, role=role, head=head.head, plural=head.plural, gender=head.gender,
-                       parts=head.parts)
+        return Mention(
+            head.text, head.cls, role=role, head=head.head, plural=head.plural, gender=head.gender, parts=head.parts
+        )
     if len(rest) == 1:
         named = parse_phrase(rest[0])
         if named is not None and named.cls in ("person", "name"):  # "His assistant, Alice Marchak"
@@ -412,7 +439,7 @@ def _is_prefix(chunk: str) -> bool:
 
 
 def _strip_prefix_words(chunk: str) -> str:
-    """"Speaking in Harrogate Mr Kennedy" has no comma: keep the name at its end."""
+    """ "Speaking in Harrogate Mr Kennedy" has no comma: keep the name at its end."""
     tokens = words(chunk)
     first = tokens[0].lower() if tokens else ""
     if len(tokens) > 2 and (first in lex.PREFIX_WORDS or first.endswith("ing")) and first not in lex.CONJUNCTIONS:
@@ -455,8 +482,11 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
             tokens = [_POSSESSIVE.sub("", t) for t in raw[last_possessive + 1 :]]
             while tokens and _is_acronym(tokens[0]) and len(tokens[0]) > 2:
                 tokens = tokens[1:]  # "BBC Paul Reynolds"; but "JK Rowling" keeps its initials
-            while tokens and (tokens[0].lower() in lex.ROLE_WORDS or tokens[0].lower() in lex.PREFIX_WORDS
-                              or tokens[0].lower() in ("the", "a", "an")):
+            while tokens and (
+                tokens[0].lower() in lex.ROLE_WORDS
+                or tokens[0].lower() in lex.PREFIX_WORDS
+                or tokens[0].lower() in ("the", "a", "an")
+            ):
                 tokens = tokens[1:]
             if tokens and tokens[0].lower() in lex.HONORIFICS:
                 tokens = tokens[1:]

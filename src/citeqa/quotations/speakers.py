@@ -90,8 +90,15 @@ class Resolver:
             # Thornton and Dame Vera Baird QC, Victims' Commissioner".
             earlier = self._earlier_form(name, mention)
             if earlier is not None:
-                return Speaker(earlier.name, earlier.role, PRONOUN if earlier.plural and earlier.cls == "person"
-                               else NAMED, earlier.cls, earlier.plural, earlier.gender, earlier.head)
+                return Speaker(
+                    earlier.name,
+                    earlier.role,
+                    PRONOUN if earlier.plural and earlier.cls == "person" else NAMED,
+                    earlier.cls,
+                    earlier.plural,
+                    earlier.gender,
+                    earlier.head,
+                )
         role = mention.role or self.roles.get(name.lower())
         if mention.role and not any(w in _NOT_ROLE for w in mention.role.lower().split()):
             self.roles.setdefault(name.lower(), mention.role)
@@ -112,8 +119,11 @@ class Resolver:
                 continue
             if mention.plural and speaker.plural and speaker.cls == "person" and _has_role(speaker.role, {head}):
                 return speaker
-            if speaker.head == mention.head and speaker.cls in ("org", "body", "group") and words and words <= set(
-                name_parts(speaker.name)
+            if (
+                speaker.head == mention.head
+                and speaker.cls in ("org", "body", "group")
+                and words
+                and words <= set(name_parts(speaker.name))
             ):
                 return speaker
         return None
@@ -149,13 +159,25 @@ class Resolver:
     def _pronoun(self, word: str) -> Speaker:
         if word in ("he", "she"):
             want = {"he": "m", "she": "f"}[word]
-            found = self._last(lambda s: _person_like(s) and not s.plural and s.gender in (None, want) and not s.reported
-                               and (s.cls != "name" or self._may_be_person(s)))
+            found = self._last(
+                lambda s: (
+                    _person_like(s)
+                    and not s.plural
+                    and s.gender in (None, want)
+                    and not s.reported
+                    and (s.cls != "name" or self._may_be_person(s))
+                )
+            )
         elif word == "they":
             found = self._last(lambda s: s.plural and not s.reported)
         elif word == "it":
-            found = self._last(lambda s: (s.cls in ("org", "doc", "name") or (s.cls == "body" and s.head in lex.ORG_HEADS
-                               | lex.DOCUMENTS)) and not s.plural and not s.reported)
+            found = self._last(
+                lambda s: (
+                    (s.cls in ("org", "doc", "name") or (s.cls == "body" and s.head in lex.ORG_HEADS | lex.DOCUMENTS))
+                    and not s.plural
+                    and not s.reported
+                )
+            )
         else:
             found = None
         if found is None or found.name is None:
@@ -170,13 +192,17 @@ class Resolver:
         elif head in lex.ORG_HEADS:
             # "the company": an organisation the article called a company (or a maker, a firm…), else the
             # organisation last named.
-            found = self._last(lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}),
-                               far=True) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
+            found = self._last(
+                lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}), far=True
+            ) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
             kind = PRONOUN
         else:
             found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, {head}), far=True)
-            if found is None and (head in lex.PROTAGONIST_HEADS or head.endswith(("-year-old", "ian", "ean", "ese"))
-                                  or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")):
+            if found is None and (
+                head in lex.PROTAGONIST_HEADS
+                or head.endswith(("-year-old", "ian", "ean", "ese"))
+                or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")
+            ):
                 found = self.protagonist
             kind = PRONOUN
         if found is None or found.name is None:
@@ -197,11 +223,22 @@ class Resolver:
         inside what someone is reported to have said: "the company" may stand for it, "he" may not)."""
         if speaker.name is not None:
             if reported:
-                speaker = Speaker(speaker.name, speaker.role, speaker.kind, speaker.cls, speaker.plural, speaker.gender,
-                                  speaker.head, reported=True)
+                speaker = Speaker(
+                    speaker.name,
+                    speaker.role,
+                    speaker.kind,
+                    speaker.cls,
+                    speaker.plural,
+                    speaker.gender,
+                    speaker.head,
+                    reported=True,
+                )
             self.history.append(speaker)
-            if self.protagonist is None and self.paragraph <= 1 and not speaker.plural and (
-                speaker.cls == "person" or (speaker.cls == "name" and speaker.role)
+            if (
+                self.protagonist is None
+                and self.paragraph <= 1
+                and not speaker.plural
+                and (speaker.cls == "person" or (speaker.cls == "name" and speaker.role))
             ):
                 self.protagonist = speaker
 
@@ -213,8 +250,11 @@ _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
 def _proper_words(paragraphs: tuple[str, ...]) -> frozenset[str]:
     """Capitalised words the article uses inside a sentence: names, not common words that open one
     ("Oil prices rose": "Oil" is no one "he" could be)."""
-    return frozenset(m.group(1).lower().removesuffix("'s").removesuffix("’s") for p in paragraphs
-                     for m in _CAPITAL_INSIDE.finditer(p))
+    return frozenset(
+        m.group(1).lower().removesuffix("'s").removesuffix("’s")
+        for p in paragraphs
+        for m in _CAPITAL_INSIDE.finditer(p)
+    )
 
 
 def _definite(name: str) -> bool:
@@ -239,4 +279,6 @@ def _has_role(role: str | None, heads: set[str] | frozenset[str]) -> bool:
 
 def _person_like(speaker: Speaker) -> bool:
     """Who "he" or "she" may stand for: a person, a single name, or a spokesman."""
-    return speaker.cls in ("person", "name") or (speaker.cls == "body" and speaker.head in lex.PERSON_HEADS | lex.SPOKES)
+    return speaker.cls in ("person", "name") or (
+        speaker.cls == "body" and speaker.head in lex.PERSON_HEADS | lex.SPOKES
+    )
