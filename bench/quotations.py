@@ -26,7 +26,7 @@ from pathlib import Path
 
 from citeqa.config import Config
 from citeqa.corpus import load_corpus
-from citeqa.quotations import extract, names
+from citeqa.quotations import extract, names, subjects
 
 log = logging.getLogger("bench.quotations")
 
@@ -58,7 +58,7 @@ def main() -> int:
     found = []
     for _ in range(args.repeat):
         names.parse_phrase.cache_clear()  # every pass starts cold, as a new indexing process does
-        names.parse_subject.cache_clear()
+        subjects.parse_subject.cache_clear()
         wall, started = time.perf_counter(), time.process_time()
         found = [extract(article) for article in articles]
         passes.append(time.perf_counter() - wall)

@@ -15,10 +15,12 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from citeqa.quotations import lexicon as lex
-from citeqa.quotations.clauses import MASK, Claim, read_sentence, scan
-from citeqa.quotations.names import parse_subject, words
+from citeqa.quotations.clauses import Claim, read_sentence
+from citeqa.quotations.names import words
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
+from citeqa.quotations.subjects import parse_subject
+from citeqa.quotations.verbs import MASK, scan
 from citeqa.records import Article
 
 DIRECT, REPORTED = "direct", "reported"

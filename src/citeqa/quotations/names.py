@@ -1,10 +1,10 @@
-"""Reading the noun phrase that names a speaker: a name, its role, or a body; and the names an article uses.
+"""Reading the noun phrase that names a speaker: a name and its role, or a body.
 
-"Chief Constable Shaun Sawyer" is the name "Shaun Sawyer" with the role "Chief Constable"; "Wendy Williams,
-HM Inspector of Constabulary," puts the role after the name; "A Home Office spokesperson" and "Analysts" are
-bodies named by the article's own words; "he", "the company" and "the mayor" stand for someone named
-elsewhere (``speakers`` resolves them). Nothing here guesses: a phrase that does not read as a subject gives
-None.
+"Chief Constable Shaun Sawyer" is the name "Shaun Sawyer" with the role "Chief Constable" (an appositive
+after a name, "Wendy Williams, HM Inspector of Constabulary,", is read by ``subjects.parse_subject``).
+"A Home Office spokesperson" and "Analysts" are bodies named by the article's own words; "he", "the
+company" and "the mayor" stand for someone named elsewhere (``speakers`` resolves them). Nothing here
+guesses: a phrase that does not read as a subject gives None.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from citeqa.quotations import lexicon as lex
 CLASSES = ("person", "org", "name", "group", "body", "doc", "pronoun", "desc", "nosource")
 
 _TOKEN = re.compile(r"[^\s]+")
-_POSSESSIVE = re.compile(r"['’]s?$")
+POSSESSIVE = re.compile(r"['’]s?$")
 _PUNCT_EDGE = '.,;:!?"“”‘’()[]'
 
 
@@ -57,21 +57,21 @@ def is_cap(word: str) -> bool:
     return bool(word) and (word[0].isupper() or (word[0] in "'’" and len(word) > 1 and word[1].isupper()))
 
 
-def _is_acronym(word: str) -> bool:
-    core = _POSSESSIVE.sub("", word)
+def is_acronym(word: str) -> bool:
+    core = POSSESSIVE.sub("", word)
     return len(core) >= 2 and core.isupper() and core.isalpha()
 
 
-def _name_run(tokens: list[str]) -> int:
+def name_run(tokens: list[str]) -> int:
     """Index where the trailing run of name words of ``tokens`` starts (len(tokens) if there is none)."""
-    if tokens and _POSSESSIVE.sub("", tokens[-1].lower()) in lex.ORG_CUES:
+    if tokens and POSSESSIVE.sub("", tokens[-1].lower()) in lex.ORG_CUES:
         # "The Foreign Office", "Home Office": an organisation's name takes in words that are roles elsewhere.
         i = len(tokens)
         while (
             i > 0
             and is_cap(tokens[i - 1])
             and tokens[i - 1].lower() not in _NOT_NAME
-            and (i == len(tokens) or not _POSSESSIVE.search(tokens[i - 1]))
+            and (i == len(tokens) or not POSSESSIVE.search(tokens[i - 1]))
         ):
             i -= 1
         return i
@@ -91,11 +91,11 @@ def _name_run(tokens: list[str]) -> int:
             and low in lex.SURNAME_ROLES
             and is_cap(tokens[i - 2])
             and tokens[i - 2].lower() not in lex.ROLE_WORDS
-            and not _POSSESSIVE.search(tokens[i - 2])
+            and not POSSESSIVE.search(tokens[i - 2])
         )
         if not is_cap(word) or (low in lex.ROLE_WORDS and low not in lex.HONORIFICS and not last_of_name):
             break
-        if _POSSESSIVE.search(word) and i < len(tokens):
+        if POSSESSIVE.search(word) and i < len(tokens):
             break  # "Amazon's Robin Terrell": the possessive is the role's
         if low in _NOT_NAME or _ATTRIBUTIVE.match(word):
             break
@@ -120,7 +120,7 @@ def classify_name(tokens: list[str], role: str | None) -> str:
     lows = [t.lower().rstrip(".") for t in tokens]
     if lows and lows[0] in lex.HONORIFICS:
         return "person"
-    if any(_POSSESSIVE.sub("", w) in lex.ORG_CUES for w in lows) or any(_is_acronym(t) for t in tokens):
+    if any(POSSESSIVE.sub("", w) in lex.ORG_CUES for w in lows) or any(is_acronym(t) for t in tokens):
         return "org"
     if role and any(w in lex.ROLE_WORDS for w in role.lower().split()):
         return "person"
@@ -150,7 +150,7 @@ def _strip_leading(tokens: list[str]) -> list[str]:
     return tokens
 
 
-_PREPOSITIONS = frozenset("of for at from with in on to by".split())
+PREPOSITIONS = frozenset("of for at from with in on to by".split())
 # Capitalised at a sentence's start, but never part of a name.
 _NOT_NAME = frozenset(
     """the a an this that these those its his her their our other others some many most all both several
@@ -203,24 +203,27 @@ def parse_phrase(text: str) -> Mention | None:
     joined = _joined(tokens)
     if joined:
         return joined
+    of = _person_of(tokens)
+    if of:
+        return of
     org = _organisation(tokens)
     if org:
         return org
-    start = _name_run(tokens)
+    start = name_run(tokens)
     if start == len(tokens):
         return _description(tokens)
     name, before = tokens[start:], tokens[:start]
-    if before and before[-1].lower() in _PREPOSITIONS and len(name) >= 3 and name[0].lower() not in lex.HONORIFICS:
+    if before and before[-1].lower() in PREPOSITIONS and len(name) >= 3 and name[0].lower() not in lex.HONORIFICS:
         # "Inspector of Constabulary Wendy Williams": the office's words, then a name of two words.
         split = len(name) - 2
         before, name = before + name[:split], name[split:]
     lows = [t.lower() for t in before]
     # "a spokesman for … Commissioner Franco Frattini", "a professor at Brooklyn Law School": the name is
     # inside a phrase whose head is the word before its preposition.
-    prep = next((i for i, w in enumerate(lows) if w in _PREPOSITIONS), None)
+    prep = next((i for i, w in enumerate(lows) if w in PREPOSITIONS), None)
     if prep is not None and prep > 0 and not is_cap(before[prep - 1]):
         return _description(tokens)
-    if lows and lows[-1] in _PREPOSITIONS:
+    if lows and lows[-1] in PREPOSITIONS:
         return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
     if len(name) == 1 and not before and name[0].lower() in lex.GROUP_HEADS:
         return Mention(name[0], "group", head=name[0].lower(), plural=True)  # "Analysts", "Prosecutors"
@@ -243,6 +246,20 @@ def parse_phrase(text: str) -> Mention | None:
     return Mention(shown, cls, role=role, head=name[-1].lower(), plural=plural, gender=_gender(name))
 
 
+def _person_of(tokens: list[str]) -> Mention | None:
+    """ "Dr Jeremy Philpott of the UK Patent Office": a person, and where they work as their role."""
+    lows = [t.lower() for t in tokens]
+    at = next((i for i, w in enumerate(lows) if w in ("of", "from", "at")), None)
+    if at is None or at < 2 or at == len(tokens) - 1:
+        return None
+    name = tokens[:at]
+    if not all(is_cap(t) for t in name) or any(POSSESSIVE.sub("", w) in lex.ORG_CUES for w in lows[:at]):
+        return None
+    if lows[0] not in lex.HONORIFICS and (len(name) > 4 or any(w in lex.ROLE_WORDS for w in lows[:at])):
+        return None
+    return Mention(" ".join(name), "person", role=" ".join(tokens[at:]), head=lows[at - 1], gender=_gender(name))
+
+
 def _organisation(tokens: list[str]) -> Mention | None:
     """A capitalised name with "of", "for", "and" inside that names an organisation: "the Economic Commission
     for Latin America and the Caribbean", "Her Majesty's Inspectorate of Constabulary"."""
@@ -253,13 +270,13 @@ def _organisation(tokens: list[str]) -> Mention | None:
         return None
     if not all(is_cap(t) or t.lower() in _CONNECTORS for t in body):
         return None
-    cues = [i for i, w in enumerate(lows) if i >= first and _POSSESSIVE.sub("", w) in lex.ORG_CUES]
+    cues = [i for i, w in enumerate(lows) if i >= first and POSSESSIVE.sub("", w) in lex.ORG_CUES]
     if not cues:
         return None
     last = cues[-1]
     if last + 1 < len(lows) and lows[last + 1] not in _CONNECTORS:
         return None  # "Chairman of the Environmental Audit Committee Peter Ainsworth": a name follows
-    return Mention(" ".join(tokens), "org", head=_POSSESSIVE.sub("", lows[-1]))
+    return Mention(" ".join(tokens), "org", head=POSSESSIVE.sub("", lows[-1]))
 
 
 _NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "eer", "ive", "al", "ary", "ic")
@@ -271,7 +288,7 @@ def _role_end(word: str) -> bool:
     low = word.lower()
     return (
         is_cap(word)
-        or bool(_POSSESSIVE.search(word))
+        or bool(POSSESSIVE.search(word))
         or low in lex.ROLE_WORDS
         or low in lex.PERSON_HEADS
         or low in lex.ORG_HEADS
@@ -279,7 +296,7 @@ def _role_end(word: str) -> bool:
         or low in lex.DOCUMENTS
         or low.endswith(_NOUN_ENDINGS)
         or low in _NOT_NAME
-        or low in _PREPOSITIONS
+        or low in PREPOSITIONS
         or low == "and"
     )
 
@@ -287,18 +304,6 @@ def _role_end(word: str) -> bool:
 def _demonym(word: str) -> bool:
     low = word.lower()
     return low in lex.PERSON_HEADS or low.endswith(("ian", "ean", "ese", "man")) or low in ("scot", "briton", "swede")
-
-
-def _role_like(tokens: list[str]) -> bool:
-    """A run before a name that reads as its role ("Festival director", "the MDA's chairman")."""
-    if not tokens:
-        return True
-    lows = [t.lower() for t in tokens]
-    if any(w in lex.ROLE_WORDS for w in lows):
-        return True
-    if len(tokens) == 1 and _POSSESSIVE.search(tokens[0]):
-        return True  # "Amazon's Robin Terrell"
-    return all(is_cap(t) or w in ("of", "for", "the", "and", "at") for t, w in zip(tokens, lows, strict=True))
 
 
 def _joined(tokens: list[str]) -> Mention | None:
@@ -322,22 +327,18 @@ def _description(tokens: list[str]) -> Mention | None:
     lows = [t.lower() for t in tokens]
     # The head is the last word before a preposition: "A spokeswoman for the Information Commissioner's Office".
     cut = next(
-        (
-            i
-            for i, w in enumerate(lows)
-            if (w in _PREPOSITIONS or (w.endswith("ing") and w not in _ING_NOUNS)) and i > 0
-        ),
+        (i for i, w in enumerate(lows) if (w in PREPOSITIONS or (w.endswith("ing") and w not in _ING_NOUNS)) and i > 0),
         len(lows),
     )
     head_tokens = tokens[:cut]
-    head = _POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
+    head = POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
     if head and head[0].isdigit() and cut < len(tokens) and lows[cut] == "of":
         return Mention(" ".join(tokens), "group", head=lows[-1], plural=True)  # "14% of people aged …"
     if not head or not head[0].isalpha():
         return None
     det = lows[0]
     shown = " ".join(tokens)
-    definite = det in ("the", "his", "her", "its", "their") or bool(_POSSESSIVE.search(tokens[0]))
+    definite = det in ("the", "his", "her", "its", "their") or bool(POSSESSIVE.search(tokens[0]))
     if head in lex.NO_SOURCE:
         return Mention(shown, "nosource", head=head)
     if head in lex.EVIDENCE:
@@ -349,6 +350,8 @@ def _description(tokens: list[str]) -> Mention | None:
     plural = head.endswith("s") and not head.endswith("ss") and head not in lex.PERSON_HEADS
     if det == "its" and plural and cut == len(tokens):
         return Mention("it", "pronoun")  # "Its makers claim": the organisation "it" stands for
+    if det in ("its", "his", "her", "their") and head not in lex.PERSON_HEADS | lex.SPOKES:
+        return Mention(shown, "desc", head=head)  # "its board of directors": part of someone named before
     if plural or head in lex.GROUP_HEADS:
         cls = "org" if is_cap(head_tokens[-1]) else "group"
         return Mention(shown, cls, head=head, plural=True)
@@ -365,180 +368,3 @@ def _description(tokens: list[str]) -> Mention | None:
     if definite and len(tokens) > 1:
         return Mention(shown, "desc", head=head)  # someone or something named elsewhere, or no one
     return None
-
-
-@lru_cache(maxsize=8192)
-def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
-    """The speaker named by a subject that may carry appositives: "Fred Hasson, head of Tiga, which
-    represents independent developers," or "His assistant, Alice Marchak,"."""
-    chunks = [c.strip() for c in re.split(r",\s*", text.strip())]
-    chunks = [c for c in chunks if c]
-    if not chunks:
-        return None
-    if len(chunks) > 1 and not text.rstrip().endswith(","):
-        return None  # "C, a new report": an appositive closes with a comma before the verb
-    if len(chunks) == 1:
-        return parse_phrase(_strip_prefix_words(chunks[0]) if adverbials else chunks[0])
-    head = parse_phrase(chunks[0])
-    rest = chunks[1:]
-    if head is None:
-        return None
-    if head.cls in ("person", "org", "name"):
-        # "NAME, ROLE[, ROLE]": every later chunk must read as an appositive (or an age).
-        if not all(_appositive(c) for c in rest):
-            return None
-        role = ", ".join(c for c in rest if not c.isdigit() and not c.lower().startswith(("who ", "which ")))
-        role = ", ".join(r for r in (head.role, role) if r) or None
-        return Mention(
-            head.text, head.cls, role=role, head=head.head, plural=head.plural, gender=head.gender, parts=head.parts
-        )
-    if len(rest) == 1:
-        named = parse_phrase(rest[0])
-        if named is not None and named.cls in ("person", "name"):  # "His assistant, Alice Marchak"
-            return Mention(named.text, "person", role=chunks[0], head=named.head, gender=named.gender)
-    if head.cls in ("body", "group", "doc", "desc") and all(_appositive(c) for c in rest):
-        return head
-    return None
-
-
-def drop_adverbials(text: str) -> int:
-    """Offset in ``text`` past its leading adverbial chunks ("In a statement, ", "However, "), keeping
-    at least the last chunk."""
-    offset = 0
-    for match in re.finditer(r",\s*", text):
-        chunk = text[offset : match.start()]
-        if not _is_prefix(chunk) or not text[match.end() :].strip():
-            break
-        offset = match.end()
-    return offset
-
-
-def _appositive(chunk: str) -> bool:
-    tokens = words(chunk)
-    if not tokens or len(tokens) > 20:
-        return False
-    first = tokens[0].lower()
-    if chunk.isdigit() or first in ("who", "which", "whose"):
-        return True
-    if first in ("from", "of", "at", "with") and len(tokens) <= 8:
-        return True  # "Brad Wernle, from Automotive News Europe"
-    if len(tokens) > 1 and first.endswith(("ed", "wn")) and tokens[1].lower() in _PREPOSITIONS | {"as"}:
-        return True  # "The report, formed of fieldwork in six police forces, …"
-    if not is_cap(tokens[0]) and parse_phrase(chunk) is not None:
-        return True  # "…, discussions with experts and organisations and a wider review,"
-    if any(t.lower() in lex.ROLE_WORDS for t in tokens) and not any(t.lower() in lex.NOT_IN_NP for t in tokens):
-        return True  # "Paul Trotter, news and features editor of PC Pro,"
-    if first in ("a", "an", "the", "its", "his", "her", "their") or first in lex.ROLE_WORDS:
-        return not any(t.lower() in ("is", "are", "was", "were", "has", "have", "had") for t in tokens[1:4])
-    return is_cap(tokens[0]) and not any(t.lower() in lex.NOT_IN_NP for t in tokens)
-
-
-def _is_prefix(chunk: str) -> bool:
-    tokens = words(chunk)
-    return bool(tokens) and (tokens[0].lower() in lex.PREFIX_WORDS or tokens[0].lower().endswith("ing"))
-
-
-def _strip_prefix_words(chunk: str) -> str:
-    """ "Speaking in Harrogate Mr Kennedy" has no comma: keep the name at its end."""
-    tokens = words(chunk)
-    first = tokens[0].lower() if tokens else ""
-    if len(tokens) > 2 and (first in lex.PREFIX_WORDS or first.endswith("ing")) and first not in lex.CONJUNCTIONS:
-        if tokens[-1].lower() in lex.PRONOUNS:
-            return tokens[-1]  # "At his weekly press conference on Tuesday he"
-        start = _name_run(tokens)
-        if start < len(tokens):
-            return " ".join(tokens[start:])
-    return chunk
-
-
-def name_parts(text: str) -> list[str]:
-    """The words of a name without honorifics or possessives, for comparing forms of one name."""
-    out = []
-    for word in words(text):
-        low = _POSSESSIVE.sub("", word).lower()
-        if low in lex.HONORIFICS or low in ("the",):
-            continue
-        out.append(low)
-    return out
-
-
-_CAP_RUN = re.compile(
-    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Prof|Baroness|Cardinal)\s+)?"
-    r"[A-Z][\w'’&#;\-]*(?:\s+(?:(?:de|van|von|der|dal|da|di|du|le|la|del|bin|al)\s+)?[A-Z][\w'’&#;\-]*)+"
-)  # two capitalised words or more: a single one is no full name
-
-
-def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
-    """Full names of people the article gives, by lower-case surname: "howard" -> ["Michael Howard"].
-
-    A name is a run of two or more capitalised words, after any role words before it ("Prime Minister
-    Tony Blair" gives "Tony Blair"), that has no word of an organisation's name.
-    """
-    found: dict[str, list[str]] = {}
-    for paragraph in paragraphs:
-        for match in _CAP_RUN.finditer(paragraph):
-            raw = match.group(0).split()
-            last_possessive = max((i for i, t in enumerate(raw[:-1]) if _POSSESSIVE.search(t)), default=-1)
-            tokens = [_POSSESSIVE.sub("", t) for t in raw[last_possessive + 1 :]]
-            while tokens and _is_acronym(tokens[0]) and len(tokens[0]) > 2:
-                tokens = tokens[1:]  # "BBC Paul Reynolds"; but "JK Rowling" keeps its initials
-            while tokens and (
-                tokens[0].lower() in lex.ROLE_WORDS
-                or tokens[0].lower() in lex.PREFIX_WORDS
-                or tokens[0].lower() in ("the", "a", "an")
-            ):
-                tokens = tokens[1:]
-            if tokens and tokens[0].lower() in lex.HONORIFICS:
-                tokens = tokens[1:]
-            if len(tokens) < 2 or len(tokens) > 5:
-                continue
-            lows = [t.lower() for t in tokens]
-            if any(w in lex.ORG_CUES or w in lex.ROLE_WORDS for w in lows) or any(_is_acronym(t) for t in tokens[1:]):
-                continue
-            key = lows[-1]
-            full = " ".join(tokens)
-            names = found.setdefault(key, [])
-            if full not in names:
-                names.append(full)
-    return found
-
-
-_ACRONYM = re.compile(r"\(([A-Z]{2,8})\)")
-_INITIALS_CONNECTORS = ("of", "and", "the", "for", "on", "in", "&")
-
-
-def acronyms(paragraphs: tuple[str, ...]) -> dict[str, str]:
-    """Acronyms the article spells out: "Full Name (FN)", or a name whose initials they are ("LSE" for
-    "London Stock Exchange")."""
-    out: dict[str, str] = {}
-    for paragraph in paragraphs:
-        for match in _CAP_RUN.finditer(paragraph):
-            tokens = match.group(0).split()
-            if len(tokens) < 2:
-                continue
-            initials = "".join(t[0] for t in tokens if t.lower() not in _INITIALS_CONNECTORS)
-            if len(initials) >= 2:
-                out.setdefault(initials.upper(), " ".join(tokens))
-        for match in _ACRONYM.finditer(paragraph):
-            tokens = paragraph[max(0, match.start() - 120) : match.start()].split()
-            start = len(tokens)
-            while start > 0 and (is_cap(tokens[start - 1]) or tokens[start - 1] in _INITIALS_CONNECTORS):
-                start -= 1
-            while start < len(tokens) and tokens[start] in _INITIALS_CONNECTORS:
-                start += 1
-            if start < len(tokens):
-                out[match.group(1)] = " ".join(tokens[start:])
-    return out
-
-
-_NAMED_DOCUMENT = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w'’\-]*\s+){1,6})(" + "|".join(sorted(lex.DOCUMENTS)) + r")\b")
-
-
-def documents(paragraphs: tuple[str, ...]) -> dict[str, str]:
-    """The one document of each kind the article names by a proper name ("the HMICFRS report"), by its
-    head word: "a watchdog report" earlier in the article is that report."""
-    found: dict[str, set[str]] = {}
-    for paragraph in paragraphs:
-        for match in _NAMED_DOCUMENT.finditer(paragraph):
-            found.setdefault(match.group(2), set()).add(f"the {match.group(1)}{match.group(2)}")
-    return {head: next(iter(forms)) for head, forms in found.items() if len(forms) == 1}

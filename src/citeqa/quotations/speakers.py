@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from citeqa.quotations import lexicon as lex
-from citeqa.quotations.names import Mention, acronyms, article_names, documents, name_parts
+from citeqa.quotations.names import Mention
+from citeqa.quotations.registry import acronyms, article_names, documents, name_parts
 
 NAMED, PRONOUN, CONTINUATION, UNKNOWN = "named", "pronoun", "continuation", "unknown"
 LOOK_BACK = 12  # entities remembered for pronouns: about the last few sentences' subjects and speakers
