@@ -1,0 +1,285 @@
+"""Resolving a speaker within its article: pronouns, descriptions, surnames and acronyms.
+
+"he said" is the person last named as speaking or as a sentence's subject; "they" the people or group last
+named together; "it" the organisation or document last named. "the mayor" is the person the article gave
+that role; "the company" the organisation last named. "Mr Howard" is the "Michael Howard" the article names
+(when only one person of that surname is named); "the LSE" is the "London Stock Exchange" it spells out.
+When none of these holds, the speaker is unknown: a name is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citeqa.quotations import lexicon as lex
+from citeqa.quotations.names import Mention
+from citeqa.quotations.registry import acronyms, article_names, documents, name_parts
+
+NAMED, PRONOUN, CONTINUATION, UNKNOWN = "named", "pronoun", "continuation", "unknown"
+LOOK_BACK = 12  # entities remembered for pronouns: about the last few sentences' subjects and speakers
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker as resolved: the name shown, its role, how it was found, and what kind of entity it is."""
+
+    name: str | None
+    role: str | None
+    kind: str
+    cls: str = ""
+    plural: bool = False
+    gender: str | None = None
+    head: str = ""
+    reported: bool = False  # named only inside what someone was reported to say: no antecedent of "he"
+
+
+UNKNOWN_SPEAKER = Speaker(None, None, UNKNOWN)
+
+
+class Resolver:
+    """The speakers and subjects met so far in one article, in order."""
+
+    def __init__(self, paragraphs: tuple[str, ...]) -> None:
+        self.paragraphs = paragraphs
+        self.names = article_names(paragraphs)
+        self._acronyms: dict[str, str] | None = None  # read when first needed: most articles need none
+        self.fuller_documents = documents(paragraphs)
+        self.proper = _proper_words(paragraphs)
+        self.text = "\n".join(paragraphs)
+        self.history: list[Speaker] = []
+        self.roles: dict[str, str] = {}  # first role given to each speaker
+        self.document: str | None = None  # the first document quoted: "the report" later means it
+        # The person an article is about, whom "the actor" or "the American" stands for: the first person
+        # named as a sentence's subject, in the first paragraph.
+        self.protagonist: Speaker | None = None
+        self.paragraph = 0
+
+    # -------------------------------------------------------------------------------- resolution
+
+    def resolve(self, mention: Mention | None) -> Speaker:
+        """The speaker ``mention`` stands for, or UNKNOWN_SPEAKER."""
+        if mention is None or mention.cls == "nosource":
+            return UNKNOWN_SPEAKER
+        if mention.cls == "pronoun":
+            return self._pronoun(mention.text)
+        if mention.cls == "desc":
+            return self._description(mention)
+        if mention.parts:
+            parts = [self._named(p) for p in mention.parts]
+            role = " and ".join(p.role for p in parts if p.role) or None
+            return Speaker(" and ".join(p.name for p in parts if p.name), role, NAMED, "person", True)
+        return self._named(mention)
+
+    def _named(self, mention: Mention) -> Speaker:
+        name, cls = mention.text, mention.cls
+        if cls in ("person", "name", "org"):
+            full = self._full_name(name)
+            if full:
+                name, cls = full, "person"
+            elif cls in ("org", "name"):
+                expanded = self._acronym(name)
+                if expanded:
+                    name, cls = expanded, "org"
+        if cls == "doc":
+            if self.document is None:
+                self.document = self.fuller_documents.get(mention.head, name) if not _definite(name) else name
+            elif _definite(name) and mention.head in lex.REPORT_FAMILY:
+                name = self.document
+        elif cls in ("org", "group", "body") and _definite(name):
+            # "the Google team" after "Google's security team"; "The commissioners" after "Dame Sara
+            # Thornton and Dame Vera Baird QC, Victims' Commissioner".
+            earlier = self._earlier_form(name, mention)
+            if earlier is not None:
+                return Speaker(
+                    earlier.name,
+                    earlier.role,
+                    PRONOUN if earlier.plural and earlier.cls == "person" else NAMED,
+                    earlier.cls,
+                    earlier.plural,
+                    earlier.gender,
+                    earlier.head,
+                )
+        role = mention.role or self.roles.get(name.lower())
+        if mention.role and not any(w in _NOT_ROLE for w in mention.role.lower().split()):
+            self.roles.setdefault(name.lower(), mention.role)
+        gender = mention.gender or next((s.gender for s in reversed(self.history) if s.name == name and s.gender), None)
+        return Speaker(name, role, NAMED, cls, mention.plural, gender, mention.head)
+
+    def _may_be_person(self, speaker: Speaker) -> bool:
+        """A single capitalised name may be a person's ("Edu", "Benitez") or a firm's ("Microsoft"): it is
+        taken for a person when the article gives a person that surname or gives the name a role."""
+        name = speaker.name.lower()
+        return name in self.proper and (name in self.names or bool(speaker.role))
+
+    def _earlier_form(self, name: str, mention: Mention) -> Speaker | None:
+        words = {w for w in name_parts(name) if w != mention.head}
+        head = mention.head.rstrip("s")
+        for speaker in reversed(self.history):
+            if speaker.name is None or speaker.name == name:
+                continue
+            if mention.plural and speaker.plural and speaker.cls == "person" and _has_role(speaker.role, {head}):
+                return speaker
+            if (
+                speaker.head == mention.head
+                and speaker.cls in ("org", "body", "group")
+                and words
+                and words <= set(name_parts(speaker.name))
+            ):
+                return speaker
+        return None
+
+    def _full_name(self, name: str) -> str | None:
+        parts = name_parts(name)
+        title = name.split()[0].lower() if " " in name else ""
+        if len(parts) == 1 and title in ("sir", "dame", "lord", "lady"):
+            # "Sir John" after "Sir John Stevens", "Dame Sara" after "Dame Sara Thornton".
+            by_first = {full for names in self.names.values() for full in names if full.split()[0].lower() == parts[0]}
+            titled = {full for full in by_first if f"{name.split()[0]} {full}" in self.text}
+            if len(titled) == 1:
+                return f"{name.split()[0]} {titled.pop()}"
+        if not parts or any(p in lex.ORG_CUES for p in parts):
+            return None
+        candidates = [c for c in self.names.get(parts[-1], []) if all(p in name_parts(c) for p in parts)]
+        if not candidates:
+            return None
+        longest = max(candidates, key=lambda c: len(c.split()))
+        # Two different people of one surname ("Gary Neville", "Phil Neville"): the name stays as written.
+        if not all(set(name_parts(c)) <= set(name_parts(longest)) for c in candidates):
+            return None
+        return longest
+
+    def _acronym(self, name: str) -> str | None:
+        core = name.removeprefix("the ").removeprefix("The ").strip()
+        if not (core.isupper() and core.isalpha()):
+            return None
+        if self._acronyms is None:
+            self._acronyms = acronyms(self.paragraphs)
+        return "the " + self._acronyms[core] if core in self._acronyms else None
+
+    def _pronoun(self, word: str) -> Speaker:
+        if word in ("he", "she"):
+            want = {"he": "m", "she": "f"}[word]
+            found = self._last(
+                lambda s: (
+                    _person_like(s)
+                    and not s.plural
+                    and s.gender in (None, want)
+                    and not s.reported
+                    and (s.cls != "name" or self._may_be_person(s))
+                )
+            )
+        elif word == "they":
+            found = self._last(lambda s: s.plural and not s.reported)
+        elif word == "it":
+            found = self._last(
+                lambda s: (
+                    (s.cls in ("org", "doc", "name") or (s.cls == "body" and s.head in lex.ORG_HEADS | lex.DOCUMENTS))
+                    and not s.plural
+                    and not s.reported
+                )
+            )
+        else:
+            found = None
+        if found is None or found.name is None:
+            return UNKNOWN_SPEAKER
+        return Speaker(found.name, found.role, PRONOUN, found.cls, found.plural, found.gender, found.head)
+
+    def _description(self, mention: Mention) -> Speaker:
+        head = mention.head
+        if head in ("spokesman", "spokeswoman", "spokesperson", "official", "representative", "aide"):
+            found = self._last(lambda s: s.head == head and s.cls == "body", far=True)
+            kind = NAMED
+        elif head in lex.ORG_HEADS:
+            # "the company": an organisation the article called a company (or a maker, a firm…), else the
+            # organisation last named.
+            found = self._last(
+                lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}), far=True
+            ) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
+            kind = PRONOUN
+        else:
+            found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, {head}), far=True)
+            if found is None and (
+                head in lex.PROTAGONIST_HEADS
+                or head.endswith(("-year-old", "ian", "ean", "ese"))
+                or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")
+            ):
+                found = self.protagonist
+            kind = PRONOUN
+        if found is None or found.name is None:
+            return UNKNOWN_SPEAKER
+        return Speaker(found.name, found.role, kind, found.cls, found.plural, found.gender, found.head)
+
+    def _last(self, wanted, far: bool = False) -> Speaker | None:
+        window = self.history if far else self.history[-LOOK_BACK:]
+        for speaker in reversed(window):
+            if wanted(speaker):
+                return speaker
+        return None
+
+    # ---------------------------------------------------------------------------------- history
+
+    def note(self, speaker: Speaker, *, reported: bool = False) -> None:
+        """Remember a speaker or a sentence's subject, for the pronouns after it (``reported``: named only
+        inside what someone is reported to have said: "the company" may stand for it, "he" may not)."""
+        if speaker.name is not None:
+            if reported:
+                speaker = Speaker(
+                    speaker.name,
+                    speaker.role,
+                    speaker.kind,
+                    speaker.cls,
+                    speaker.plural,
+                    speaker.gender,
+                    speaker.head,
+                    reported=True,
+                )
+            self.history.append(speaker)
+            if (
+                self.protagonist is None
+                and self.paragraph <= 1
+                and not speaker.plural
+                and (speaker.cls == "person" or (speaker.cls == "name" and speaker.role))
+            ):
+                self.protagonist = speaker
+
+
+_NOT_ROLE = frozenset("why what how when where whether if that which who is was are were has had".split())
+_CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
+
+
+def _proper_words(paragraphs: tuple[str, ...]) -> frozenset[str]:
+    """Capitalised words the article uses inside a sentence: names, not common words that open one
+    ("Oil prices rose": "Oil" is no one "he" could be)."""
+    return frozenset(
+        m.group(1).lower().removesuffix("'s").removesuffix("’s")
+        for p in paragraphs
+        for m in _CAPITAL_INSIDE.finditer(p)
+    )
+
+
+def _definite(name: str) -> bool:
+    return name.lower().startswith(("the ", "this ", "its ", "their "))
+
+
+_PREPOSITION = re.compile(r"\s(?:of|for|at|from|in|on|with)\s.*$")
+
+
+def _has_role(role: str | None, heads: set[str] | frozenset[str]) -> bool:
+    """Whether a role's head word ("mayor" in "London mayor", "chief" in "head of Tiga"'s "head") is one
+    of ``heads``; each comma-separated part of the role has its own head."""
+    if not role:
+        return False
+    for part in role.lower().split(","):
+        part = _PREPOSITION.sub("", " " + part.strip())
+        tokens = part.split()
+        if tokens and tokens[-1].rstrip("s") in heads | {h.rstrip("s") for h in heads}:
+            return True
+    return False
+
+
+def _person_like(speaker: Speaker) -> bool:
+    """Who "he" or "she" may stand for: a person, a single name, or a spokesman."""
+    return speaker.cls in ("person", "name") or (
+        speaker.cls == "body" and speaker.head in lex.PERSON_HEADS | lex.SPOKES
+    )
