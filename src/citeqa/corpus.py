@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -276,9 +277,12 @@ def _merge(first: Metadata, second: Metadata) -> Metadata:
 
 
 def slug(name: str) -> str:
-    """The URL-safe base of an article id, from its file name: "Police Failings (2017).txt" ->
-    "police-failings-2017"."""
-    return _SLUG.sub("-", Path(name).stem.lower()).strip("-")[:80].strip("-") or "article"
+    """The URL-safe ASCII base of an article id, from its file name: "Police Failings (2017).txt" ->
+    "police-failings-2017", "Café – notes.txt" -> "cafe-notes". Accents are folded; letters with no
+    ASCII form are dropped (a name in another script gets "article", numbered if taken)."""
+    decomposed = unicodedata.normalize("NFKD", Path(name).stem.casefold())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SLUG.sub("-", ascii_only).strip("-")[:80].strip("-") or "article"
 
 
 def assign_ids(articles: list[Article], known: Mapping[str, Article]) -> list[Article]:
