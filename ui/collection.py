@@ -95,8 +95,12 @@ def collection(engine: Engine) -> None:
     """The collection a page at a time: found by words, outlet and date; each article to read, to
     pick for searching, or to remove or replace; then the skipped files, re-reading and uploads."""
     articles = engine.articles
-    # Keyed, so it stays open when its label changes as articles are added.
-    with st.expander(f"Collection: {len(articles):,} articles", key="collection", on_change="rerun"):
+    # Streamlit makes a new panel (folded, by default) whenever its label changes, as it does when an
+    # upload finishes: it is opened or shut as the person last left it, which its key still holds.
+    left_open = bool(st.session_state.get("collection"))
+    with st.expander(
+        f"Collection: {len(articles):,} articles", key="collection", on_change="rerun", expanded=left_open
+    ):
         found = catalog.select(articles, finder(engine))
         shown = catalog.page(found, st.session_state.get("collection-page", 1), PAGE_ARTICLES)
         where = f" · page {shown.number} of {shown.pages}" if shown.pages > 1 else ""
