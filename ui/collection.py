@@ -26,9 +26,24 @@ def finder(engine: Engine) -> catalog.Filter:
         st.multiselect("Outlets", outlets, key="find-outlets", placeholder="All outlets", **first)
     dates = catalog.date_range(engine.articles)
     if dates:
-        st.date_input("Published between", value=(), min_value=dates[0], max_value=dates[1], key="find-dates", **first)
+        earliest, latest = catalog.date_bounds(dates, today=dt.date.today())
+        st.date_input(
+            "Published between",
+            value=(),
+            # Wider than the collection's dates: a range that starts before its first article or ends
+            # after its last is taken as it is (the browser would refuse it otherwise, in silence).
+            min_value=earliest,
+            max_value=latest,
+            key="find-dates",
+            help=f"The articles are dated {_day(dates[0])} to {_day(dates[1])}.",
+            **first,
+        )
         st.checkbox("Include undated articles", value=True, key="find-undated", **first)
     return current_filter()
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
 
 
 def _first_page() -> None:
