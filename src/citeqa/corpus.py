@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from citeqa import formats
-from citeqa.clean import ParsedText, parse_date, parse_text
+from citeqa.clean import MAX_PARAGRAPH_CHARS, ParsedText, parse_date, parse_text
 from citeqa.config import Limits
 from citeqa.errors import ArticleError, CorpusError
 from citeqa.records import Article, Corpus, CorpusProblem, Metadata
@@ -186,16 +186,19 @@ def read_article(name: str, data: bytes, *, limits: Limits) -> Article:
     parsed = parse_text(text, find_title=suffix == ".txt" or not meta.title)
     if not parsed.paragraphs:
         raise ArticleError("no article text left after removing the site's boilerplate")
-    _check_length(parsed.paragraphs, limits)
+    _check_length(parsed, limits)
     return _article(name, data, meta, parsed)
 
 
-def _check_length(paragraphs: tuple[str, ...], limits: Limits) -> None:
+def _check_length(parsed: ParsedText, limits: Limits) -> None:
     """Refuse an article whose indexing would cost more than one article may."""
+    paragraphs = parsed.paragraphs
     if len(paragraphs) > limits.max_paragraphs:
+        cut = f" (once {parsed.cut:,} over {MAX_PARAGRAPH_CHARS:,} characters are cut at sentence ends)"
         raise ArticleError(
-            f"it has {len(paragraphs):,} paragraphs, more than the {limits.max_paragraphs:,} one article may have; "
-            "split it into several files (CITEQA_MAX_PARAGRAPHS raises the limit)"
+            f"it has {len(paragraphs):,} paragraphs{cut if parsed.cut else ''}, more than the "
+            f"{limits.max_paragraphs:,} one article may have; split it into several files "
+            "(CITEQA_MAX_PARAGRAPHS raises the limit)"
         )
     sentences = 0
     for paragraph in paragraphs:
