@@ -1,12 +1,9 @@
-"""Adding an article file to the corpus: checked whole first, then written atomically."""
+"""Checking an uploaded article file before it may join the corpus (``changes`` writes it in)."""
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
 import unicodedata
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -106,42 +103,3 @@ def check_upload(
         if other.sha256 == article.sha256 or other.paragraphs == article.paragraphs:
             raise ArticleError(f"{name!r} repeats {other.path!r}, which is already in the collection")
     return article
-
-
-def write_into(folder: Path, name: str, data: bytes) -> Path:
-    """Write ``data`` as ``folder/name`` whole or not at all, never over an existing file.
-
-    Raises:
-        ArticleError: the name is taken, or the file cannot be written (full disk, no permission).
-    """
-    if not folder.is_dir():
-        raise ArticleError(f"the corpus folder {folder} does not exist; create it first")
-    target = folder / name
-    tmp = folder / f".{uuid.uuid4().hex}.upload"
-    try:
-        with tmp.open("xb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        # link() fails if the name exists: an upload never replaces an article, even in a race.
-        os.link(tmp, target)
-    except FileExistsError:
-        raise ArticleError(f"an article named {name!r} is already in the collection; rename the file") from None
-    except OSError as exc:
-        hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the folder's permissions"
-        raise ArticleError(f"it could not be saved in {folder} ({exc.strerror}); {hint}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    log.info("added %s to %s", name, folder)
-    return target
-
-
-def set_aside(folder: Path, name: str) -> Path:
-    """Move ``folder/name`` out of the corpus's sight (a hidden name in the same folder), so that it can
-    be put back if what replaces or removes it fails. Raises ArticleError if it cannot be moved."""
-    aside = folder / f".{uuid.uuid4().hex}.{name}.previous"
-    try:
-        os.replace(folder / name, aside)
-    except OSError as exc:
-        raise ArticleError(f"{name!r} could not be moved aside in {folder} ({exc.strerror})") from None
-    return aside
