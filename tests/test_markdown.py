@@ -3,11 +3,14 @@ ordinary articles and for thousands of random mixes of marks, and hostile files 
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import subprocess
+import sys
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 from citeqa.formats import markdown_to_text
 
@@ -89,3 +92,50 @@ def test_random_mixes_of_marks_give_the_text_the_old_patterns_gave():
     for _ in range(20_000):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 24)))
         assert markdown_to_text(text) == reference(text), repr(text)
+
+
+READ_ALL = """
+import json, sys
+from citeqa import ArticleError, Config
+from citeqa.corpus import read_article
+outcomes = {}
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        article = read_article(path.rsplit("/", 1)[-1], data, limits=Config().limits)
+        outcomes[path.rsplit("/", 1)[-1]] = f"read: {len(article.paragraphs)} paragraphs"
+    except ArticleError as exc:
+        outcomes[path.rsplit("/", 1)[-1]] = f"refused: {exc}"
+print(json.dumps(outcomes))
+"""
+
+HOSTILE = {
+    "harbour.md": "Harbour news\n\n" + "_a " * 32_000,  # 96 KB that froze the server for 43 s
+    "links.md": "Harbour news\n\n" + "[a](" * 2_000_000,  # 8 MB that did not finish in 300 s
+    "brackets.md": "Harbour news\n\n" + "[" * 150_000 + "a" + "]" * 150_000,
+    "stars.md": "Harbour news\n\n" + "*a " * 150_000 + "\n\n" + "**a " * 60_000,
+    "hashes.md": "# " + "# " * 500_000 + "x\n\nThe council met on Monday.",
+    "list.md": "Harbour news\n\n" + "- " * 500_000 + "item",
+    "lt.md": "Harbour news\n\n" + "<" * 4_000_000,
+    "abbreviations.txt": "Harbour news\n\n" + "Mr. A " * 300_000,
+}
+
+
+@pytest.mark.slow
+def test_hostile_files_are_read_or_refused_and_never_hang(tmp_path):
+    paths = []
+    for name, text in HOSTILE.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    env = {"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}
+    # A hang guard, not a timing: each of these took minutes or never finished with the old patterns.
+    command = [sys.executable, "-c", READ_ALL, *paths]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcomes = json.loads(done.stdout)
+    assert outcomes["harbour.md"] == "refused: no article text left after removing the site's boilerplate"
+    assert outcomes["links.md"].startswith("refused: it has 2,000,000 Markdown marks ([, * and _), more than the")
+    assert outcomes["lt.md"].startswith("refused: it has a run of more than 4,000 characters with no space")
+    assert outcomes["hashes.md"] == "read: 1 paragraphs"
+    assert all(o.startswith(("read: ", "refused: ")) for o in outcomes.values()), outcomes
