@@ -62,10 +62,11 @@ def main() -> None:
         versions = {sha(OLD.encode()), sha(NEW.encode())}
         outcomes = {"kept": 0, "lost": 0, "told_at_start": 0, "hidden_files_left": 0}
         replacements = 0
-        for number in range(args.trials + 1):  # the first start only indexes; each later one checks a kill
+        kills, after_kill = 0, False
+        while True:
             process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             state = json.loads(process.stdout.readline())
-            if number:
+            if after_kill:  # what this start found, the last process having been killed
                 on_disk = corpus / "harbour.txt"
                 whole = on_disk.exists() and sha(on_disk.read_bytes()) in versions
                 served = whole and state["articles"].get("harbour.txt") == sha(on_disk.read_bytes())
@@ -74,12 +75,15 @@ def main() -> None:
                 leftovers = (".previous", ".upload", ".intent")
                 outcomes["hidden_files_left"] += any(p.name.endswith(leftovers) for p in corpus.iterdir())
                 if not served:
-                    print(f"trial {number}: harbour.txt lost", flush=True)
+                    print(f"kill {kills}: harbour.txt lost", flush=True)
                     process.kill()
                     process.wait()
                     on_disk.write_text(OLD, encoding="utf-8")  # so that the next trials have it to replace
+                    after_kill = False  # the next start follows this repair, not a kill
+                    if kills == args.trials:
+                        break
                     continue
-            if number == args.trials:
+            if kills == args.trials:
                 process.kill()
                 process.wait()
                 break
@@ -90,6 +94,7 @@ def main() -> None:
                 process.send_signal(signal.SIGKILL)
                 out, _ = process.communicate(timeout=60)
             replacements += out.count("replaced")
+            kills, after_kill = kills + 1, True
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     kind = "killed right after the set-aside" if args.targeted else "killed at random"
     results[args.label] = {"trials": args.trials, "kills": kind, "replacements_done": replacements, **outcomes}
