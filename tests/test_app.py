@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import time
 
 import pytest
 from conftest import CORPUS, SMALL_ARTICLE, app_environment, finish_uploads, run_app
@@ -366,31 +365,3 @@ def test_a_large_collection_is_found_by_words_outlet_and_date_a_page_at_a_time(t
         assert any("15 of 45 articles" in c.value for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
         dates.set_value((dt.date(2024, 1, 1), dt.date(2030, 12, 31))).run()
         assert any("30 of 45 articles" in c.value for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
-
-
-def collection_panel(at: AppTest):
-    return next(e for e in at.sidebar.expander if e.label.startswith("Collection:"))
-
-
-def test_the_collection_stays_open_or_shut_as_left_while_uploads_finish(tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    with app_environment(corpus, tmp_path / "index"):
-        at = run_app()
-        assert not collection_panel(at).proto.expanded
-        for left_open, name, count in ((True, "harbour.txt", 3), (False, "ferry.txt", 4)):
-            at.session_state["collection"] = left_open  # what a click on the panel's header sends
-            at.run()
-            assert collection_panel(at).proto.expanded == left_open
-            stem = name.removesuffix(".txt")
-            text = SMALL_ARTICLE.replace("cruise ships", stem)
-            at.sidebar.file_uploader[0].set_value((name, text.encode(), "text/plain"))
-            at.button(key="upload-submit").click().run()
-            deadline = time.monotonic() + 120
-            while not any(f"Added “Harbour town bans {stem} from" in s.value for s in at.sidebar.success):
-                assert time.monotonic() < deadline and not at.sidebar.error, "the upload did not finish"
-                time.sleep(0.2)
-                at.run()  # as the upload's progress does once a second, until it reruns the whole page
-            panel = collection_panel(at)
-            assert panel.label == f"Collection: {count} articles"  # a new label: a new panel for Streamlit
-            assert panel.proto.expanded == left_open

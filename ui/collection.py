@@ -110,12 +110,10 @@ def collection(engine: Engine) -> None:
     """The collection a page at a time: found by words, outlet and date; each article to read, to
     pick for searching, or to remove or replace; then the skipped files, re-reading and uploads."""
     articles = engine.articles
-    # Streamlit makes a new panel (folded, by default) whenever its label changes, as it does when an
-    # upload finishes: it is opened or shut as the person last left it, which its key still holds.
-    left_open = bool(st.session_state.get("collection"))
-    with st.expander(
-        f"Collection: {len(articles):,} articles", key="collection", on_change="rerun", expanded=left_open
-    ):
+    # Keyed and without on_change, Streamlit names the panel by its key alone: it stays the same panel,
+    # open or shut as the person left it, when its label changes as an upload finishes. (With an
+    # on_change its name would include the label, and a new label would make a new, folded panel.)
+    with st.expander(f"Collection: {len(articles):,} articles", key="collection"):
         found = catalog.select(articles, finder(engine))
         shown = catalog.page(found, st.session_state.get("collection-page", 1), PAGE_ARTICLES)
         where = f" · page {shown.number} of {shown.pages}" if shown.pages > 1 else ""
