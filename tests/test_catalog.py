@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from citeqa.catalog import UNKNOWN_OUTLET, Filter, date_range, outlets, page, select
+from citeqa.catalog import UNKNOWN_OUTLET, Filter, date_bounds, date_range, outlets, page, select
 from citeqa.records import Article
 
 
@@ -46,3 +46,18 @@ def test_pages_stay_within_range():
     last = page(many, 99, 20)
     assert last.number == 3 and [a.id for a in last.articles] == [f"a{i}" for i in range(40, 45)]
     assert page([], 5, 20) == page([], 1, 20) and page([], 1, 20).pages == 1
+
+
+def test_a_date_range_may_reach_past_the_collection_and_finds_what_lies_within():
+    dates = date_range(COLLECTION)
+    assert dates == (dt.date(2005, 3, 1), dt.date(2025, 3, 4))
+    today = dt.date(2026, 6, 1)
+    assert date_bounds(dates, today=today) == (dt.date(1900, 1, 1), dt.date(2036, 12, 31))
+    assert date_bounds((dt.date(1850, 1, 2), dt.date(2090, 1, 1)), today=today) == (
+        dt.date(1850, 1, 2),
+        dt.date(2090, 1, 1),
+    )
+    before_first = Filter(since=dt.date(1990, 1, 1), until=dt.date(2006, 1, 1), undated=False)
+    assert [a.id for a in select(COLLECTION, before_first)] == ["a3"]
+    past_last = Filter(since=dt.date(2025, 1, 1), until=dt.date(2036, 12, 31), undated=False)
+    assert [a.id for a in select(COLLECTION, past_last)] == ["a4"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from conftest import CORPUS
 
-from citeqa import Config
-from citeqa.clean import parse_text, split_paragraphs
-from citeqa.corpus import load_corpus
+from citeqa import ArticleError, Config
+from citeqa.clean import MAX_PARAGRAPH_CHARS, bound_paragraph, parse_text, split_paragraphs
+from citeqa.corpus import load_corpus, read_article
 from citeqa.sentences import split_sentences
 
 INDEPENDENT = "modern-slavery-survivors-criminalised.txt"
@@ -149,3 +150,59 @@ def test_without_a_byline_the_short_lines_after_the_headline_are_citable_body():
 
 def test_a_page_of_short_lines_alone_has_no_article_text():
     assert parse_text("Home\n\nNews\n\nSport\n", find_title=False).paragraphs == ()
+
+
+SENTENCES = [f"Sentence {n} of the long report says the harbour reopens in May after repairs." for n in range(300)]
+
+
+def test_a_paragraph_over_the_bound_is_cut_at_sentence_ends_into_exact_slices():
+    paragraph = " ".join(SENTENCES)  # 23,589 characters in one paragraph
+    pieces = bound_paragraph(paragraph)
+    assert [len(p) for p in pieces] == [3_967, 3_979, 3_949, 3_949, 3_949, 3_791]  # whole sentences, up to 4,000
+    at = 0
+    for piece in pieces:  # in order, each a slice of the paragraph, only the spaces at the cuts left out
+        found = paragraph.index(piece, at)
+        assert paragraph[at:found].strip() == ""
+        at = found + len(piece)
+        assert piece.startswith("Sentence ") and piece.endswith("repairs.")
+    assert at == len(paragraph)
+    assert " ".join(pieces) == paragraph
+    assert bound_paragraph(SENTENCES[0]) == [SENTENCES[0]]  # a paragraph within the bound is left whole
+
+
+def test_a_sentence_over_the_bound_is_cut_at_spaces_and_a_run_without_one_is_refused():
+    sentence = " ".join(["word"] * 2_500) + "."  # one 12,500-character sentence
+    pieces = bound_paragraph(sentence)
+    assert " ".join(pieces) == sentence and all(0 < len(p) <= MAX_PARAGRAPH_CHARS for p in pieces)
+    mixed = SENTENCES[0] + " " + sentence + " " + SENTENCES[1]
+    assert " ".join(bound_paragraph(mixed)) == mixed
+    with pytest.raises(ArticleError, match="a run of more than 4,000 characters with no space"):
+        bound_paragraph("Harbour " + "a" * 9_000)
+
+
+def test_a_huge_one_paragraph_text_is_read_in_bounded_paragraphs_or_refused_with_the_reason():
+    text = "Harbour report\n\n" + " ".join(SENTENCES) + "\n"
+    parsed = parse_text(text)
+    assert parsed.title == "Harbour report" and parsed.cut == 1
+    assert max(map(len, parsed.paragraphs)) <= MAX_PARAGRAPH_CHARS
+    assert " ".join(parsed.paragraphs) == " ".join(SENTENCES)
+    limits = Config().limits
+    article = read_article("report.txt", text.encode(), limits=limits)
+    assert article.paragraphs == parsed.paragraphs
+    run_on = "Harbour report\n\n" + " ".join(f"the council said harbour {n} would reopen" for n in range(220_000))
+    with pytest.raises(ArticleError, match=r"it has 2,\d{3} paragraphs \(once 1 over 4,000 characters are cut"):
+        read_article("run-on.txt", run_on.encode(), limits=limits)
+
+
+def test_sentence_splitting_is_the_same_for_long_sentences_and_a_run_of_abbreviations_is_linear(monkeypatch):
+    import citeqa.sentences as sentences
+
+    rng = random.Random(7)
+    pieces = ["Mr", "Mr.", ".", " ", "A", "word", "etc", "U.S", "“", "”", "?", "…", "\u00a0", "x" * 30, "No.", "J."]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(5_000)]
+    short = [split_sentences(t) for t in texts]
+    monkeypatch.setattr(sentences, "_NEAR", 0)  # every sentence checked by its last word alone
+    assert [split_sentences(t) for t in texts] == short
+    monkeypatch.undo()
+    run = "Mr. A " * 200_000  # one 1.2 MB sentence: its start was sliced again at every "Mr."
+    assert split_sentences(run) == ((0, len(run.rstrip())),)

@@ -111,6 +111,10 @@ def test_missing_corpus_folder_is_a_clear_error(tmp_path):
 
 def test_ids_are_stable_and_unique():
     assert slug("Police Failings (2017).txt") == "police-failings-2017"
+    # Ids stay ASCII whatever the file name: accents are folded, other scripts leave the plain base.
+    assert slug("Café – notes.txt") == "cafe-notes"
+    assert slug("Straße „Ärzte“.md") == "strasse-arzte"
+    assert slug("新闻 报道.html") == "article"
     article = read_article("harbour.txt", SMALL_ARTICLE.encode(), limits=LIMITS)
     assert article.paragraph_id(3) == "harbour#p3"
     assert read_article("harbour.txt", SMALL_ARTICLE.encode(), limits=LIMITS) == article

@@ -16,6 +16,7 @@ from conftest import CITEQA, CORPUS, SMALL_ARTICLE, FakeEmbedder, mount_namespac
 
 from citeqa import ArticleError, Config, Engine, index
 from citeqa import faiss_store as store
+from citeqa.changes import LOCK
 from citeqa.corpus import load_corpus
 from citeqa.errors import IndexWriteError
 
@@ -138,6 +139,11 @@ def test_readers_of_the_index_folder_never_see_a_half_built_index(model, tmp_pat
 NEW_ARTICLE = SMALL_ARTICLE.replace("cruise ships", "jet skis")
 
 
+def files(folder) -> list[str]:
+    """The folder's files but the lock that changes to it take: no hidden leftover may be among them."""
+    return sorted(p.name for p in folder.iterdir() if p.name != LOCK)
+
+
 @pytest.mark.slow
 def test_full_disk_keeps_the_old_index_and_still_answers(tmp_path):
     corpus, root = tmp_path / "corpus", tmp_path / "index"
@@ -199,7 +205,7 @@ def test_an_upload_that_cannot_be_indexed_leaves_nothing_behind(small_corpus, tm
     monkeypatch.setattr(store, "save", full)
     with pytest.raises(ArticleError, match="No space left on device"):
         engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60)
-    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt"]  # not half-added
+    assert files(small_corpus) == ["harbour.txt"]  # not half-added
     assert [a.id for a in engine.articles] == ["harbour"]
     monkeypatch.undo()
     assert engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60).id == "jet-skis"  # a retry works
@@ -211,10 +217,10 @@ def test_an_upload_that_cannot_be_written_says_why(small_corpus, tmp_path, monke
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("citeqa.uploads.os.link", no_space)
+    monkeypatch.setattr("citeqa.changes.os.link", no_space)
     with pytest.raises(ArticleError, match=r"could not be saved in .* \(No space left on device\); free some disk"):
         engine.add_article("jet-skis.txt", NEW_ARTICLE.encode(), timeout=60)
-    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt"]
+    assert files(small_corpus) == ["harbour.txt"]
 
 
 def test_a_small_upload_does_not_wait_for_a_large_one_nor_do_questions(model, tmp_path):
@@ -281,7 +287,7 @@ def test_an_article_can_be_removed_and_replaced_keeping_its_id(small_corpus, tmp
     assert engine.ask("kayaks ban old port", k=1).citations[0].article.id == "jet-skis"
     engine.remove_article("jet-skis")
     assert [a.id for a in engine.articles] == ["harbour"]
-    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt"]
+    assert files(small_corpus) == ["harbour.txt"]
     assert [a.id for a in Engine.open(config, embedder=FakeEmbedder())[0].articles] == ["harbour"]  # saved
 
 
@@ -295,7 +301,7 @@ def test_a_removal_the_index_cannot_take_leaves_everything_as_it_was(small_corpu
         engine.add_article(
             "jet-skis.txt", b"Kayaks\n\nKayaks are banned from the old port from May.\n", replacing=True, timeout=60
         )
-    assert sorted(p.name for p in small_corpus.iterdir()) == ["harbour.txt", "jet-skis.txt"]
+    assert files(small_corpus) == ["harbour.txt", "jet-skis.txt"]
     assert "jet skis" in (small_corpus / "jet-skis.txt").read_text(encoding="utf-8")
     assert {a.id for a in engine.articles} == {"harbour", "jet-skis"}
     with pytest.raises(ArticleError, match="no article with id 'nope'"):

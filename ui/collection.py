@@ -26,9 +26,24 @@ def finder(engine: Engine) -> catalog.Filter:
         st.multiselect("Outlets", outlets, key="find-outlets", placeholder="All outlets", **first)
     dates = catalog.date_range(engine.articles)
     if dates:
-        st.date_input("Published between", value=(), min_value=dates[0], max_value=dates[1], key="find-dates", **first)
+        earliest, latest = catalog.date_bounds(dates, today=dt.date.today())
+        st.date_input(
+            "Published between",
+            value=(),
+            # Wider than the collection's dates: a range that starts before its first article or ends
+            # after its last is taken as it is (the browser would refuse it otherwise, in silence).
+            min_value=earliest,
+            max_value=latest,
+            key="find-dates",
+            help=f"The articles are dated {_day(dates[0])} to {_day(dates[1])}.",
+            **first,
+        )
         st.checkbox("Include undated articles", value=True, key="find-undated", **first)
     return current_filter()
+
+
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
 
 
 def _first_page() -> None:
@@ -95,8 +110,10 @@ def collection(engine: Engine) -> None:
     """The collection a page at a time: found by words, outlet and date; each article to read, to
     pick for searching, or to remove or replace; then the skipped files, re-reading and uploads."""
     articles = engine.articles
-    # Keyed, so it stays open when its label changes as articles are added.
-    with st.expander(f"Collection: {len(articles):,} articles", key="collection", on_change="rerun"):
+    # Keyed and without on_change, Streamlit names the panel by its key alone: it stays the same panel,
+    # open or shut as the person left it, when its label changes as an upload finishes. (With an
+    # on_change its name would include the label, and a new label would make a new, folded panel.)
+    with st.expander(f"Collection: {len(articles):,} articles", key="collection"):
         found = catalog.select(articles, finder(engine))
         shown = catalog.page(found, st.session_state.get("collection-page", 1), PAGE_ARTICLES)
         where = f" · page {shown.number} of {shown.pages}" if shown.pages > 1 else ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from citeqa.records import Article
 
 UNKNOWN_OUTLET = "(no outlet)"  # how articles whose outlet is not known are chosen
+EARLIEST = dt.date(1900, 1, 1)  # the earliest date a range may start on, unless an article is older
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,13 @@ def outlets(articles: Sequence[Article]) -> list[str]:
 def date_range(articles: Sequence[Article]) -> tuple[dt.date, dt.date] | None:
     dates = [a.date for a in articles if a.date]
     return (min(dates), max(dates)) if dates else None
+
+
+def date_bounds(dates: tuple[dt.date, dt.date], *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates a range may be chosen between: from 1900 (or the first article, if older) to ten years
+    after ``today`` (or the last article, if later). A range reaching past the collection's own dates
+    finds what it holds; the bounds only keep a typing slip (year 20024) from counting as a date."""
+    return min(dates[0], EARLIEST), max(dates[1], today.replace(year=today.year + 10, month=12, day=31))
 
 
 def select(articles: Sequence[Article], chosen: Filter) -> list[Article]:

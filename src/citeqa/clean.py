@@ -13,6 +13,9 @@ import logging
 import re
 from dataclasses import dataclass
 
+from citeqa.errors import ArticleError
+from citeqa.sentences import split_sentences
+
 log = logging.getLogger(__name__)
 
 # Formatting tags that scrapers leave around paragraphs. Any other tag (<script>, <img ...>) is text the
@@ -85,11 +88,18 @@ _DATE_LINE_REST = re.compile(
 _NAME_WORD = r"[A-Z][\w'’.\-]*"
 _PARTICLES = r"(?:de|da|del|der|van|von|bin|al|la|le|du|dos)"
 _NAME = re.compile(rf"(?:By\s+)?{_NAME_WORD}(?:\s+(?:{_PARTICLES}|{_NAME_WORD}|and|&)){{1,5}}")
-_TERMINAL = re.compile(r"[.!?:;][”’\"')\]]*$")
+_CLOSERS = "”’\"')]"  # what may follow a sentence's last mark: closing quotes and brackets
 _MAX_HEADER_LINES = 8
+_SPACES = re.compile(r"\s+")
+_LOOK_PAST = 200
+# Real news paragraphs are under about 2,000 characters (the longest in 2,225 BBC articles: 2,572). A
+# longer one is cut at sentence ends into paragraphs of at most this many, so that what one citation
+# quotes, sends to the browser and saves with a conversation stays small whatever a file holds, and
+# every pattern below reads at most this much at a time.
+MAX_PARAGRAPH_CHARS = 4_000
 # Raise when the same file would be read into other paragraphs: articles are then read again (and only
 # the texts that changed are embedded again).
-PARSER = 2
+PARSER = 3
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ class ParsedText:
     author: str | None = None
     date: dt.date | None = None
     outlet: str | None = None
+    cut: int = 0  # paragraphs over MAX_PARAGRAPH_CHARS that were cut into several
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -131,12 +142,56 @@ def split_paragraphs(text: str) -> list[str]:
         current: list[str] = []
         for line in lines:
             current.append(line)
-            if _TERMINAL.search(line) or len(line) < 50 or line.endswith(">"):
+            if _ends_sentence(line) or len(line) < 50 or line.endswith(">"):
                 paragraphs.append(" ".join(current))
                 current = []
         if current:
             paragraphs.append(" ".join(current))
     return paragraphs
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends with . ! ? : or ; (closing quotes or brackets may follow). ``line`` has no
+    line break; only its end is read, however long it is."""
+    return line.rstrip(_CLOSERS).endswith((".", "!", "?", ":", ";"))
+
+
+def bound_paragraph(paragraph: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """``paragraph`` if it has at most ``limit`` characters; else its pieces, each of whole sentences
+    and at most ``limit`` characters, a sentence longer than that cut where a space is. Every piece
+    is a slice of ``paragraph``: only the white space at a cut is left out.
+
+    The sentences are looked for a window of ``limit`` characters at a time, so no pattern ever reads
+    more than that in one go (a long scan would hold the interpreter lock, stopping every other thread).
+
+    Raises:
+        ArticleError: more than ``limit`` characters go by with no space to cut at.
+    """
+    if len(paragraph) <= limit:
+        return [paragraph]
+    pieces: list[str] = []
+    at = 0
+    while len(paragraph) - at > limit:
+        # A little past the limit, so that the end of a sentence right at it is seen as one.
+        window = paragraph[at : at + limit + _LOOK_PAST]
+        ends = [end for _, end in split_sentences(window) if end <= limit]
+        if ends:
+            cut = ends[-1]
+        else:  # one sentence longer than the limit: cut at the last space before it
+            spaces = list(_SPACES.finditer(window, 0, limit + 1))
+            if not spaces or spaces[-1].start() == 0:
+                raise ArticleError(
+                    f"it has a run of more than {limit:,} characters with no space (“{window[:40]}…”); "
+                    "that is not the text of an article"
+                )
+            cut = spaces[-1].start()
+        pieces.append(window[:cut])
+        at += cut
+        while at < len(paragraph) and paragraph[at].isspace():
+            at += 1
+    if at < len(paragraph):
+        pieces.append(paragraph[at:])
+    return pieces
 
 
 def strip_format_tags(paragraph: str) -> str:
@@ -160,7 +215,7 @@ def _is_only_date(line: str) -> bool:
 def _is_byline_line(line: str) -> bool:
     """A short run of capitalised words without sentence punctuation: a name or a job title."""
     words = line.split()
-    return len(line) <= 60 and len(words) <= 6 and not _TERMINAL.search(line) and _NAME.fullmatch(line) is not None
+    return len(line) <= 60 and len(words) <= 6 and not _ends_sentence(line) and _NAME.fullmatch(line) is not None
 
 
 def _is_headline(paragraph: str) -> bool:
@@ -168,12 +223,12 @@ def _is_headline(paragraph: str) -> bool:
     may end in "?", "!" or an ellipsis ("Can Yahoo dominate next decade?", "'My memories of Marley...'")."""
     if len(paragraph) > 200 or len(paragraph.split()) >= 20:
         return False
-    end = paragraph.rstrip("”’\"')]")
-    return end.endswith(("?", "!", "...", "…")) or not _TERMINAL.search(paragraph)
+    end = paragraph.rstrip(_CLOSERS)
+    return end.endswith(("?", "!", "...", "…")) or not _ends_sentence(paragraph)
 
 
 def _is_body(paragraph: str) -> bool:
-    return len(paragraph.split()) >= 20 or _TERMINAL.search(paragraph) is not None
+    return len(paragraph.split()) >= 20 or _ends_sentence(paragraph)
 
 
 def _author_from(line: str) -> str:
@@ -190,17 +245,23 @@ def parse_text(text: str, *, find_title: bool = True) -> ParsedText:
     """
     paragraphs: list[str] = []
     outlet = None
+    cut = 0
     for raw in split_paragraphs(text):
-        paragraph = strip_format_tags(raw)
-        if not paragraph:
-            continue
-        if is_boilerplate(paragraph):
-            outlet = outlet or _outlet_named_by(paragraph)
-            log.debug("dropped boilerplate: %r", paragraph[:80])
-            continue
-        paragraphs.append(paragraph)
+        pieces = bound_paragraph(raw)
+        cut += len(pieces) > 1
+        for piece in pieces:
+            paragraph = strip_format_tags(piece)
+            if not paragraph:
+                continue
+            if is_boilerplate(paragraph):
+                outlet = outlet or _outlet_named_by(paragraph)
+                log.debug("dropped boilerplate: %r", paragraph[:80])
+                continue
+            paragraphs.append(paragraph)
+    if cut:
+        log.info("%d paragraphs over %d characters were cut at sentence ends", cut, MAX_PARAGRAPH_CHARS)
     if not paragraphs:
-        return ParsedText(title=None, paragraphs=())
+        return ParsedText(title=None, paragraphs=(), cut=cut)
 
     title = None
     if find_title and _is_headline(paragraphs[0]) and len(paragraphs) > 1:
@@ -239,6 +300,7 @@ def parse_text(text: str, *, find_title: bool = True) -> ParsedText:
         author=author,
         date=date,
         outlet=outlet,
+        cut=cut,
     )
 
 

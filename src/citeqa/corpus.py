@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from citeqa import formats
-from citeqa.clean import ParsedText, parse_date, parse_text
+from citeqa.clean import MAX_PARAGRAPH_CHARS, ParsedText, parse_date, parse_text
 from citeqa.config import Limits
 from citeqa.errors import ArticleError, CorpusError
 from citeqa.records import Article, Corpus, CorpusProblem, Metadata
@@ -185,16 +186,19 @@ def read_article(name: str, data: bytes, *, limits: Limits) -> Article:
     parsed = parse_text(text, find_title=suffix == ".txt" or not meta.title)
     if not parsed.paragraphs:
         raise ArticleError("no article text left after removing the site's boilerplate")
-    _check_length(parsed.paragraphs, limits)
+    _check_length(parsed, limits)
     return _article(name, data, meta, parsed)
 
 
-def _check_length(paragraphs: tuple[str, ...], limits: Limits) -> None:
+def _check_length(parsed: ParsedText, limits: Limits) -> None:
     """Refuse an article whose indexing would cost more than one article may."""
+    paragraphs = parsed.paragraphs
     if len(paragraphs) > limits.max_paragraphs:
+        cut = f" (once {parsed.cut:,} over {MAX_PARAGRAPH_CHARS:,} characters are cut at sentence ends)"
         raise ArticleError(
-            f"it has {len(paragraphs):,} paragraphs, more than the {limits.max_paragraphs:,} one article may have; "
-            "split it into several files (CITEQA_MAX_PARAGRAPHS raises the limit)"
+            f"it has {len(paragraphs):,} paragraphs{cut if parsed.cut else ''}, more than the "
+            f"{limits.max_paragraphs:,} one article may have; split it into several files "
+            "(CITEQA_MAX_PARAGRAPHS raises the limit)"
         )
     sentences = 0
     for paragraph in paragraphs:
@@ -276,9 +280,12 @@ def _merge(first: Metadata, second: Metadata) -> Metadata:
 
 
 def slug(name: str) -> str:
-    """The URL-safe base of an article id, from its file name: "Police Failings (2017).txt" ->
-    "police-failings-2017"."""
-    return _SLUG.sub("-", Path(name).stem.lower()).strip("-")[:80].strip("-") or "article"
+    """The URL-safe ASCII base of an article id, from its file name: "Police Failings (2017).txt" ->
+    "police-failings-2017", "Café – notes.txt" -> "cafe-notes". Accents are folded; letters with no
+    ASCII form are dropped (a name in another script gets "article", numbered if taken)."""
+    decomposed = unicodedata.normalize("NFKD", Path(name).stem.casefold())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SLUG.sub("-", ascii_only).strip("-")[:80].strip("-") or "article"
 
 
 def assign_ids(articles: list[Article], known: Mapping[str, Article]) -> list[Article]:

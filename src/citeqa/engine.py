@@ -6,13 +6,14 @@ so a question asked while an article is being added sees the old index or the ne
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import os
 import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from citeqa import changes
 from citeqa import index as index_store
 from citeqa.answer import compose
 from citeqa.backend import open_store
@@ -30,7 +31,7 @@ from citeqa.pipeline import Tuning
 from citeqa.query import analyse
 from citeqa.records import Answer, Article, CorpusProblem, Turn
 from citeqa.search import search
-from citeqa.uploads import check_upload, set_aside, write_into
+from citeqa.uploads import check_upload
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,11 @@ class Engine:
                 progress("Loading the language model", 0, 0)
             embedder = ModelEmbedder(config.model, cache=config.model_cache)
         engine = cls(config, embedder)
-        return engine, engine.refresh(progress=progress)
+        # A change to the corpus that a killed process left half made is finished or undone first,
+        # and the person starting the engine is told which.
+        recovered = changes.recover(config.corpus)
+        report = engine.refresh(progress=progress)
+        return engine, dataclasses.replace(report, messages=recovered + report.messages)
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -285,13 +290,20 @@ class Engine:
         if article is None:
             raise ArticleError(f"there is no article with id {article_id!r} to remove")
         with self._refresh_lock:
-            aside = set_aside(self.config.corpus, article.path)
+            change = changes.begin(self.config.corpus, "remove", article.path)
+            indexed = False
             try:
+                change.set_aside()
                 report = self._refresh(strict=True)
+                indexed = True
+                changes.checkpoint("indexed")
+                change.commit()
             except BaseException:
-                os.replace(aside, self.config.corpus / article.path)
+                change.undo()
+                if indexed:  # the index was made without what was just put back: make it again
+                    self._refresh()
                 raise
-            aside.unlink(missing_ok=True)
+            change.finish()
         log.info("removed %s", article.path)
         return report
 
@@ -303,29 +315,25 @@ class Engine:
         """Write an upload into the corpus and make an index with it current, or leave no trace (and,
         for a replacement, the article it was to replace where it was)."""
         with self._refresh_lock:
-            aside = set_aside(self.config.corpus, name) if replacing else None
-            try:
-                path = write_into(self.config.corpus, name, data)
-            except BaseException:
-                if aside is not None:
-                    os.replace(aside, self.config.corpus / name)
-                raise
+            change = changes.begin(self.config.corpus, "replace" if replacing else "add", name)
             indexed = False
             try:
+                if replacing:
+                    change.set_aside()
+                change.write(data)
                 self._refresh(added=article, vectors=vectors, strict=True)
                 indexed = True
                 problem = next((p for p in self.problems if p.path == name), None)
                 if problem is not None:  # a copy of a file that arrived meanwhile, say
                     raise ArticleError(problem.reason)
+                changes.checkpoint("indexed")
+                change.commit()
             except BaseException:
-                path.unlink(missing_ok=True)
-                if aside is not None:
-                    os.replace(aside, path)
-                if indexed:  # the index was made without what was just put back: make it again
+                change.undo()
+                if indexed:  # the index was made with what was just taken out: make it again
                     self._refresh()
                 raise
-            if aside is not None:
-                aside.unlink(missing_ok=True)
+            change.finish()
             return next(a for a in self.articles if a.path == name)
 
     def ask(

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import urlsplit
 
 from citeqa.clean import parse_date
 from citeqa.errors import ArticleError
+from citeqa.markdown_text import markdown_to_text
 from citeqa.records import Metadata
 
 log = logging.getLogger(__name__)
 
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
-_MD_LINE_MARK = re.compile(r"^[ \t]{0,3}(?:>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+)")
-_MD_RULE = re.compile(r"^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$")
-# Paired emphasis marks around words: **bold**, __bold__, *italic*, _italic_ (not snake_case).
-_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*])(.+?)(?<=[^\s*])\1(?![\w*])")
+__all__ = ["html_to_text", "markdown_to_text", "web_url"]
 
 
 def html_to_text(html: str) -> tuple[Metadata, str]:
@@ -65,28 +58,3 @@ def web_url(url: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ord(c) < 32 for c in url):
         return None
     return url
-
-
-def markdown_to_text(text: str) -> tuple[str | None, str]:
-    """The first level-one heading (the headline, if any) and the text with Markdown syntax reduced.
-
-    Headings below it are dropped (they are not sentences of the article), links keep their words,
-    images go, and list, quote and emphasis marks are removed: the words stay as written.
-    """
-    title = None
-    lines = []
-    for line in text.split("\n"):
-        heading = _MD_HEADING.match(line)
-        if heading:
-            if title is None and len(heading.group(1)) == 1:
-                title = heading.group(2).strip()
-            lines.append("")
-            continue
-        if _MD_RULE.match(line):
-            lines.append("")
-            continue
-        line = _MD_LINE_MARK.sub("", line)
-        line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
-        line = _MD_EMPHASIS.sub(r"\2", _MD_STRONG.sub(r"\2", line))
-        lines.append(line)
-    return title, "\n".join(lines)

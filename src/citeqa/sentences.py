@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # A sentence ends at . ! or ? (with any closing quotes or brackets after it), before white space and
 # something that can start a sentence: a capital, a digit or an opening quote.
@@ -13,13 +14,31 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_WORD = re.compile(r"\S+")
+_NEAR = 200  # a sentence this short is checked by slicing it; a longer one by its last word alone
+
+
 def split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     """The [start, end) offsets of the sentences of ``text``, white space between them excluded."""
     spans: list[tuple[int, int]] = []
     start = _skip_space(text, 0)
+    words: list[int] | None = None  # where each word of ``text`` starts, once a long sentence needs it
     for match in _END.finditer(text):
         end = match.end()
-        if end <= start or _ends_in_abbreviation(text[start : match.start() + 1]):
+        if end <= start:
+            continue
+        stop = match.start() + 1
+        if stop - start > _NEAR:
+            # Only the last word before the stop counts: slicing from the sentence's start instead
+            # would cost the square of a long run of abbreviations ("Mr. A Mr. A ..."). The word is
+            # the one that starts at least a character before the stop ("Mr." or "Mr .").
+            if words is None:
+                words = [word.start() for word in _WORD.finditer(text)]
+            at = bisect_right(words, stop - 2) - 1
+            sentence = text[max(start, words[at]) if at >= 0 else start : stop]
+        else:
+            sentence = text[start:stop]
+        if _ends_in_abbreviation(sentence):
             continue
         spans.append((start, end))
         start = _skip_space(text, end)

@@ -1,12 +1,9 @@
-"""Adding an article file to the corpus: checked whole first, then written atomically."""
+"""Checking an uploaded article file before it may join the corpus (``changes`` writes it in)."""
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
-import re
-import uuid
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,28 +14,68 @@ from citeqa.records import Article
 
 log = logging.getLogger(__name__)
 
-# Letters, digits, spaces and a little punctuation; no path separators, no leading dot.
-_SAFE_NAME = re.compile(r"[^\W_][\w .,()'+-]{0,118}", re.UNICODE)
+MAX_NAME_CHARS = 120
+# Far under the 255 bytes a file name may take on common file systems, so that the hidden name a
+# replaced file is set aside under (uuid, name and suffix: 43 bytes more) still fits.
+MAX_NAME_BYTES = 180
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Unicode categories no file name needs: they are invisible, reorder or break the name as shown, or
+# mean nothing yet. Everything printable (letters and marks of any script, digits, punctuation,
+# symbols, spaces) is accepted.
+_REFUSED_CATEGORIES = {
+    "Cc": "control character",
+    "Cf": "invisible formatting character",
+    "Cs": "surrogate",
+    "Co": "private-use character",
+    "Cn": "unassigned character",
+    "Zl": "line or paragraph separator",
+    "Zp": "line or paragraph separator",
+}
 
 
 def check_name(name: str) -> str:
-    """The file name if it is safe to create in the corpus folder; ArticleError says why not."""
+    """The file name if it is safe to create in the corpus folder; ArticleError says why not.
+
+    Any printable name of any script is accepted. Refused: path separators and ``..`` (a path, not a
+    name), a leading dot (a hidden file, which the corpus never reads) or space, characters that are
+    invisible or change how the name reads (controls, bidirectional overrides, zero-width and other
+    formatting characters, line separators), surrogates, private-use and unassigned code points, and
+    names over MAX_NAME_CHARS characters or MAX_NAME_BYTES bytes of UTF-8.
+    """
     if not isinstance(name, str) or not name:
         raise ArticleError("the file has no name; name it like article.txt")
     shown = repr(name[:80])
-    if "/" in name or "\\" in name or name in (".", "..") or ".." in name:
+    if "/" in name or "\\" in name or ".." in name:
         raise ArticleError(f"file name {shown} has a path in it; use a plain name like article.txt")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise ArticleError(f"file name {shown} has control characters; rename it like article.txt")
+    for char in name:
+        problem = _character_problem(char)
+        if problem:
+            raise ArticleError(f"file name {shown} has a {problem}; rename it like article.txt")
+    if name.startswith("."):
+        raise ArticleError(f"file name {shown} starts with a dot (a hidden file); rename it like article.txt")
+    if name[0].isspace():
+        raise ArticleError(f"file name {shown} starts with a space; rename it like article.txt")
     suffix = Path(name).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
         raise ArticleError(f"file name {shown} is not a .txt, .md or .html file")
-    if not _SAFE_NAME.fullmatch(Path(name).stem):
+    size = len(name.encode("utf-8"))
+    if len(name) > MAX_NAME_CHARS or size > MAX_NAME_BYTES:
         raise ArticleError(
-            f"file name {shown} must start with a letter or digit and use only letters, digits, "
-            "spaces and . , ( ) ' + - (at most 120 characters)"
+            f"file name {shown} is {len(name)} characters ({size} bytes) long; shorten it to at most "
+            f"{MAX_NAME_CHARS} characters and at most {MAX_NAME_BYTES} bytes in UTF-8"
         )
     return name
+
+
+def _character_problem(char: str) -> str | None:
+    """What is wrong with ``char`` in a file name, named with its code point, or None."""
+    code = f"U+{ord(char):04X}"
+    label = unicodedata.name(char, "")
+    named = f"{code} {label}" if label else code
+    if char in _BIDI_CONTROLS:
+        return f"bidirectional control {named}"
+    kind = _REFUSED_CATEGORIES.get(unicodedata.category(char))
+    return f"{kind} {named}" if kind else None
 
 
 def check_upload(
@@ -66,42 +103,3 @@ def check_upload(
         if other.sha256 == article.sha256 or other.paragraphs == article.paragraphs:
             raise ArticleError(f"{name!r} repeats {other.path!r}, which is already in the collection")
     return article
-
-
-def write_into(folder: Path, name: str, data: bytes) -> Path:
-    """Write ``data`` as ``folder/name`` whole or not at all, never over an existing file.
-
-    Raises:
-        ArticleError: the name is taken, or the file cannot be written (full disk, no permission).
-    """
-    if not folder.is_dir():
-        raise ArticleError(f"the corpus folder {folder} does not exist; create it first")
-    target = folder / name
-    tmp = folder / f".{uuid.uuid4().hex}.upload"
-    try:
-        with tmp.open("xb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        # link() fails if the name exists: an upload never replaces an article, even in a race.
-        os.link(tmp, target)
-    except FileExistsError:
-        raise ArticleError(f"an article named {name!r} is already in the collection; rename the file") from None
-    except OSError as exc:
-        hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the folder's permissions"
-        raise ArticleError(f"it could not be saved in {folder} ({exc.strerror}); {hint}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    log.info("added %s to %s", name, folder)
-    return target
-
-
-def set_aside(folder: Path, name: str) -> Path:
-    """Move ``folder/name`` out of the corpus's sight (a hidden name in the same folder), so that it can
-    be put back if what replaces or removes it fails. Raises ArticleError if it cannot be moved."""
-    aside = folder / f".{uuid.uuid4().hex}.{name}.previous"
-    try:
-        os.replace(folder / name, aside)
-    except OSError as exc:
-        raise ArticleError(f"{name!r} could not be moved aside in {folder} ({exc.strerror})") from None
-    return aside
