@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from citeqa import CiteqaError, Config, Engine, render
+from citeqa import CiteqaError, Config, Engine
+from citeqa.citations import render
 from citeqa.loader import EngineLoader
 from ui.collection import collection
 from ui.components import page_style

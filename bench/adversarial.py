@@ -79,7 +79,7 @@ def _read(name: str, queue: multiprocessing.Queue) -> None:
     import threading
 
     from citeqa import ArticleError, Config
-    from citeqa.corpus import read_article
+    from citeqa.articles.corpus import read_article
 
     file_name, make = INPUTS[name]
     data = make()

@@ -32,7 +32,7 @@ from reference import OwnModel  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from citeqa import Config, Engine  # noqa: E402
-from citeqa.embed import ModelEmbedder  # noqa: E402
+from citeqa.index.embed import ModelEmbedder  # noqa: E402
 
 log = logging.getLogger("app_scale")
 QUESTION = "What did the minister say about the budget?"

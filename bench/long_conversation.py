@@ -31,9 +31,9 @@ from browser import launch_chromium, streamlit_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from citeqa import Config, Engine, Turn  # noqa: E402
-from citeqa.embed import ModelEmbedder  # noqa: E402
-from citeqa.evaluate import read_questions  # noqa: E402
-from citeqa.saved import ConversationStore  # noqa: E402
+from citeqa.answers.evaluate import read_questions  # noqa: E402
+from citeqa.index.embed import ModelEmbedder  # noqa: E402
+from citeqa.workbench.saved.store import ConversationStore  # noqa: E402
 
 log = logging.getLogger("long_conversation")
 OWNER = "bench-owner-" + "x" * 20

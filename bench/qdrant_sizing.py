@@ -20,12 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from citeqa import Config, qdrant_points
-from citeqa.embed import ModelEmbedder
-from citeqa.faiss_store import load
-from citeqa.qdrant_store import QdrantStore
-from citeqa.query import analyse
-from citeqa.search import search
+from citeqa import Config
+from citeqa.answers.query import analyse
+from citeqa.answers.search import search
+from citeqa.index.embed import ModelEmbedder
+from citeqa.index.stores.folder.store import load
+from citeqa.index.stores.qdrant import points as qdrant_points
+from citeqa.index.stores.qdrant.store import QdrantStore
 
 log = logging.getLogger("bench.qdrant_sizing")
 

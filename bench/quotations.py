@@ -3,7 +3,7 @@
     python bench/quotations.py [BBC_ROOT] [--repeat 3] [--out bench/quotations-results.json]
 
 The BBC collection (BBC_ROOT, else $CITEQA_BBC, else /work/shared/bbc) is flattened into a temporary
-folder and read with ``citeqa.corpus.load_corpus``, as an index build reads it (files repeating another
+folder and read with ``citeqa.articles.corpus.load_corpus``, as an index build reads it (files repeating another
 file's text are left out, as the build leaves them out). ``citeqa.quotations.extract`` then runs on every
 article, ``--repeat`` times, each pass with cold caches; the fastest pass is reported, in wall and CPU
 seconds (on a shared machine the CPU time is the fair figure), with the counts of quotations by type and
@@ -24,8 +24,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from citeqa.articles.corpus import load_corpus
 from citeqa.config import Config
-from citeqa.corpus import load_corpus
 from citeqa.quotations import extract, names, subjects
 
 log = logging.getLogger("bench.quotations")

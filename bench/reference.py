@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from citeqa.embed import DEFAULT_MODEL, model_path
+from citeqa.index.embed import DEFAULT_MODEL, model_path
 
 
 class OwnModel:

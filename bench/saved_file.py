@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CORPUS, FakeEmbedder  # noqa: E402
 
 from citeqa import Config, Engine  # noqa: E402
-from citeqa.saved import ConversationStore  # noqa: E402
+from citeqa.workbench.saved.store import ConversationStore  # noqa: E402
 
 OWNER = "bench-owner-" + "x" * 20
 QUESTIONS = ["Who submitted the super-complaint?", "What did Shaun Sawyer say?", "What happened in 2020?"]

@@ -32,8 +32,8 @@ from pathlib import Path
 from reference import OwnModel  # bench/, the script's folder
 
 from citeqa import ArticleError, Config, Engine
-from citeqa.embed import ModelEmbedder
-from citeqa.evaluate import read_questions
+from citeqa.answers.evaluate import read_questions
+from citeqa.index.embed import ModelEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("bench.upload")

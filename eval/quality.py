@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 
 from citeqa import Config, Engine
-from citeqa.embed import ModelEmbedder
-from citeqa.evaluate import Question, Report, evaluate, read_questions
-from citeqa.pipeline import Tuning
+from citeqa.answers.evaluate import Question, Report, evaluate, read_questions
+from citeqa.answers.tuning import Tuning
+from citeqa.index.embed import ModelEmbedder
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quality import CachingEmbedder, Collections, eval_sets, run  # noqa: E402
 
-from citeqa import Config  # noqa: E402
-from citeqa.embed import ModelEmbedder  # noqa: E402
-from citeqa.pipeline import Tuning  # noqa: E402
+from citeqa import Config
+from citeqa.answers.tuning import Tuning
+from citeqa.index.embed import ModelEmbedder
 
 log = logging.getLogger("tune")
 LIMITS = {"squad-tune": 0.05, "squad-test": 0.05}  # SQuAD's target allows one in twenty

@@ -10,7 +10,7 @@ The corpus and index are CITEQA_CORPUS and CITEQA_INDEX; the real model embeds. 
 open, one JSON line says what its start reported and which articles it serves (file name and SHA-256
 of the bytes it read); the change follows, then "done". ``churn`` replaces NAME with SOURCE_A and
 SOURCE_B in turn, printing "replaced" after each, until it is killed. CITEQA_TEST_KILL_AT=<point>
-kills the process at that step of a change (citeqa.changes.checkpoint). DRIVER_KILL_AFTER_SET_ASIDE=1
+kills the process at that step of a change (citeqa.workbench.changes.checkpoint). DRIVER_KILL_AFTER_SET_ASIDE=1
 kills it right after the first file is moved to a hidden ``.previous`` name, whatever version of
 citeqa runs (it wraps ``os.replace``), so that older builds can be put to the same test.
 """

@@ -19,9 +19,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from citeqa import Config, Engine
-from citeqa.embed import ModelEmbedder
+from citeqa.index.embed import ModelEmbedder
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent  # the tests' own helpers (browser.py, ...) are imported from here
+ROOT = TESTS.parent
 CORPUS = ROOT / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEV_QUESTIONS = ROOT / "eval" / "dev-questions.jsonl"

@@ -7,7 +7,7 @@ from pathlib import Path
 import onnx
 from onnx import TensorProto, helper
 
-from citeqa.onnx_export import INPUTS
+from citeqa.index.onnx_export import INPUTS
 
 
 def constant_graph(path: Path, value: float, *, dim: int = 384, metadata: dict[str, str] | None = None) -> Path:

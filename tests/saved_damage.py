@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 from citeqa.records import Answer
-from citeqa.saved import ConversationStore
+from citeqa.workbench.saved.store import ConversationStore
 
 OWNER = "owner-" + "a" * 20
 PAGE = 4096  # SQLite's default page size, which the files here have

@@ -8,9 +8,11 @@ import math
 
 import streamlit as st
 
-from citeqa import CiteqaError, Engine, catalog, render
-from citeqa.jobs import UploadStatus
+from citeqa import CiteqaError, Engine
+from citeqa.articles import catalog
+from citeqa.citations import render
 from citeqa.records import Article
+from citeqa.workbench.jobs import UploadStatus
 from ui.links import reader_params
 
 PAGE_ARTICLES = 20  # articles listed at a time

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from citeqa import Answer, Article, Citation, CiteqaError, Engine, Turn, cite, format_answer, render
-from citeqa.cite import cite_html, format_answer_html
+from citeqa import Answer, Article, Citation, CiteqaError, Engine, Turn, cite, format_answer
+from citeqa.citations import render
+from citeqa.citations.cite import cite_html, format_answer_html
 from citeqa.records import CLOSEST, NOT_FOUND, Pin
 from ui.components import copy_button, focus_component, marker_previews, scroll_component
 from ui.links import READER_PARAMS, reader_params, version, version_of, whole_number

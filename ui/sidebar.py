@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from citeqa import STYLES, Engine, cite, render
+from citeqa import STYLES, Engine, cite
+from citeqa.citations import render
 from ui.collection import found_ids, picked_ids
 from ui.components import copy_button
 from ui.workbench import Workbench, remember_setting

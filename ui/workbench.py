@@ -15,9 +15,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from citeqa import STYLES, Answer, render
+from citeqa import STYLES, Answer
+from citeqa.citations import render
 from citeqa.records import Pin
-from citeqa.saved import ConversationStore, MissingConversation, SaveError, Summary, is_token, new_token
+from citeqa.workbench.saved.store import ConversationStore, MissingConversation, SaveError, Summary, is_token, new_token
 from ui.components import cookie_component
 
 log = logging.getLogger(__name__)

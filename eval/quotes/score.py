@@ -46,8 +46,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from citeqa.articles.corpus import read_article
 from citeqa.config import Config
-from citeqa.corpus import read_article
 from citeqa.quotations import Quotation, extract
 
 HERE = Path(__file__).resolve().parent

@@ -15,8 +15,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from citeqa.articles.corpus import read_article
 from citeqa.config import Config
-from citeqa.corpus import read_article
 
 ROOTS = {"corpus": Path("/work/main/corpus"), "bbc": Path("/work/shared/bbc")}
 FIELDS = {"article", "paragraph", "quote", "type", "speaker", "role", "kind"}
@@ -104,7 +104,9 @@ def main(path: Path) -> int:
     folders = Counter(r["article"].rsplit("/", 1)[0] for r in records)
     print("by folder: " + ", ".join(f"{f} {n}" for f, n in sorted(folders.items())))
     speakers = Counter((r["article"], r["speaker"]) for r in records if r["speaker"] is not None)
-    print(f"distinct speakers (per article): {len(speakers)}; null speaker: {sum(r['speaker'] is None for r in records)}")
+    print(
+        f"distinct speakers (per article): {len(speakers)}; null speaker: {sum(r['speaker'] is None for r in records)}"
+    )
     if problems:
         print(f"\nFAILED: {len(problems)} problem(s)")
         for p in problems:

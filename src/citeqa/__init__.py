@@ -1,6 +1,6 @@
 """citeqa: questions over news articles, answered in their own words with exact citations."""
 
-from citeqa.cite import STYLES, cite, format_answer, reference, source
+from citeqa.citations.cite import STYLES, cite, format_answer, reference, source
 from citeqa.config import Config
 from citeqa.engine import Engine, RefreshReport
 from citeqa.errors import ArticleError, BadIndexError, CiteqaError, CorpusError, ModelError, QuestionError

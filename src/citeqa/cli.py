@@ -11,15 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from citeqa import render
-from citeqa.cite import STYLES, cite
+from citeqa.answers.evaluate import evaluate, read_questions
+from citeqa.answers.tuning import Tuning
+from citeqa.citations import render
+from citeqa.citations.cite import STYLES, cite
 from citeqa.config import Config
 from citeqa.engine import Engine, RefreshReport
 from citeqa.errors import CiteqaError, QuestionError
-from citeqa.evaluate import evaluate, read_questions
-from citeqa.pipeline import Tuning
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Citation, CorpusProblem
-from citeqa.saved import ConversationStore
+from citeqa.workbench.saved.store import ConversationStore
 
 log = logging.getLogger("citeqa")
 

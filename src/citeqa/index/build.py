@@ -1,0 +1,240 @@
+"""A build: the articles, their passages and the vectors and keyword weights that find them.
+
+A build is made in memory by ``build``, whatever the backend, and published by a store (see
+base.py): a folder of FAISS and bm25s files (stores/folder), or a Qdrant collection
+(stores/qdrant). Each build records what it was made from (model, corpus fingerprint), so a stale or
+foreign build is noticed on load. Vectors the previous build (as loaded in memory) already holds for
+the same text are copied from it, found by key (vectors.py), instead of being embedded again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+from citeqa.articles.clean import PARSER
+from citeqa.articles.passages import build_passages, continues, keyword_text
+from citeqa.index import vectors
+from citeqa.index.base import BuildReport, IndexData, Manifest, Progress, Searcher
+from citeqa.index.embed import Embedder
+from citeqa.index.memory import MemorySearcher
+from citeqa.index.pending import PendingVectors
+from citeqa.index.vectors import Key
+from citeqa.records import Article, Passage
+
+log = logging.getLogger(__name__)
+
+FORMAT = 6  # raise when the layout or the way passages are built changes: old builds are then rebuilt
+
+# Texts embedded at a time while indexing. Small, because a question waits for the batch under way:
+# at 32 short texts that is a fraction of a second.
+BATCH = 32
+
+_WINDOW = 32 * BATCH  # texts sorted by length together
+
+
+def fingerprint(articles: tuple[Article, ...] | list[Article], model: str) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\n{PARSER}\n{model}\n".encode())
+    for article in sorted(articles, key=lambda a: a.id):
+        digest.update(f"{article.id}\t{article.path}\t{article.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def build(
+    articles: tuple[Article, ...],
+    embedder: Embedder,
+    *,
+    previous: IndexData | None = None,
+    known: dict[Key, np.ndarray] | None = None,
+    pending: PendingVectors | None = None,
+    progress: Progress | None = None,
+) -> tuple[IndexData, BuildReport]:
+    """An index of ``articles``, in memory (a store publishes it).
+
+    Vectors that ``previous`` (same model), ``known`` (by key, see vectors.py) or ``pending`` (an
+    interrupted build's) already hold are reused, not embedded again; what is embedded is kept in
+    ``pending`` as it is made, so that an interruption loses little.
+    """
+    started = time.perf_counter()
+    passages = _passages(articles, previous)
+    known = _known_vectors(previous, embedder.name) | (known or {})
+    fresh: dict[Key, np.ndarray] = {}
+    reused: set[Key] = set()
+
+    def lookup(key: Key) -> np.ndarray | None:
+        found = fresh.get(key)
+        if found is None:
+            found = known.get(key)
+            if found is None and pending is not None:
+                found = pending.get(*key)
+            if found is not None:
+                reused.add(key)
+        return found
+
+    todo = vectors.runs(articles, passages, lookup)
+    if progress:
+        paragraphs = sum(len(a.paragraphs) for a in articles)
+        progress(f"Indexing {len(articles):,} articles, {paragraphs:,} paragraphs, {len(todo):,} texts to embed", 0, 0)
+        progress("embedding", 0, len(todo))
+    # Shortest first within windows of the articles' order: a batch of texts of about one length wastes
+    # little on padding, and the work goes at an even pace, so the time left can be told from it.
+    todo = [run for start in range(0, len(todo), _WINDOW) for run in sorted(todo[start : start + _WINDOW], key=_length)]
+    try:
+        for start in range(0, len(todo), BATCH):
+            made = vectors.embed(embedder, todo[start : start + BATCH])
+            fresh |= made
+            if pending is not None:
+                for (kind, key), vector in made.items():
+                    pending.add(kind, [key], vector[None])
+            if progress:
+                progress("embedding", min(start + BATCH, len(todo)), len(todo))
+    finally:  # interrupted or not, what was embedded is kept for the next build
+        if pending is not None:
+            pending.flush()
+    matrices = vectors.matrices(articles, passages, lookup, embedder.dim)
+    manifest = Manifest(
+        format=FORMAT,
+        model=embedder.name,
+        dim=embedder.dim,
+        fingerprint=fingerprint(articles, embedder.name),
+        parser=PARSER,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        counts={kind: len(matrix) for kind, matrix in matrices.items()} | {"articles": len(articles)},
+        files={},
+    )
+    data = assemble(manifest, articles, tuple(passages), matrices=matrices)
+    seconds = time.perf_counter() - started
+    log.info(
+        "indexed %d passages in %.1fs (%d texts embedded, %d vectors reused)",
+        len(passages),
+        seconds,
+        len(todo),
+        len(reused),
+    )
+    return data, BuildReport(embedded=len(todo), reused=len(reused), seconds=seconds)
+
+
+def _length(run: vectors.Run) -> int:
+    return len(run.text)
+
+
+def unwritable_folder(root: Path) -> str | None:
+    """Why a new build cannot be written in ``root`` (read-only, a file in the way), or None if it can.
+
+    Checked before embedding, so that no work is done that could not be kept. A full disk shows only
+    when the build is written; the store's ``save`` reports it then.
+    """
+    probe = root / f".probe-{uuid.uuid4().hex[:8]}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe.mkdir()
+        probe.rmdir()
+    except FileExistsError:
+        return f"{root} is a file, not a folder"
+    except OSError as exc:
+        return f"{exc.strerror} in {root}"
+    return None
+
+
+def _passages(articles: tuple[Article, ...], previous: IndexData | None) -> list[Passage]:
+    """The passages of ``articles``: those of an article the previous build holds unchanged are
+    taken from it (passages are made from their article alone), so one change costs one article."""
+    if previous is None:
+        return build_passages(articles)
+    before = {a.id: a for a in previous.articles}
+    kept: dict[str, list[Passage]] = {}
+    for p in previous.passages:
+        kept.setdefault(p.article_id, []).append(p)
+    out: list[Passage] = []
+    for article in articles:
+        out += kept[article.id] if before.get(article.id) == article else build_passages([article])
+    return out
+
+
+def _known_vectors(previous: IndexData | None, model: str) -> dict[Key, np.ndarray]:
+    """Vectors the previous build holds at hand, by key, if made with the same model."""
+    if previous is None or previous.manifest.model != model:
+        return {}
+    known = {}
+    for kind, rows in vectors.keys(previous.articles, previous.passages).items():
+        matrix = previous.searcher.vectors(kind)
+        if matrix is not None:
+            known |= {(kind, key): vector for key, vector in zip(rows, matrix, strict=True)}
+    return known
+
+
+def assemble(
+    manifest: Manifest,
+    articles: tuple[Article, ...],
+    passages: tuple[Passage, ...],
+    searcher: Searcher | None = None,
+    *,
+    matrices: dict[str, np.ndarray] | None = None,
+    build_id: str | None = None,
+) -> IndexData:
+    """A build of ``passages`` searched by ``searcher``, or, given ``matrices``, by one in memory."""
+    sentence_start = sentence_starts(passages)
+    by_id = {a.id: a for a in articles}
+    if searcher is None:
+        searcher = MemorySearcher.of(
+            matrices or {},
+            [keyword_text(by_id[p.article_id], p.number) for p in passages],
+            [p.article_id for p in passages],
+            sentence_start,
+        )
+    terms = searcher.terms()
+    return IndexData(
+        manifest=manifest,
+        articles=articles,
+        passages=passages,
+        searcher=searcher,
+        sentence_start=sentence_start,
+        continuation=np.array([continues(by_id[p.article_id], p.number) for p in passages], dtype=bool),
+        terms=terms,
+        typical_term_score=terms.typical_score(),
+        build_id=build_id,
+    )
+
+
+def sentence_starts(passages: tuple[Passage, ...] | list[Passage]) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
+
+
+def article_json(article: Article) -> dict:
+    data = dict(article.__dict__)
+    data["date"] = article.date.isoformat() if article.date else None
+    data["paragraphs"] = list(article.paragraphs)
+    return data
+
+
+def passage_json(passage: Passage) -> dict:
+    return {
+        "id": passage.id,
+        "article_id": passage.article_id,
+        "number": passage.number,
+        "text": passage.text,
+        "sentences": [list(s) for s in passage.sentences],
+    }
+
+
+def passage_from_json(data: dict) -> Passage:
+    return Passage(
+        id=data["id"],
+        article_id=data["article_id"],
+        number=data["number"],
+        text=data["text"],
+        sentences=tuple(tuple(s) for s in data["sentences"]),
+    )
+
+
+def article_from_json(data: dict) -> Article:
+    data = dict(data)
+    data["date"] = dt.date.fromisoformat(data["date"]) if data["date"] else None
+    data["paragraphs"] = tuple(data["paragraphs"])
+    return Article(**data)
