@@ -3,6 +3,7 @@ alone, and no modules import each other in a circle (import-linter, configured i
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,15 @@ SRC = ROOT / "src" / "citeqa"
 
 
 def test_the_import_contracts_are_kept():
-    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+    # import-linter configures logging with dictConfig, which disables every logger already made:
+    # they are enabled again, so that later tests still see what the package logs.
+    loggers = [logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    enabled = [logger for logger in loggers if not logger.disabled]
+    try:
+        assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+    finally:
+        for logger in enabled:
+            logger.disabled = False
 
 
 def test_no_module_is_over_450_lines():
@@ -32,7 +41,11 @@ def test_no_module_is_over_450_lines():
         # the shared records importing the engine: an import running upwards
         ("records.py", "from citeqa import engine", "The package in layers"),
         # one store reaching into the other
-        ("index/stores/folder/store.py", "from citeqa.index.stores.qdrant import points", "Each index store stands alone"),
+        (
+            "index/stores/folder/store.py",
+            "from citeqa.index.stores.qdrant import points",
+            "Each index store stands alone",
+        ),
         # the interface importing a store
         ("index/base.py", "from citeqa.index.stores.folder import store", "The index:"),
     ],
@@ -44,7 +57,12 @@ def test_a_circle_or_an_upward_import_breaks_a_contract(tmp_path, module, added,
     target = copy / module
     target.write_text(target.read_text() + f"\n{added}  # noqa\n")
     run = subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()", "--no-cache"],
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+            "--no-cache",
+        ],
         cwd=tmp_path,
         env={"PYTHONPATH": str(tmp_path / "src"), "PATH": ""},
         capture_output=True,
