@@ -13,6 +13,7 @@ from conftest import ROOT
 from importlinter.cli import lint_imports
 
 SRC = ROOT / "src" / "citeqa"
+LINT = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
 
 def test_the_import_contracts_are_kept():
