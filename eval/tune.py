@@ -49,6 +49,8 @@ def main() -> int:
         name, _, values = item.partition("=")
         grid[name] = values.split(",")
     names = set(args.sets.split(","))
+    if "blind" in names:
+        parser.error("the blind set is only measured (eval/quality.py), never tuned on")
     sets = [s for s in eval_sets(args.work) if s.name in names]
     collections = Collections(args.work, CachingEmbedder(ModelEmbedder(cache=Config().model_cache)))
     rows = []
