@@ -217,15 +217,6 @@ def test_every_source_says_what_it_matches_and_an_answer_that_leaves_a_part_unma
     assert all(c.matched or c.unmatched for c in answer.citations)
 
 
-def test_a_full_match_answers_before_a_passage_that_cannot_rule_on_the_year(evidence):
-    question = "What was the effective tax rate in 2003?"
-    hits = [passage_hit(UNDATED, 4, 1.0), passage_hit(UNDATED, 2, 0.95)]
-    verdict = judge(analyse(question), hits, evidence)
-    assert verdict.outcome == ANSWERED and verdict.hit.passage.number == 2
-    answer = compose(analyse(question), hits, verdict, ARTICLES, k=2, evidence=evidence)
-    assert answer.citations[0].unmatched == () and render.caveat(answer) is None
-
-
 def test_closest_passages_say_what_they_lack(evidence):
     question = "What rate of tax did Sibneft pay in 2010?"
     hits = [passage_hit(UNDATED, 2)]

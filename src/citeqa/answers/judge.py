@@ -14,9 +14,9 @@ closeness is one signal among several that are checked on the passage and what s
   unanswerable ones) enough of the question's weight must be found around the passage;
 - and the closest sentence must be close enough.
 
-Of the first few passages, one that matches every part answers before one that leaves a part it cannot
-rule on unmatched (a year an undated article does not name). A passage that fails only the later checks
-is shown as a closest passage, with the reason.
+A passage may answer while leaving unmatched a part it cannot rule on (a year an undated article does
+not name near it): the answer then says so. A passage that fails only the later checks is shown as a
+closest passage, with the reason.
 """
 
 from __future__ import annotations
@@ -93,19 +93,14 @@ def judge(
         return Verdict(NOT_FOUND, f"nothing in {where} comes close to the question", (), matched)
     failures = [_failure(query, hit, matched[hit.passage.id], evidence, policy, stated) for hit in hits]
     passing = [hit for hit, failure in zip(hits, failures, strict=True) if failure is None]
-    # The answer is a passage that passes, among the first few and close to the best: one that matches
-    # every part of the question before one that leaves a part it cannot rule on unmatched.
-    judged = []
+    # The answer is the best passage that passes, if it is among the first few and close to the best.
     for i, hit in enumerate(hits[: policy.judged]):
         if hit.score < policy.judged_margin * best.score:
             break
         if failures[i] is None:
-            judged.append(hit)
-    if judged:
-        first = next((h for h in judged if not matched[h.passage.id].unmatched), judged[0])
-        if first.passage.id in stated:  # who did it is said in so many words: only such passages are quoted
-            passing = [h for h in passing if h.passage.id in stated]
-        return Verdict(ANSWERED, "", (first, *[h for h in passing if h is not first]), matched)
+            if hit.passage.id in stated:  # who did it is said in so many words: only such passages are quoted
+                passing = [h for h in passing if h.passage.id in stated]
+            return Verdict(ANSWERED, "", (hit, *[h for h in passing if h is not hit]), matched)
     return Verdict(CLOSEST, failures[0] or next((f for f in failures if f), ""), (), matched)
 
 
