@@ -126,6 +126,10 @@ def test_the_parts_of_a_question(question, parts):
         ("Independent Office for Police Conduct", "The IOPC said no."),
         ("iPhones", "The iPhone sold well."),
         ("Beauséjour", "BEAUSEJOUR said no."),
+        ("Korean", "Shares in South Korea rose."),
+        ("Chinese", "Sales in China rose."),
+        ("Iran", "Iranian officials said no."),
+        ("Italy", "The Italian government said no."),
     ],
 )
 def test_a_name_is_mentioned_in_its_other_forms(name, text):
@@ -141,6 +145,8 @@ def test_a_name_is_mentioned_in_its_other_forms(name, text):
         ("Labour Party", "The Tory party said no."),
         ("England", "Britain said no."),  # England is not the UK
         ("iPhones", "The iPod sold well."),
+        ("Indian", "Indiana voted."),
+        ("Germans", "The Germanic tribes."),
     ],
 )
 def test_a_name_is_not_mentioned_by_another_or_by_a_word_that_looks_like_it(name, text):
@@ -169,6 +175,13 @@ def test_an_undated_article_cannot_confirm_a_year_nor_rule_it_out(evidence):
     assert found.unmatched == ("2022",) and found.failure is None  # unmatched, but nothing says another year
     verdict = judge(analyse("What did US investors think in 2022?"), [passage_hit(UNDATED, 5)], evidence)
     assert verdict.outcome == ANSWERED and verdict.matches[UNDATED.paragraph_id(5)].unmatched == ("2022",)
+
+
+def test_a_decade_in_words_is_the_decade():
+    from citeqa.answers import times
+
+    assert times.in_text("we have seen worse in the seventies").years >= set(range(1970, 1980))
+    assert 1985 in times.in_text("since the mid-1980s").years
 
 
 def test_a_dated_article_gives_its_year_and_last_year(evidence):

@@ -173,3 +173,19 @@ def test_a_standfirst_is_cited_by_name_in_every_style():
     assert source(REPORT, STANDFIRST, "apa").endswith("(standfirst)")
     assert "para." not in cite(cited, "markdown") and "standfirst" in cite(cited, "markdown")
     assert render.place(STANDFIRST) == "standfirst" and render.place(3) == "paragraph 3"
+
+
+def test_a_short_sentence_going_on_about_the_same_subject_finishes_the_quote():
+    from citeqa import Passage
+    from citeqa.answers.quotes import quote_span
+    from citeqa.articles.sentences import split_sentences
+
+    text = "- There was also recognition for James Clarke, chairman of the London Marathon. He becomes an OBE."
+    passage = Passage("honours#p4", "honours", 4, text, split_sentences(text))
+    hit = Hit(passage, 1.0, 1.0, 0.5, (0.7, 0.1))
+    start, end = quote_span(hit, analyse("What honour did the London Marathon chairman receive?"))
+    assert text[start:end].endswith("He becomes an OBE.")
+    longer = text.replace("He becomes an OBE.", "He has run the race since its first year and plans to retire soon.")
+    passage = Passage("honours#p4", "honours", 4, longer, split_sentences(longer))
+    start, end = quote_span(Hit(passage, 1.0, 1.0, 0.5, (0.7, 0.1)), analyse("Who chairs the London Marathon?"))
+    assert longer[start:end].endswith("London Marathon.")  # a long one says something else

@@ -5,7 +5,8 @@ and a word of five letters or more also matches a word one edit away ("Celeron"/
 folding, "recieve"/"receive"), so a spelling slip or a missing accent does not read as "never
 mentioned". An acronym matches the initials of a name the articles spell out ("IOPC", "Independent
 Office for Police Conduct"), and a spelled-out name matches its acronym; a name matches its usual other
-forms ("Britain" the UK, "Tories" the Conservatives: aliases.py), and a plural its singular.
+forms ("Britain" the UK, "Tories" the Conservatives: aliases.py), a people its country ("Korean",
+"Korea"), and a plural its singular.
 """
 
 from __future__ import annotations
@@ -66,6 +67,20 @@ def aliases_of(name_words: list[str] | tuple[str, ...]) -> tuple[aliases.Form, .
     return _ALIASES.get(tuple(name_words), ())
 
 
+_PEOPLE = ("ians", "ian", "ans", "an", "ese", "is", "i", "ns", "n")  # "Iranians", "Korean", "Chinese", "Iraqi"
+_PLACE = ("", "a", "y", "o", "e", "ia")  # "Korea", "Italy", "Mexico", "India"
+
+
+def demonym(people: str, place: str) -> bool:
+    """Whether ``people`` (folded) names the people of ``place``: "korean" "korea", "chinese" "china",
+    "indian" "india", "iraqi" "iraq", "italian" "italy". Irregular ones are in the alias table."""
+    for ending in _PEOPLE:
+        root = people[: -len(ending)]
+        if people.endswith(ending) and len(root) >= 3 and place.startswith(root) and place[len(root) :] in _PLACE:
+            return place != people
+    return False
+
+
 def singular(word: str) -> str:
     """A folded word without a plural ending ("tories" -> "tory", "iphones" -> "iphone"): a name asked
     for in the plural is mentioned in the singular, and the other way round."""
@@ -96,6 +111,7 @@ class Lexicon:
     _variants: dict[str, set[str]] | None = field(default=None, repr=False)
     _prefixes: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _whole: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False)
+    _stems: dict[str, set[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, articles: Iterable[Article], previous: Lexicon | None = None) -> Lexicon:
@@ -166,6 +182,7 @@ class Lexicon:
             self.near(w, vocabulary)
             or self._inflected(w, vocabulary)
             or any(self._written(form, vocabulary, acronym_set) for form in _ALIASES.get((w,), ()))
+            or self._demonym(w, vocabulary)
             for w in name_words
         ]
         rarest = min(range(len(name_words)), key=lambda i: (self.frequency.get(name_words[i], 0), -len(name_words[i])))
@@ -176,6 +193,20 @@ class Lexicon:
         if form.acronym:
             return "".join(form.words) in acronym_set
         return all(w in vocabulary or self._inflected(w, vocabulary) for w in form.words)
+
+    def _demonym(self, word: str, vocabulary: frozenset[str]) -> bool:
+        """Whether ``vocabulary`` names the place of a people ``word`` names, or the other way round:
+        "Korean" and "Korea", "Chinese" and "China", "Iranian" and "Iran"."""
+        if len(word) < 4 or word.isdigit():
+            return False
+        if self._stems is None:
+            stems: dict[str, set[str]] = {}
+            for known in self.frequency:
+                if len(known) >= 4 and not known.isdigit():
+                    stems.setdefault(known[:4], set()).add(known)
+            self._stems = stems
+        candidates = self._stems.get(word[:4], set()) | ({w for w in vocabulary if w[:4] == word[:4]})
+        return any(c in vocabulary and (demonym(word, c) or demonym(c, word)) for c in candidates)
 
     def _inflected(self, word: str, vocabulary: frozenset[str]) -> bool:
         """Whether ``vocabulary`` has ``word`` in the singular or plural ("Conservatives", "Conservative")."""

@@ -3,13 +3,15 @@
 A quote is a slice of its paragraph by offsets, so it is exact by construction. It is the sentence
 closest to the question (preferring one that holds the kind of answer expected and shares the
 question's words), with the next one when it only leads in ("She said:") or is very short, and with
-a sentence beside it that is nearly as close (the answer is often in the sentence next door), and it
+a sentence beside it that is nearly as close (the answer is often in the sentence next door) or that
+goes on about the same subject in a few words ("He becomes an OBE."), and it
 never leaves a quotation open or closes one it did not open: it is extended to where the quotation
 closes, or started inside it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from citeqa.answers.query import Query, has_kind
@@ -52,13 +54,23 @@ def quote_span(hit: Hit, query: Query, how: Quoting = Quoting()) -> tuple[int, i
     best = ranked[0]
     first = last = best
     start, end = passage.sentences[best]
-    if last + 1 < len(passage.sentences) and (end - start < 60 or passage.text[start:end].rstrip().endswith(":")):
+    if last + 1 < len(passage.sentences) and (end - start < _SHORT or passage.text[start:end].rstrip().endswith(":")):
         last += 1
     # A neighbour nearly as close to the question joins: the answer is often in the sentence beside.
     for neighbour in (first - 1, last + 1):
         if neighbour in scores and scores[neighbour] >= scores[best] - how.neighbour:
             first, last = min(first, neighbour), max(last, neighbour)
+    # A short sentence that goes on about the same subject ("... James Clarke, chairman of the London
+    # Marathon. He becomes an OBE.") finishes what the quote began.
+    if last + 1 < len(passage.sentences):
+        after = passage.sentence(last + 1)
+        if len(after) < _SHORT and _GOES_ON.match(after):
+            last += 1
     return balance(passage.text, passage.sentences, first, last)
+
+
+_SHORT = 60  # characters: a sentence this short only finishes the one before it
+_GOES_ON = re.compile(r"(?:He|She|It|They|His|Her|Its|Their)\b")
 
 
 def balance(text: str, sentences: tuple[tuple[int, int], ...], first: int, last: int) -> tuple[int, int]:
