@@ -55,7 +55,8 @@ def test_ask_json_contract(env):
     assert "£8.5 million" in answer["answer"]
     assert [c["n"] for c in answer["citations"]] == [1, 2, 3]
     first = answer["citations"][0]
-    assert set(first) == {"n", "article", "paragraph", "locator", "text", "quote", "score", "cite", "matched", "unmatched"}
+    fields = {"n", "article", "paragraph", "locator", "text", "quote", "score", "cite", "matched", "unmatched"}
+    assert set(first) == fields
     assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "path"}
     assert first["article"]["id"] == "police-failings-allow-trafficking-to-continue"
     assert first["article"]["date"] is None and first["paragraph"] == 20
