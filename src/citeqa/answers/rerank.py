@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from citeqa.answers.query import AMOUNT, DATE, DURATION, NAME, NUMBER, Query, has_kind
 from citeqa.articles import keywords
@@ -102,9 +103,8 @@ def _sentences(hit: Hit) -> list[str]:
 def _states_agent(text: str, sentences: list[str], verb: str, particle: list[str], thing: str) -> bool:
     """Whether a paragraph says who did ``verb`` to ``thing``, in one of its sentences: "<thing> (…) by
     <Name>", "<verb>ed by <Name>" in a paragraph about the thing, "<Name>, who <verb>ed the <thing>"."""
-    about = thing in {_stem(t) for t in _WORD.findall(text)}
-    if not about:
-        return False
+    if thing not in keywords.term_set(text) and thing not in {_stem(t) for t in _WORD.findall(text)}:
+        return False  # most passages found do not name the thing: told from the terms they are indexed by
     for sentence in sentences:
         tokens = _WORD.findall(sentence)
         stems = [_stem(t) for t in tokens]
@@ -134,6 +134,7 @@ def _named(tokens: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=65_536)
 def _stem(word: str) -> str:
     word = word.lower()
     word = _IRREGULAR.get(word, word)
