@@ -61,7 +61,7 @@ def answer(
     if named and len(named) < (len(allowed) if allowed is not None else len(evidence.articles)):
         first = search(data, vector, query, k=window, articles=frozenset(named), weights=tuning.weights)
         hits = (first + [h for h in hits if h.passage.article_id not in named])[:window]
-    hits, stated = rerank(query, hits, window=window, shown=wanted)
+    hits, stated = rerank(query, hits, window=window, shown=wanted, articles=evidence.articles)
     hits = hits[:wanted]
     verdict = judge(
         query, hits, evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting, stated=stated

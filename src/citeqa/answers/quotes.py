@@ -79,6 +79,7 @@ def balance(text: str, sentences: tuple[tuple[int, int], ...], first: int, last:
     sentences), else the quote starts inside it; one closed but not opened is traced back to where it
     opened, else the quote starts after it."""
     start, end = sentences[first][0], sentences[last][1]
+    asked = (start, end)
     for _ in range(2):
         opened, _ = unmatched(text[start:end])
         if not opened or last + 1 >= len(sentences):
@@ -104,7 +105,17 @@ def balance(text: str, sentences: tuple[tuple[int, int], ...], first: int, last:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    if start >= end:  # marks that pair with nothing sensible ("… wrong. "Obviously …): the longest run without
+        start, end = _unmarked(text, *asked)
     return start, end
+
+
+def _unmarked(text: str, start: int, end: int) -> tuple[int, int]:
+    """The longest stretch of ``text[start:end]`` without double quotation marks, trimmed: a quote that
+    leaves none open and closes none it did not open."""
+    runs = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^“”\"]+", text[start:end])]
+    runs = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b - len(text[a:b]) + len(text[a:b].rstrip())) for a, b in runs]
+    return max(runs, key=lambda r: r[1] - r[0], default=(start, start))
 
 
 def unmatched(text: str) -> tuple[list[int], list[int]]:

@@ -17,12 +17,13 @@ the one it passes, so that scores still fall down the list.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 
 from citeqa.answers.query import AMOUNT, DATE, DURATION, NAME, NUMBER, Query, has_kind
 from citeqa.articles import keywords
-from citeqa.records import Hit
+from citeqa.records import Article, Hit
 
 # "Who led ...", "Which bodies published ...", "Which company made ...": the action and what it was done to.
 _AGENT_QUESTION = re.compile(
@@ -49,14 +50,21 @@ _NAME = r"(?:[A-Z][\w’'-]+|[A-Z]{2,})"
 _DETAILS = (NUMBER, AMOUNT, DATE, DURATION, NAME)
 
 
-def rerank(query: Query, hits: list[Hit], *, window: int = 30, shown: int = 5) -> tuple[list[Hit], frozenset[str]]:
+def rerank(
+    query: Query,
+    hits: list[Hit],
+    *,
+    window: int = 30,
+    shown: int = 5,
+    articles: Mapping[str, Article] | None = None,
+) -> tuple[list[Hit], frozenset[str]]:
     """``hits`` (best first) with the rules of the module applied among the first ``window`` (of which
     the first ``shown`` are shown), and the
     ids of the passages that say who did what the question asks about: they answer it by their words,
     however loosely a model relates them to the question (judge.py does not ask them to be close)."""
     top, rest = list(hits[:window]), list(hits[window:])
     top = _summaries_after_body(top, shown)
-    top, stated = _agents_first(query, top)
+    top, stated = _agents_first(query, top, articles or {})
     top = _details_before_openings(query, top)
     return top + rest, stated
 
@@ -79,7 +87,7 @@ def _summaries_after_body(hits: list[Hit], shown: int) -> list[Hit]:
     return out
 
 
-def _agents_first(query: Query, hits: list[Hit]) -> tuple[list[Hit], frozenset[str]]:
+def _agents_first(query: Query, hits: list[Hit], articles: Mapping[str, Article]) -> tuple[list[Hit], frozenset[str]]:
     """Passages that name who did what the question asks about, first (in the order found)."""
     asked = _AGENT_QUESTION.match(query.question)
     if not asked or not hits:
@@ -87,7 +95,7 @@ def _agents_first(query: Query, hits: list[Hit]) -> tuple[list[Hit], frozenset[s
     verb = _stem(asked["verb"].split()[0])
     particle = asked["verb"].split()[1:]
     thing = _stem(asked["object"])
-    stating = [h for h in hits if _states_agent(h.passage.text, _sentences(h), verb, particle, thing)]
+    stating = [h for h in hits if _states_agent(_about(h, articles), _sentences(h), verb, particle, thing)]
     stated = frozenset(h.passage.id for h in stating)
     if not stating or stating[0] is hits[0]:
         return hits, stated
@@ -96,13 +104,27 @@ def _agents_first(query: Query, hits: list[Hit]) -> tuple[list[Hit], frozenset[s
     return moved + [h for h in hits if not any(h is s for s in stating)], stated
 
 
+def _about(hit: Hit, articles: Mapping[str, Article]) -> str:
+    """What a passage is about: its text, and the paragraph before when it opens on a pronoun standing
+    for something named there ("It was carried out by ...")."""
+    passage = hit.passage
+    article = articles.get(passage.article_id)
+    if article is not None and passage.number > 1 and _PRONOUN_OPENING.match(passage.text):
+        return f"{article.paragraphs[passage.number - 2]}\n{passage.text}"
+    return passage.text
+
+
+_PRONOUN_OPENING = re.compile(r"(?:It|This|They|These)\b")
+
+
 def _sentences(hit: Hit) -> list[str]:
     return [hit.passage.sentence(i) for i in range(len(hit.passage.sentences))]
 
 
 def _states_agent(text: str, sentences: list[str], verb: str, particle: list[str], thing: str) -> bool:
-    """Whether a paragraph says who did ``verb`` to ``thing``, in one of its sentences: "<thing> (…) by
-    <Name>", "<verb>ed by <Name>" in a paragraph about the thing, "<Name>, who <verb>ed the <thing>"."""
+    """Whether a paragraph (``sentences``; ``text``, what it is about) says who did ``verb`` to ``thing``,
+    in one of its sentences: "<thing> (…) by <Name>", "<verb>ed by <Name>" in a paragraph about the thing,
+    "<Name>, who <verb>ed the <thing>"."""
     if thing not in keywords.term_set(text) and thing not in {_stem(t) for t in _WORD.findall(text)}:
         return False  # most passages found do not name the thing: told from the terms they are indexed by
     for sentence in sentences:
