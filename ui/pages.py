@@ -5,11 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from citeqa import Answer, Article, Citation, CiteqaError, Engine, Turn, cite, format_answer
+from citeqa.answers.matching import marks
 from citeqa.citations import render
 from citeqa.citations.cite import cite_html, format_answer_html
 from citeqa.records import CLOSEST, NOT_FOUND, Pin
 from ui.components import copy_button, focus_component, marker_previews, scroll_component
-from ui.links import READER_PARAMS, reader_params, version, version_of, whole_number
+from ui.links import (
+    READER_PARAMS,
+    paragraph_number,
+    paragraph_param,
+    reader_params,
+    version,
+    version_of,
+    whole_number,
+)
 from ui.sidebar import Settings
 from ui.workbench import PAGE_TURNS, Workbench
 
@@ -124,6 +133,9 @@ def _show_turn(turn: int, answer: Answer, style: str, bench: Workbench, *, full:
                     for citation in answer.closest[:3]:
                         show_source(citation, style, f"{prefix}n", bench, full=False)
             return
+        caveat = render.caveat(answer)
+        if caveat:  # the answer's first source leaves a part of the question unmatched: not a full answer
+            st.warning(render.escape(caveat), icon=":material/rule:")
         st.markdown(render.answer_markdown(answer, prefix if full else None))
         if full:
             marker_previews([render.preview(c, prefix) for c in answer.used], key=f"previews-{prefix}")
@@ -136,9 +148,7 @@ def _show_turn(turn: int, answer: Answer, style: str, bench: Workbench, *, full:
         )
         if not full:
             st.caption(
-                render.escape(
-                    "Sources: " + "; ".join(f"[{c.n}] {c.article.title}, para. {c.paragraph}" for c in answer.used)
-                )
+                render.escape("Sources: " + "; ".join(f"[{c.n}] {c.article.title}, {c.locator}" for c in answer.used))
             )
             if st.button("Show the sources", key=f"open-{prefix}", icon=":material/unfold_more:"):
                 bench.opened.add(turn)
@@ -164,10 +174,14 @@ def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *
     with st.container(border=True, key=f"source-{key}"):
         if full:  # an element with the id the marker links to; the id is made here, not from text
             st.html(f'<span id="{render.anchor(prefix, citation.n)}" class="citeqa-anchor" tabindex="-1"></span>')
+        matches = render.matches_line(citation)
+        marks = matched_words(citation)
         st.markdown(
             f"**\\[{citation.n}\\] {render.escape(article.title)}**  \n"
-            f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph}]\n\n"
-            + render.highlighted(citation.text, citation.quote_start, end)
+            f":gray[{render.escape(render.byline(article))} · {render.place(citation.paragraph)}]"
+            + (f"  \n{matches}" if matches else "")
+            + "\n\n"
+            + render.highlighted(citation.text, citation.quote_start, end, marks=marks)
         )
         with st.container(horizontal=True, vertical_alignment="center"):
             copy_button(
@@ -195,15 +209,27 @@ def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *
                 st.rerun()
         if full:
             with st.expander("Paragraphs around it"):
+                order = article.numbers()
+                at = order.index(citation.paragraph) if citation.paragraph in order else 0
+                quoted = render.highlighted(citation.text, citation.quote_start, end, marks=marks)
                 st.markdown(
                     "\n\n".join(
-                        f"**▶ ¶ {number}** {render.highlighted(citation.text, citation.quote_start, end)}"
+                        f"**▶ {_mark(number)}** {quoted}"
                         if number == citation.paragraph
-                        else f"**¶ {number}** {render.escape(article.paragraphs[number - 1])}"
-                        for number in (citation.paragraph - 1, citation.paragraph, citation.paragraph + 1)
-                        if 1 <= number <= len(article.paragraphs)
+                        else f"**{_mark(number)}** {render.escape(article.text(number) or '')}"
+                        for number in order[max(0, at - 1) : at + 2]
                     )
                 )
+
+
+def _mark(number: int) -> str:
+    """A passage's mark in a list of paragraphs: "¶ 3", or "Standfirst"."""
+    return f"¶ {number}" if number >= 1 else render.place(number).capitalize()
+
+
+def matched_words(citation: Citation) -> list[tuple[int, int]]:
+    """Where the paragraph has the words of the question its source matches, to set them in bold."""
+    return marks(citation.text, citation.matched) if citation.matched else []
 
 
 def reader(engine: Engine, bench: Workbench) -> None:
@@ -227,7 +253,7 @@ def reader(engine: Engine, bench: Workbench) -> None:
     if wanted is not None and (article is None or version_of(article) != wanted):
         quoted = quoted_version(bench, article_id, wanted)
         if quoted is not None:
-            changed_article(article, quoted, whole_number(paragraph))
+            changed_article(article, quoted, paragraph_number(paragraph))
             return
         if article is not None:
             st.warning(
@@ -239,11 +265,14 @@ def reader(engine: Engine, bench: Workbench) -> None:
     if article is None:
         st.error(f"There is no article “{render.echo(article_id)}” in this collection.")
         return
-    if paragraph and whole_number(paragraph) is None:
+    if paragraph and paragraph_number(paragraph) is None:
         st.warning(f"“{render.echo(paragraph, 20)}” is not a paragraph number; here is the whole article.")
-    target = whole_number(paragraph)
-    if target is not None and not 1 <= target <= len(article.paragraphs):
-        st.warning(f"This article has {len(article.paragraphs)} paragraphs; there is no paragraph {target}.")
+    target = paragraph_number(paragraph)
+    if target is not None and article.text(target) is None:
+        if target >= 1:
+            st.warning(f"This article has {len(article.paragraphs)} paragraphs; there is no paragraph {target}.")
+        else:
+            st.warning(f"This article has no {render.place(target)}.")
     whole_article(article, target, _span())
 
 
@@ -264,18 +293,21 @@ def whole_article(article: Article, target: int | None, span: tuple[int, int] | 
     (st.title if first else st.header)(render.escape(article.title))
     url = render.safe_url(article.url)
     st.caption(render.escape(render.byline(article)) + (f" · [original]({url})" if url else ""))
-    for extra in (article.subtitle, article.standfirst):
-        if extra:
-            st.markdown(f"*{render.escape(extra)}*")
-    for number, text in enumerate(article.paragraphs, start=1):
+    for number in article.numbers():
+        text = article.text(number) or ""
+        # The subtitle and standfirst in italics, unnumbered (a citation names them); paragraphs numbered.
+        label = f"**¶ {number}** " if number >= 1 else ""
         if number == target:
             start, end = _within(span, text)
-            with st.container(border=True, key=f"para-{number}"):
-                st.markdown(f"**¶ {number}** " + render.highlighted(text, start, end))
+            with st.container(border=True, key=f"para-{paragraph_param(number)}"):
+                shown = render.highlighted(text, start, end)
+                st.markdown(label + shown if number >= 1 else f"**{render.place(number).capitalize()}** {shown}")
+        elif number >= 1:
+            st.markdown(label + render.escape(text))
         else:
-            st.markdown(f"**¶ {number}** {render.escape(text)}")
-    if first and target is not None and 1 <= target <= len(article.paragraphs):
-        scroll_component()(data={"target": f"st-key-para-{target}"}, key="scroll", height=0)
+            st.markdown(f"*{render.escape(text)}*")
+    if first and target is not None and article.text(target) is not None:
+        scroll_component()(data={"target": f"st-key-para-{paragraph_param(target)}"}, key="scroll", height=0)
 
 
 def quoted_version(bench: Workbench, article_id: str, wanted: str) -> Article | None:
@@ -302,11 +334,11 @@ def changed_article(current: Article | None, quoted: Article, paragraph: int | N
     st.caption(render.escape(render.byline(quoted)))
     quote = None
     with st.container(border=True, key="as-quoted"):
-        if paragraph is not None and 1 <= paragraph <= len(quoted.paragraphs):
-            text = quoted.paragraphs[paragraph - 1]
+        text = quoted.text(paragraph) if paragraph is not None else None
+        if paragraph is not None and text is not None:
             start, end = _within(_span(), text)
             quote = text[start:end]
-            st.markdown(f"**As quoted, ¶ {paragraph}** " + render.highlighted(text, start, end))
+            st.markdown(f"**As quoted, {_mark(paragraph)}** " + render.highlighted(text, start, end))
         else:
             st.markdown("**As quoted:** the link names no paragraph of it.")
     scroll_component()(data={"target": "st-key-as-quoted"}, key="scroll", height=0)
@@ -314,10 +346,12 @@ def changed_article(current: Article | None, quoted: Article, paragraph: int | N
         return
     st.divider()
     st.markdown("**The article as it is now**")
-    now = next((n for n, text in enumerate(current.paragraphs, start=1) if quote and quote in text), None)
+    now = next((n for n in current.numbers() if quote and quote in (current.text(n) or "")), None)
     if quote is not None:
         st.info(
-            f"The quote still reads the same, in paragraph {now}." if now else "The quote is not in the current text."
+            f"The quote still reads the same, in {'' if now >= 1 else 'the '}{render.place(now)}."
+            if now is not None
+            else "The quote is not in the current text."
         )
-    start = current.paragraphs[now - 1].find(quote) if now and quote else 0
-    whole_article(current, now, (start, start + len(quote)) if now and quote else None, first=False)
+    start = (current.text(now) or "").find(quote) if now is not None and quote else 0
+    whole_article(current, now, (start, start + len(quote)) if now is not None and quote else None, first=False)

@@ -29,7 +29,7 @@ function install() {
     box.replaceChildren(
       part("blockquote", "citeqa-preview-quote", item.quote),  // verbatim, set apart as a quotation
       part("div", "citeqa-preview-title", `[${item.n}] ${item.title}`),
-      part("div", "citeqa-preview-source", `${item.byline} · paragraph ${item.paragraph}`),
+      part("div", "citeqa-preview-source", `${item.byline} · ${item.place}`),
     );
   };
   const place = () => {

@@ -9,7 +9,11 @@ the source stops the run with a message naming it.
 
     python eval/bbc/make_corpus.py /tmp/bbc-corpus [--source /work/shared/bbc]
 
-The source defaults to $CITEQA_BBC, else /work/shared/bbc.
+The source defaults to $CITEQA_BBC, else /work/shared/bbc. With ``--all`` every ``folder/file.txt``
+of the source is copied instead of the listed ones: the collection the blind set (eval/blind/) is
+asked of, in which the corpus reader keeps the first of each set of copies.
+
+    python eval/bbc/make_corpus.py /tmp/bbc-all --all
 
 articles.txt holds 60 articles from each of the five folders: after dropping the file that is not
 valid UTF-8 and every later copy of a text seen before (whitespace and case ignored), the n
@@ -50,6 +54,13 @@ def read_list(path: Path) -> list[str]:
             raise CorpusBuildError(f"{path}:{number}: expected 'folder/file.txt', got {name!r}")
         names.append(name)
     return names
+
+
+def every_article(source: Path) -> list[str]:
+    """Every ``folder/file.txt`` of the collection at ``source``, sorted."""
+    if not source.is_dir():
+        raise CorpusBuildError(f"source folder {source} does not exist; pass --source or set CITEQA_BBC")
+    return sorted(f"{p.parent.name}/{p.name}" for p in source.glob("*/*.txt"))
 
 
 def target_name(relative: str) -> str:
@@ -127,6 +138,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the BBC collection's folder (default: $CITEQA_BBC, else %(default)s)",
     )
     parser.add_argument("--list", type=Path, default=DEFAULT_LIST, help="list of articles (default: %(default)s)")
+    parser.add_argument("--all", action="store_true", help="copy every article of the source, not the list")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each file copied")
     return parser.parse_args(argv)
 
@@ -135,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s: %(message)s")
     try:
-        names = read_list(args.list)
+        names = every_article(args.source) if args.all else read_list(args.list)
         count = build(names, args.source, args.dest)
     except (CorpusBuildError, OSError) as exc:
         log.error("%s", exc)

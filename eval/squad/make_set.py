@@ -10,8 +10,10 @@ is not kept in this repository: this script reads ``dev-v2.0.json`` (default $CI
 - ``questions.jsonl``: ``{"q", "gold": [the first 60 characters of the question's paragraph],
   "answer_any": [accepted answers]}``; ``gold`` is empty for an unanswerable question.
 
-The 35 dev articles are split in two halves by their position in the file: ``--half tune`` takes the
-even positions (for choosing weights and thresholds), ``--half test`` the odd ones (only measured).
+The 35 dev articles are split by their position in the file (0-based). Positions 0-15 are a test set
+kept apart and used by neither half (nor by ``--half all``): nothing is ever chosen on them. From
+position 16 on, ``--half tune`` takes the even positions (for choosing weights and thresholds) and
+``--half test`` the odd ones (only measured).
 
     python eval/squad/make_set.py /tmp/squad-tune --half tune [--limit 1500]
 """
@@ -31,6 +33,14 @@ log = logging.getLogger("make_set")
 
 DEFAULT_SOURCE = "/work/shared/squad/dev-v2.0.json"
 GOLD_CHARS = 60
+KEPT_APART = 16  # articles at positions 0-15: a test set that neither half uses
+
+
+def in_half(position: int, half: str) -> bool:
+    """Whether the article at ``position`` (0-based) belongs to ``half`` ("tune", "test" or "all")."""
+    if position < KEPT_APART:
+        return False
+    return half == "all" or position % 2 == (0 if half == "tune" else 1)
 
 
 def main() -> int:
@@ -50,7 +60,7 @@ def main() -> int:
     corpus.mkdir(parents=True, exist_ok=True)
     questions = []
     for position, article in enumerate(data):
-        if args.half != "all" and position % 2 != (0 if args.half == "tune" else 1):
+        if not in_half(position, args.half):
             continue
         title = article["title"].replace("_", " ")
         contexts = [p["context"].strip() for p in article["paragraphs"]]

@@ -259,10 +259,13 @@ def citation_json(citation: Citation, config: Config, style: str) -> dict:
             "path": str((config.corpus / article.path).resolve()),
         },
         "paragraph": citation.paragraph,
+        "locator": citation.locator,
         "text": citation.text,
         "quote": citation.quote,
         "score": citation.score,
         "cite": cite(citation, style),
+        "matched": list(citation.matched),
+        "unmatched": list(citation.unmatched),
     }
 
 
@@ -270,12 +273,18 @@ def _print_answer(answer: Answer, style: str, out: TextIO) -> None:
     out.write(f"Q: {answer.question}\n")
     for note in answer.notes:
         out.write(f"Note: {note}\n")
+    caveat = render.caveat(answer)
+    if caveat:
+        out.write(f"Note: {caveat}\n")
     out.write(textwrap.fill(answer.answer, width=100, initial_indent="A: ", subsequent_indent="   ") + "\n")
     sources = answer.citations if answer.found else answer.closest
     if sources:
         out.write("\nSources:\n" if answer.found else f"\n{CLOSEST_HEADING[answer.outcome]}:\n")
     for citation in sources:
         out.write(f"[{citation.n}] {cite(citation, style)}  (score {citation.score:.2f})\n")
+        matches = render.matches_text(citation)
+        if matches:
+            out.write(f"    {matches}\n")
     out.write("\n")
     out.flush()
 

@@ -17,11 +17,24 @@ class Metadata:
     url: str | None = None
 
 
+# Where in an article a passage is, beside the body's paragraph numbers (1, 2, ...): the lines
+# between the headline and the body are citable too, each under its own name.
+SUBTITLE = -1
+STANDFIRST = 0
+_PARTS = {SUBTITLE: "subtitle", STANDFIRST: "standfirst"}
+
+
+def locator(number: int) -> str:
+    """Where passage ``number`` is, as a citation says it: "para. 3", "standfirst", "subtitle"."""
+    return _PARTS.get(number, f"para. {number}")
+
+
 @dataclass(frozen=True)
 class Article:
     """One article as read from the corpus, with its body split into numbered paragraphs.
 
-    ``paragraphs[i]`` is paragraph number ``i + 1``, the number shown to readers and used in citations.
+    ``paragraphs[i]`` is paragraph number ``i + 1``, the number shown to readers and used in citations;
+    the subtitle and the standfirst are numbered ``SUBTITLE`` and ``STANDFIRST`` (``text``).
     Metadata that the file does not give is ``None``; nothing is guessed.
     """
 
@@ -38,17 +51,31 @@ class Article:
     standfirst: str | None = None
 
     def paragraph_id(self, number: int) -> str:
-        """The stable id of paragraph ``number`` (1-based): the same while the article is unchanged."""
-        return f"{self.id}#p{number}"
+        """The stable id of paragraph ``number`` (1-based; or the subtitle or standfirst): the same while
+        the article is unchanged."""
+        return f"{self.id}#{_PARTS[number]}" if number in _PARTS else f"{self.id}#p{number}"
+
+    def text(self, number: int) -> str | None:
+        """The text of paragraph ``number``, or of the subtitle or standfirst; None if there is none."""
+        if number == SUBTITLE:
+            return self.subtitle or None
+        if number == STANDFIRST:
+            return self.standfirst or None
+        return self.paragraphs[number - 1] if 1 <= number <= len(self.paragraphs) else None
+
+    def numbers(self) -> list[int]:
+        """The numbers of the article's citable parts in reading order: subtitle, standfirst, paragraphs."""
+        heads = [n for n in (SUBTITLE, STANDFIRST) if self.text(n)]
+        return heads + list(range(1, len(self.paragraphs) + 1))
 
 
 @dataclass(frozen=True)
 class Passage:
-    """The unit that is indexed and cited: one body paragraph of one article."""
+    """The unit that is indexed and cited: one body paragraph of one article, or its subtitle or standfirst."""
 
     id: str  # Article.paragraph_id(number)
     article_id: str
-    number: int  # 1-based paragraph number
+    number: int  # 1-based paragraph number; SUBTITLE or STANDFIRST for those
     text: str  # the paragraph exactly as extracted
     sentences: tuple[tuple[int, int], ...]  # [start, end) offsets of each sentence in ``text``
 
@@ -79,15 +106,24 @@ class Citation:
 
     n: int
     article: Article
-    paragraph: int
+    paragraph: int  # 1-based paragraph number; SUBTITLE or STANDFIRST for those (see ``locator``)
     text: str  # the whole paragraph
     quote: str  # an exact substring of ``text``
     quote_start: int  # ``text[quote_start:quote_start + len(quote)] == quote``
     score: float
+    # The parts of the question the passage, read with what surrounds it, does and does not contain:
+    # names, figures, years, quoted phrases ("Wendy Williams", "2020"), the kind of answer ("a number").
+    matched: tuple[str, ...] = ()
+    unmatched: tuple[str, ...] = ()
 
     @property
     def passage_id(self) -> str:
         return self.article.paragraph_id(self.paragraph)
+
+    @property
+    def locator(self) -> str:
+        """Where the passage is in its article: "para. 3", "standfirst", "subtitle"."""
+        return locator(self.paragraph)
 
     @property
     def quote_end(self) -> int:

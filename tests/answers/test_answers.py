@@ -105,9 +105,9 @@ def test_empty_question_is_rejected(engine, question):
     [
         (0, "k=0 must be at least 1: it is the number of sources per answer"),
         (-1, "k=-1 must be at least 1"),
-        (44, "k=44 is too many: only 43 passages are indexed; use a k between 1 and 43"),
-        (1000, "k=1000 is too many: only 43 passages are indexed"),
-        ("3", "k='3' must be a whole number of sources between 1 and 43"),
+        (46, "k=46 is too many: only 45 passages are indexed; use a k between 1 and 45"),
+        (1000, "k=1000 is too many: only 45 passages are indexed"),
+        ("3", "k='3' must be a whole number of sources between 1 and 45"),
     ],
 )
 def test_bad_k_is_rejected_with_what_to_do(engine, k, message):

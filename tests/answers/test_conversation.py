@@ -104,3 +104,40 @@ def test_what_else_excludes_the_quotes_already_given():
     resolved = resolve("What else did he say?", [Turn(answered.question, answered)])
     assert resolved.text == "What else did Shaun Sawyer say?"
     assert resolved.exclude == {("a#p2", 0, len(citation.quote))}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who built the virtual face called Jeremiah and where does he work?",
+        "Who is Jeremiah?",
+        "Why did Wendy Williams say they were failing?",
+    ],
+)
+def test_a_question_that_names_its_own_subject_is_not_rewritten(question):
+    history = [turn("How did the Conservatives describe Blunkett's policing proposals?")]
+    assert is_follow_up(question)  # a pronoun, or few words: it might lean on the last turn ...
+    assert resolve(question, history).text == question  # ... but it names its own subject
+
+
+@pytest.mark.parametrize(
+    "question, searched",
+    [
+        ("What did she say about Hestia?", "What did Wendy Williams say about Hestia?"),  # the pronoun comes first
+        ("And Hestia?", "What did Hestia say about the current system?"),
+        (
+            "When did Apple launch it?",
+            "When did Apple launch it? (What did Wendy Williams say about the current system?)",
+        ),
+    ],
+)
+def test_a_question_leaning_on_the_last_turn_is_still_read_with_it(question, searched):
+    history = [turn("What did Wendy Williams say about the current system?")]
+    assert resolve(question, history).text == searched
+
+
+def test_what_else_about_a_named_subject_gives_new_quotes_without_rewriting():
+    citation = Citation(1, ARTICLE, 1, "x", "x", 0, 1.0)
+    earlier = Turn("What did Shaun Sawyer say?", Answer("q", ANSWERED, "x", (citation,), quoted=(1,)))
+    resolved = resolve("What else did Wendy Williams say?", [earlier])
+    assert resolved.text == "What else did Wendy Williams say?" and resolved.exclude == {(citation.passage_id, 0, 1)}

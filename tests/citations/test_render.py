@@ -66,6 +66,7 @@ def test_a_marker_preview_has_the_whole_quote_and_its_source_as_text():
         "title": 'A "quoted" <i>title</i>',
         "byline": "Out · Ann Lee · 2 January 2020",
         "paragraph": 7,
+        "place": "paragraph 7",
     }
 
 

@@ -30,7 +30,7 @@ def env(tmp_path_factory) -> dict[str, str]:
 def test_index_builds_with_progress_then_reuses(env):
     first = run("index", env=env)
     assert first.returncode == 0, first.stderr
-    assert "2 articles, 43 passages indexed" in first.stdout
+    assert "2 articles, 45 passages indexed" in first.stdout  # 43 paragraphs, a subtitle and a standfirst
     assert "embedding" in first.stderr and "100%" in first.stderr  # the progress bar
     second = run("index", env=env)
     assert second.returncode == 0 and "100%" not in second.stderr
@@ -55,7 +55,8 @@ def test_ask_json_contract(env):
     assert "£8.5 million" in answer["answer"]
     assert [c["n"] for c in answer["citations"]] == [1, 2, 3]
     first = answer["citations"][0]
-    assert set(first) == {"n", "article", "paragraph", "text", "quote", "score", "cite"}
+    fields = {"n", "article", "paragraph", "locator", "text", "quote", "score", "cite", "matched", "unmatched"}
+    assert set(first) == fields
     assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "path"}
     assert first["article"]["id"] == "police-failings-allow-trafficking-to-continue"
     assert first["article"]["date"] is None and first["paragraph"] == 20

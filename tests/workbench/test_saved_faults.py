@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import pickle
+import re
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT, FakeEmbedder
-from saved_damage import OWNER, aside_copies, damage_page_holding, fill
+from saved_damage import OWNER, PAGE, aside_copies, damage_page_holding, fill
 
 from citeqa import Config, Engine
 from citeqa.records import Answer, Pin
@@ -106,10 +107,15 @@ def test_a_damaged_page_found_while_running_costs_only_the_questions_on_it(tmp_p
     path = tmp_path / "saved.sqlite3"
     store = ConversationStore(path)
     made = fill(store, answers, 10, "ten")
-    page = damage_page_holding(path, '{"question": "Question 3 of ten"')
+    # A conversation whose second question is on a page that starts no first question: how the rows fall
+    # on pages depends on the answers' length.
+    data = path.read_bytes()
+    first_turns = {m.start() // PAGE for m in re.finditer(rb'\{"question": "(?!Question \d+ of ten")', data)}
+    chosen = next(i for i in range(1, 10) if data.index(f'"Question {i} of ten"'.encode()) // PAGE not in first_turns)
+    page = damage_page_holding(path, f'{{"question": "Question {chosen} of ten"')
     hit = {cid for i, cid in enumerate(made) if f'"Question {i} of ten"'.encode() in page}
 
-    third = store.load(list(made)[3])  # reads the damaged page: the file is set aside, what reads is kept
+    third = store.load(list(made)[chosen])  # reads the damaged page: the file is set aside, what reads is kept
     assert third.turns == made[third.id][:1]
     (aside,) = aside_copies(tmp_path)
     assert third.unreadable == f"Question 2 could not be read. The damaged file is kept at {aside}."

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 
 from citeqa.answers.compose import compose
 from citeqa.answers.conversation import resolve
-from citeqa.answers.judge import Evidence, judge
+from citeqa.answers.evidence import Evidence
+from citeqa.answers.judge import judge
 from citeqa.answers.query import analyse
+from citeqa.answers.rerank import rerank
 from citeqa.answers.search import search
 from citeqa.answers.tuning import Tuning
 from citeqa.errors import QuestionError
@@ -51,8 +53,27 @@ def answer(
     vector = embedder.encode([text])[0]
     # A few more than k, so that a follow-up asking for more still has k new passages to give.
     wanted = min(k + len(query.exclude), len(data.passages))
-    hits = search(data, vector, query, k=wanted, articles=allowed, weights=tuning.weights)
-    verdict = judge(query, hits, evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting)
+    # More than are shown, for the rules of rerank.py to choose from.
+    window = max(wanted, tuning.weights.rerank)
+    hits = search(data, vector, query, k=window, articles=allowed, weights=tuning.weights)
+    # "What did May Bulman report ...": the articles whose author or outlet the question names come first.
+    named = evidence.named_articles(query) & (allowed if allowed is not None else set(evidence.articles))
+    if named and len(named) < (len(allowed) if allowed is not None else len(evidence.articles)):
+        first = search(data, vector, query, k=window, articles=frozenset(named), weights=tuning.weights)
+        hits = (first + [h for h in hits if h.passage.article_id not in named])[:window]
+    hits, stated = rerank(query, hits, window=window, shown=wanted, articles=evidence.articles)
+    hits = hits[:wanted]
+    verdict = judge(
+        query, hits, evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting, stated=stated
+    )
     return compose(
-        query, hits, verdict, evidence.articles, k=k, notes=notes, how=tuning.composition, quoting=tuning.quoting
+        query,
+        hits,
+        verdict,
+        evidence.articles,
+        k=k,
+        notes=notes,
+        how=tuning.composition,
+        quoting=tuning.quoting,
+        evidence=evidence,
     )

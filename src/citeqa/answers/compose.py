@@ -1,17 +1,21 @@
 """Composing an answer from ranked passages: verbatim quotes (see quotes.py), each followed by its
 citation marker. A paragraph that goes on from the one before ("Instead they ...") is quoted after the
-sentence it continues, each cited to its own paragraph. The markers are numbered in reading order
-([1] first, then [2], ...), and the passages found but not quoted follow. When nothing answers, the
-answer says which of the other two outcomes it is and why, and lists the passages found apart from
-any answer."""
+sentence it continues, and a quotation that goes on into the next paragraph (“... practice. / “As a
+result, ...”) is quoted with its second half, each cited to its own paragraph. The markers are numbered
+in reading order ([1] first, then [2], ...), and the passages found but not quoted follow. When nothing
+answers, the answer says which of the other two outcomes it is and why, and lists the passages found
+apart from any answer. Every source says what of the question it matches and what it does not
+(matching.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from citeqa.answers.evidence import Evidence
 from citeqa.answers.judge import Verdict
+from citeqa.answers.matching import Match, match
 from citeqa.answers.query import Query
-from citeqa.answers.quotes import Quoting, balance, quote_span
+from citeqa.answers.quotes import Quoting, balance, quote_span, unmatched
 from citeqa.articles.passages import continues
 from citeqa.articles.sentences import split_sentences
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Hit
@@ -36,10 +40,17 @@ def compose(
     notes: tuple[str, ...] = (),
     how: Composition = Composition(),
     quoting: Quoting = Quoting(),
+    evidence: Evidence | None = None,
 ) -> Answer:
-    """The answer to ``query`` from ``hits`` (best first), as ``verdict`` judged them."""
+    """The answer to ``query`` from ``hits`` (best first), as ``verdict`` judged them.
+
+    Args:
+        evidence: what the passages are matched against, for a source the verdict did not match (the
+            paragraph a quote goes on from); without it, such a source lists nothing matched.
+    """
+    held = _Held(query, verdict, evidence)
     if verdict.outcome != ANSWERED:
-        closest = _numbered([_citation(hit, articles, query, quoting) for hit in hits[:k]])
+        closest = _numbered([held.judged(_citation(hit, articles, query, quoting)) for hit in hits[:k]])
         lead = "Not in these articles" if verdict.outcome == NOT_FOUND else "These passages may not answer it"
         text = f"{lead}: {verdict.reason}." if verdict.reason else f"{lead}."
         return Answer(query.question, verdict.outcome, text, (), tuple(closest), verdict.reason, notes, query.text)
@@ -52,7 +63,8 @@ def compose(
         picked = [h for h in answering if _quotable(h, query, quoting)][:1]
     if not picked:
         reason = "what the articles say on it was quoted earlier in this conversation"
-        return compose(query, hits, Verdict(CLOSEST, reason), articles, k=k, notes=notes, quoting=quoting)
+        again = Verdict(CLOSEST, reason, (), verdict.matches)
+        return compose(query, hits, again, articles, k=k, notes=notes, quoting=quoting, evidence=evidence)
     # The passage that answers comes first; the rest keep the order they were found in.
     first = min(picked, key=lambda h: place[id(h)])
     shown = ([first] + [h for h in hits if h is not first])[:k]
@@ -61,9 +73,9 @@ def compose(
     quoted = [first]
     others = sorted((h for h in picked if h is not first and any(h is s for s in shown)), key=lambda h: place[id(h)])
     for hit in others:
-        if len(_assemble(shown, [*quoted, hit], articles, query, quoting)[1]) <= how.sentences:
+        if len(_assemble(shown, [*quoted, hit], articles, query, quoting, held)[1]) <= how.sentences:
             quoted.append(hit)
-    citations, used = _assemble(shown, quoted, articles, query, quoting)
+    citations, used = _assemble(shown, quoted, articles, query, quoting, held)
     # Numbered in reading order: the quotes as the answer gives them, then the passages not quoted. They
     # are listed in the order of relevance: the passage that answers first (what ``evaluate`` ranks).
     order = used + [p for p in citations if p not in used]
@@ -81,22 +93,32 @@ def compose(
 
 
 def _assemble(
-    shown: list[Hit], quoted: list[Hit], articles: dict[str, Article], query: Query, quoting: Quoting
+    shown: list[Hit], quoted: list[Hit], articles: dict[str, Article], query: Query, quoting: Quoting, held: _Held
 ) -> tuple[dict[str, Citation], list[str]]:
     """The citations of the passages ``shown`` (by passage id), and the ids of those whose quotes make
     the answer, in the order it gives them: the ``quoted`` hits in the order shown, each after the
     sentence it continues (cited to its own paragraph)."""
     citations: dict[str, Citation] = {}
     used: list[str] = []
+    # The second halves of quotations are listed after the passages found: they are what the answer's
+    # quote goes on to, not what was found for the question.
+    after: dict[str, Citation] = {}
     for hit in shown:
-        citations.setdefault(hit.passage.id, _citation(hit, articles, query, quoting))
+        if hit.passage.id not in citations:
+            citations[hit.passage.id] = held.judged(_citation(hit, articles, query, quoting))
         if any(hit is q for q in quoted):
             lead_in = _lead_in(hit, articles)
             if lead_in is not None and lead_in.passage_id not in used and not _given(lead_in, query):
-                citations.setdefault(lead_in.passage_id, lead_in)
+                citations.setdefault(lead_in.passage_id, held.fresh(lead_in))
                 used.append(lead_in.passage_id)
             if hit.passage.id not in used:
                 used.append(hit.passage.id)
+            lead_out = _lead_out(citations[hit.passage.id], articles)
+            if lead_out is not None and lead_out.passage_id not in used and not _given(lead_out, query):
+                after.setdefault(lead_out.passage_id, held.fresh(lead_out))
+                used.append(lead_out.passage_id)
+    for passage_id, citation in after.items():
+        citations.setdefault(passage_id, citation)
     return citations, used
 
 
@@ -142,6 +164,51 @@ def _lead_in(hit: Hit, articles: dict[str, Article]) -> Citation | None:
     return Citation(
         n=0, article=article, paragraph=number - 1, text=text, quote=text[start:end], quote_start=start, score=0.0
     )
+
+
+def _lead_out(citation: Citation, articles: dict[str, Article]) -> Citation | None:
+    """For a quote that ends in a quotation the paragraph leaves open, the next paragraph's first
+    sentence when it carries the quotation on (news style opens each paragraph of a long quotation
+    and closes only the last), cited to it."""
+    article = citation.article
+    number = citation.paragraph
+    if not 1 <= number < len(article.paragraphs) or citation.quote_end < len(citation.text.rstrip()):
+        return None
+    opened, _ = unmatched(citation.text)
+    text = article.paragraphs[number]
+    if not opened or not text.startswith(("“", '"')):
+        return None
+    spans = split_sentences(text)
+    start, end = balance(text, spans, 0, 0)
+    return Citation(
+        n=0, article=article, paragraph=number + 1, text=text, quote=text[start:end], quote_start=start, score=0.0
+    )
+
+
+class _Held:
+    """Sources with what of the question each matches: the verdict's for a passage it judged, else (a
+    paragraph a quote goes on from, with a quote of its own) worked out here when there is ``evidence``."""
+
+    def __init__(self, query: Query, verdict: Verdict, evidence: Evidence | None) -> None:
+        self.query, self.verdict, self.evidence = query, verdict, evidence
+
+    def judged(self, citation: Citation) -> Citation:
+        """A source of a passage found, quoted as the verdict matched it."""
+        found = self.verdict.matches.get(citation.passage_id)
+        return self.fresh(citation) if found is None else _with(citation, found)
+
+    def fresh(self, citation: Citation) -> Citation:
+        """A source matched on its own quote."""
+        if self.evidence is None or citation.article.id not in self.evidence.articles:
+            return citation
+        article = citation.article
+        return _with(
+            citation, match(self.query, article, citation.paragraph, citation.text, citation.quote, self.evidence)
+        )
+
+
+def _with(citation: Citation, found: Match) -> Citation:
+    return replace(citation, matched=found.matched, unmatched=found.unmatched)
 
 
 def _citation(hit: Hit, articles: dict[str, Article], query: Query, quoting: Quoting) -> Citation:

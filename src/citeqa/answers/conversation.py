@@ -5,6 +5,9 @@
 - "And the Home Office?", "What about the commissioners?": the previous question, about the new
   subject instead of the old one ("What did the Home Office say?").
 - Other short or leaning questions ("Why did it happen?") carry the previous question along.
+
+A question that names its own subject is never rewritten: in "Who built the face called Jeremiah and
+where does he work?" the "he" is the question's own, and the conversation before it is left out.
 """
 
 from __future__ import annotations
@@ -57,12 +60,30 @@ def is_follow_up(question: str) -> bool:
     )
 
 
+def names_own_subject(question: str) -> bool:
+    """Whether ``question`` names whom or what it is about before any personal pronoun in it ("Who built
+    the face called Jeremiah and where does he work?", "Who is Jeremiah?"), so that its pronouns are its
+    own. Not a bare new subject ("And Hestia?": the last question, about Hestia), nor a short question
+    whose "it" or "this" is the earlier subject ("When did Apple launch it?")."""
+    if _NEW_SUBJECT.match(question):
+        return False
+    named = [at for name in focus(question) if not name[0].isdigit() and (at := question.find(name)) >= 0]
+    if not named:
+        return False
+    pronoun = _PRONOUN.search(question)
+    if pronoun is None:
+        return _SHORT_PRONOUN.search(question) is None
+    return min(named) < pronoun.start()
+
+
 def resolve(question: str, history: list[Turn] | tuple[Turn, ...]) -> Resolved:
     """The search text for ``question`` given the earlier turns of the conversation (oldest first)."""
     # A question leans on the last turn the articles had something for, not on one they did not.
     history = [t for t in history if not (t.answer and t.answer.outcome == NOT_FOUND)]
     if not history or not is_follow_up(question):
         return Resolved(question)
+    if names_own_subject(question):  # "What else did Wendy Williams say?": new quotes, the question as asked
+        return Resolved(question, _quoted(history) if _MORE.search(question) else frozenset())
     previous = history[-1]
     before = previous.answer.search_query if previous.answer and previous.answer.search_query else previous.question
     exclude = _quoted(history) if _MORE.search(question) else frozenset()

@@ -5,33 +5,36 @@ closeness is one signal among several that are checked on the passage and what s
 
 - the question's focus (names, quoted phrases, figures) must be mentioned somewhere in the articles
   searched ("the articles never mention 2020"): otherwise only closest passages, or none;
-- it must be mentioned around the passage: the paragraph, the two before it and the one after, the
-  article's opening paragraph and its headline and byline (a story names its subject once, then
-  says "he"); a year is not held against an undated article, whose year is unknown;
-- the kind of answer the question expects must be in the quote the passage gives ("How many ..."
-  wants a figure, "What is the name ..." a name the question does not give), and for "What did X
-  say" X must be who speaks;
+- each part of the question must be matched by the passage read with what surrounds it (matching.py:
+  names around it, years and periods by its own paragraph, those beside it and its article's date),
+  and the kind of answer expected must be in the quote the passage gives ("How many ..." wants a
+  figure, "What is the name ..." a name the question does not give); for "What did X say" X must be
+  who speaks;
 - optionally (``Policy.coverage``, off by default: paraphrased questions fail it as often as
   unanswerable ones) enough of the question's weight must be found around the passage;
 - and the closest sentence must be close enough.
 
-A passage that fails only the later checks is shown as a closest passage, with the reason.
+A passage may answer while leaving unmatched a part it cannot rule on (a year an undated article does
+not name near it): the answer then says so. A passage that fails only the later checks is shown as a
+closest passage, with the reason.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from citeqa.answers.lexicon import Lexicon, acronyms, article_text, words
-from citeqa.answers.query import KIND_NAMES, STATEMENT, Query, has_kind
+from citeqa.answers.evidence import Evidence
+from citeqa.answers.lexicon import acronyms, words
+from citeqa.answers.matching import Match, listing, match
+from citeqa.answers.query import KIND_NAMES, STATEMENT, Query
 from citeqa.answers.quotes import Quoting, quote_span
 from citeqa.articles import keywords
 from citeqa.articles.passages import continues
-from citeqa.index.base import IndexData
-from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Article, Hit
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Hit
+
+__all__ = ["Evidence", "Policy", "Verdict", "judge", "matches_of"]
 
 
 @dataclass(frozen=True)
@@ -52,58 +55,12 @@ class Verdict:
     outcome: str  # ANSWERED, CLOSEST or NOT_FOUND
     reason: str  # why it is not an answer; empty when it is
     answering: tuple[Hit, ...] = ()  # when answered: the passages that pass every check, the answer's first
+    matches: Mapping[str, Match] = field(default_factory=dict)  # by passage id: what of the question each holds
 
     @property
     def hit(self) -> Hit | None:
         """The passage that answers, when one does."""
         return self.answering[0] if self.answering else None
-
-
-class Evidence:
-    """What the checks look at, for one index: the articles' words, and the words around a passage.
-
-    Shared by every question on that index; the words around a passage are worked out once each.
-    """
-
-    _CACHE = 4096
-
-    def __init__(self, data: IndexData, articles: dict[str, Article], previous: Evidence | None = None) -> None:
-        """``previous``: the evidence of the index this one replaces, whose unchanged articles are reused."""
-        self.articles = articles
-        self.lexicon = Lexicon.of(data.articles, previous.lexicon if previous is not None else None)
-        documents = max(data.terms.documents, 1)
-        self._idf = {term: _idf(documents, count) for term, count in data.terms.frequency.items()}
-        self._unknown_idf = _idf(documents, 0)
-        self._around: OrderedDict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = OrderedDict()
-
-    def idf(self, term: str) -> float:
-        return self._idf.get(term, self._unknown_idf)
-
-    def around(self, hit: Hit) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """Folded words, acronyms and stemmed terms around a passage (see the module's docstring)."""
-        key = hit.passage.id
-        if key in self._around:
-            self._around.move_to_end(key)
-            return self._around[key]
-        article = self.articles[hit.passage.article_id]
-        n = hit.passage.number
-        numbers = {1, *range(max(1, n - 2), min(len(article.paragraphs), n + 1) + 1)}
-        text = article_text(article) + "\n" + "\n".join(article.paragraphs[i - 1] for i in sorted(numbers))
-        found = (frozenset(words(text)), frozenset(acronyms(text)), frozenset(keywords.terms(text)))
-        self._around[key] = found
-        if len(self._around) > self._CACHE:
-            self._around.popitem(last=False)
-        return found
-
-    def coverage(self, query: Query, hit: Hit) -> tuple[float, list[str]]:
-        """Share of the question's weight found around the passage, and the question's terms that are not."""
-        if not query.terms:
-            return 1.0, []
-        _, _, terms = self.around(hit)
-        weights = {t: self.idf(t) for t in query.terms}
-        missing = [t for t in weights if t not in terms]
-        total = sum(weights.values())
-        return (1.0 - sum(weights[t] for t in missing) / total if total else 1.0), missing
 
 
 def judge(
@@ -114,61 +71,79 @@ def judge(
     searched: list[str] | None = None,
     policy: Policy = Policy(),
     quoting: Quoting = Quoting(),
+    stated: frozenset[str] = frozenset(),
 ) -> Verdict:
-    """The outcome for ``query`` given its ``hits`` (best first), over the articles ``searched`` (None: all)."""
+    """The outcome for ``query`` given its ``hits`` (best first), over the articles ``searched`` (None: all).
+
+    Args:
+        stated: ids of passages that say in so many words who did what the question asks about
+            (rerank.py): they need not be close to the question in the model's reading.
+    """
     if not hits:
         return Verdict(NOT_FOUND, "nothing in the articles matches the question")
+    matched = matches_of(query, hits, evidence, quoting)
     vocabulary, acronym_set = evidence.lexicon.scope(searched)
     unmentioned = [f for f in query.focus if not evidence.lexicon.mentions(f, vocabulary, acronym_set)]
     best = hits[0]
     where = "the articles searched" if searched is not None else "the articles"
     if unmentioned:
-        reason = f"{where} never mention {_listing(unmentioned)}"
-        return Verdict(CLOSEST if best.sentence_score >= policy.unmentioned_closest else NOT_FOUND, reason)
-    if best.sentence_score < policy.floor:
-        return Verdict(NOT_FOUND, f"nothing in {where} comes close to the question")
-    failures = [_failure(query, hit, evidence, policy, quoting) for hit in hits]
+        reason = f"{where} never mention {listing(unmentioned)}"
+        return Verdict(CLOSEST if best.sentence_score >= policy.unmentioned_closest else NOT_FOUND, reason, (), matched)
+    if best.sentence_score < policy.floor and best.passage.id not in stated:
+        return Verdict(NOT_FOUND, f"nothing in {where} comes close to the question", (), matched)
+    failures = [_failure(query, hit, matched[hit.passage.id], evidence, policy, stated) for hit in hits]
     passing = [hit for hit, failure in zip(hits, failures, strict=True) if failure is None]
     # The answer is the best passage that passes, if it is among the first few and close to the best.
     for i, hit in enumerate(hits[: policy.judged]):
         if hit.score < policy.judged_margin * best.score:
             break
         if failures[i] is None:
-            return Verdict(ANSWERED, "", (hit, *[h for h in passing if h is not hit]))
-    return Verdict(CLOSEST, failures[0] or next((f for f in failures if f), ""))
+            if hit.passage.id in stated:  # who did it is said in so many words: only such passages are quoted
+                passing = [h for h in passing if h.passage.id in stated]
+            return Verdict(ANSWERED, "", (hit, *[h for h in passing if h is not hit]), matched)
+    return Verdict(CLOSEST, failures[0] or next((f for f in failures if f), ""), (), matched)
 
 
-def _failure(query: Query, hit: Hit, evidence: Evidence, policy: Policy, quoting: Quoting) -> str | None:
+def matches_of(query: Query, hits: list[Hit], evidence: Evidence, quoting: Quoting = Quoting()) -> dict[str, Match]:
+    """What of ``query`` each hit holds, by passage id (its quote as ``quote_span`` chooses it). For "What
+    did X say", someone's words count only where X is who speaks."""
+    found = {}
+    for hit in hits:
+        start, end = quote_span(hit, query, quoting)
+        passage = hit.passage
+        article = evidence.articles[passage.article_id]
+        held = match(query, article, passage.number, passage.text, passage.text[start:end], evidence)
+        words_of = KIND_NAMES[STATEMENT]
+        if (
+            query.expects == STATEMENT
+            and query.focus
+            and words_of in held.matched
+            and not _speaker_named(query, hit, evidence)
+        ):
+            held = Match(
+                tuple(m for m in held.matched if m != words_of),
+                (*held.unmatched, words_of),
+                held.failure or f"the passages found quote nobody named {listing(list(query.focus))}",
+            )
+        found[passage.id] = held
+    return found
+
+
+def _failure(
+    query: Query, hit: Hit, matched: Match, evidence: Evidence, policy: Policy, stated: frozenset[str]
+) -> str | None:
     """Why ``hit`` does not answer ``query``, or None if it does."""
-    vocabulary, acronym_set, _ = evidence.around(hit)
-    undated = evidence.articles[hit.passage.article_id].date is None
-    absent = [
-        f
-        for f in query.focus
-        if not evidence.lexicon.mentions(f, vocabulary, acronym_set) and not (undated and _YEAR.fullmatch(f))
-    ]
-    if absent:
-        return f"the passages found do not mention {_listing(absent)}"
-    start, end = quote_span(hit, query, quoting)
-    # A figure or date must be in the quote itself; someone's words may be the paragraph's quotation.
-    given = hit.passage.text if query.expects == STATEMENT else hit.passage.text[start:end]
-    if not has_kind(given, query.expects, query.text):
-        return f"no passage found gives {KIND_NAMES[query.expects]} in reply"
-    if query.expects == STATEMENT and query.focus and not _speaker_named(query, hit, evidence):
-        return f"the passages found quote nobody named {_listing(list(query.focus))}"
+    if matched.failure:
+        return matched.failure
     if policy.coverage > 0 and hit.sentence_score < policy.strong:
-        covered, missing = evidence.coverage(query, hit)
+        covered, missing = evidence.coverage(query, hit.passage.article_id, hit.passage.number)
         if covered < policy.coverage:
-            words = _surface(query.question, missing)
-            return f"the passages found do not mention {_listing(words)}" if words else "the passages miss the point"
+            found = _surface(query.question, missing)
+            return f"the passages found do not mention {listing(found)}" if found else "the passages miss the point"
     # "What else did he say?" asks for the rest of what was said, not for words close to the question's.
-    if hit.sentence_score < policy.answer and not query.exclude:
+    if hit.sentence_score < policy.answer and not query.exclude and hit.passage.id not in stated:
         return "the passages found are only loosely related to the question"
     return None
-
-
-# A year: in a question about an undated article it cannot be checked, so it does not count against it.
-_YEAR = re.compile(r"(?:1[5-9]|20)\d\ds?")
 
 
 def _speaker_named(query: Query, hit: Hit, evidence: Evidence) -> bool:
@@ -207,12 +182,3 @@ def _surface(question: str, stems: list[str]) -> list[str]:
         if token and set(keywords.terms(token)) & wanted:
             shown.append(token)
     return shown[:4]
-
-
-def _listing(names: list[str]) -> str:
-    quoted = [f"“{n}”" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
-def _idf(documents: int, frequency: int) -> float:
-    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))

@@ -4,7 +4,9 @@ Words are compared folded: lower case, accents dropped ("Beauséjour" and "Beaus
 and a word of five letters or more also matches a word one edit away ("Celeron"/"Céloron" after
 folding, "recieve"/"receive"), so a spelling slip or a missing accent does not read as "never
 mentioned". An acronym matches the initials of a name the articles spell out ("IOPC", "Independent
-Office for Police Conduct"), and a spelled-out name matches its acronym.
+Office for Police Conduct"), and a spelled-out name matches its acronym; a name matches its usual other
+forms ("Britain" the UK, "Tories" the Conservatives: aliases.py), a people its country ("Korean",
+"Korea"), and a plural its singular.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from citeqa.answers import aliases
 from citeqa.records import Article
 
 _WORD = re.compile(r"\w+(?:[’'.]\w+)*")
@@ -44,13 +47,50 @@ def words(text: str) -> list[str]:
 
 
 def acronyms(text: str) -> set[str]:
-    """Acronyms of the capitalised names in ``text``: "Independent Office for Police Conduct" -> "iopc"."""
-    found = set()
+    """Acronyms in ``text``, folded: those it writes ("US", "U.S.") and the initials of its capitalised
+    names ("Independent Office for Police Conduct" -> "iopc")."""
+    found = {fold(a.replace(".", "")) for a in _WRITTEN_ACRONYM.findall(text)}
     for run in _CAPITALISED_RUN.findall(text):
         initials = [w[0] for w in run.split() if w.lower() not in NAME_GLUE]
         if len(initials) >= 2:
             found.add(fold("".join(initials)))
     return found
+
+
+# Two or more capitals, or capitals with full stops ("U.S."): an acronym as written.
+_WRITTEN_ACRONYM = re.compile(r"\b[A-Z](?:\.?[A-Z])+\b\.?")
+_ALIASES = aliases.table(fold)
+
+
+def aliases_of(name_words: list[str] | tuple[str, ...]) -> tuple[aliases.Form, ...]:
+    """The usual other forms of the name whose folded words are ``name_words`` (aliases.py), or ()."""
+    return _ALIASES.get(tuple(name_words), ())
+
+
+_PEOPLE = ("ians", "ian", "ans", "an", "ese", "is", "i", "ns", "n")  # "Iranians", "Korean", "Chinese", "Iraqi"
+_PLACE = ("", "a", "y", "o", "e", "ia")  # "Korea", "Italy", "Mexico", "India"
+
+
+def demonym(people: str, place: str) -> bool:
+    """Whether ``people`` (folded) names the people of ``place``: "korean" "korea", "chinese" "china",
+    "indian" "india", "iraqi" "iraq", "italian" "italy". Irregular ones are in the alias table."""
+    for ending in _PEOPLE:
+        root = people[: -len(ending)]
+        if people.endswith(ending) and len(root) >= 3 and place.startswith(root) and place[len(root) :] in _PLACE:
+            return place != people
+    return False
+
+
+def singular(word: str) -> str:
+    """A folded word without a plural ending ("tories" -> "tory", "iphones" -> "iphone"): a name asked
+    for in the plural is mentioned in the singular, and the other way round."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def article_text(article: Article) -> str:
@@ -71,6 +111,7 @@ class Lexicon:
     _variants: dict[str, set[str]] | None = field(default=None, repr=False)
     _prefixes: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _whole: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False)
+    _stems: dict[str, set[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, articles: Iterable[Article], previous: Lexicon | None = None) -> Lexicon:
@@ -121,18 +162,60 @@ class Lexicon:
         """Whether a name or number from a question is mentioned in the text ``vocabulary`` comes from.
 
         A name of several words counts as mentioned when its rarest word is (a surname, say) and at
-        least half of its words are: "Phil Vickery" in an article that calls him "Vickery".
+        least half of its words are: "Phil Vickery" in an article that calls him "Vickery". A name
+        the alias table knows counts as mentioned in any of its forms.
         """
-        name_words = [w for w in words(phrase) if w not in NAME_GLUE] or words(phrase)
+        all_words = words(phrase)
+        forms = _ALIASES.get(tuple(all_words), ())
+        if any(self._written(form, vocabulary, acronym_set) for form in forms):
+            return True
+        name_words = [w for w in all_words if w not in NAME_GLUE] or all_words
         if not name_words:
             return True
         if len(name_words) == 1 and name_words[0] in acronym_set:
             return True
+        if _WRITTEN_ACRONYM.fullmatch(phrase.strip()) and len(phrase) <= 4:
+            return False  # a short acronym ("US") is not the word it spells ("us"), nor a slip for another
         if len(name_words) > 1 and fold("".join(w[0] for w in name_words)) in vocabulary:
             return True  # spelled out in the question, an acronym in the text
-        present = [self.near(w, vocabulary) for w in name_words]
+        present = [
+            self.near(w, vocabulary)
+            or self._inflected(w, vocabulary)
+            or any(self._written(form, vocabulary, acronym_set) for form in _ALIASES.get((w,), ()))
+            or self._demonym(w, vocabulary)
+            for w in name_words
+        ]
         rarest = min(range(len(name_words)), key=lambda i: (self.frequency.get(name_words[i], 0), -len(name_words[i])))
         return present[rarest] and sum(present) * 2 >= len(present)
+
+    def _written(self, form: aliases.Form, vocabulary: frozenset[str], acronym_set: frozenset[str]) -> bool:
+        """Whether the text writes ``form``: an acronym in capitals, other forms word for word."""
+        if form.acronym:
+            return "".join(form.words) in acronym_set
+        return all(w in vocabulary or self._inflected(w, vocabulary) for w in form.words)
+
+    def _demonym(self, word: str, vocabulary: frozenset[str]) -> bool:
+        """Whether ``vocabulary`` names the place of a people ``word`` names, or the other way round:
+        "Korean" and "Korea", "Chinese" and "China", "Iranian" and "Iran"."""
+        if len(word) < 4 or word.isdigit():
+            return False
+        if self._stems is None:
+            stems: dict[str, set[str]] = {}
+            for known in self.frequency:
+                if len(known) >= 4 and not known.isdigit():
+                    stems.setdefault(known[:4], set()).add(known)
+            self._stems = stems
+        candidates = self._stems.get(word[:4], set()) | ({w for w in vocabulary if w[:4] == word[:4]})
+        return any(c in vocabulary and (demonym(word, c) or demonym(c, word)) for c in candidates)
+
+    def _inflected(self, word: str, vocabulary: frozenset[str]) -> bool:
+        """Whether ``vocabulary`` has ``word`` in the singular or plural ("Conservatives", "Conservative")."""
+        if word.isdigit():
+            return False
+        one = singular(word)
+        return one in vocabulary or any(
+            plural in vocabulary for plural in (one + "s", one + "es", one[:-1] + "ies" if one.endswith("y") else "")
+        )
 
     def _indexes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """Each long word under each form of it with one letter deleted, and under its first letters:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from citeqa.answers import times
 from citeqa.articles import keywords
 
 # Kinds of answer a question can expect, each recognisable in a sentence.
@@ -21,8 +23,18 @@ KIND_NAMES = {
     AMOUNT: "an amount",
     DATE: "a date",
     DURATION: "a length of time",
-    STATEMENT: "a statement",
+    STATEMENT: "someone's words",
 }
+
+# The parts of a question a passage is checked for (see ``Part``).
+NAMED = "name"  # a person, organisation, place or thing: "Wendy Williams", "Hestia", "iPhone"
+QUOTED = "quoted"  # a phrase the question puts in quotation marks
+FIGURE = "figure"  # "322", "3G"
+YEAR = "year"  # the time a figure is asked for: "in 2020", "2003-4", "the 1990s"
+EDITION = "edition"  # a year that names what the question is about: "the 2017 inspection", "its 2005 budget"
+MONTH = "month"  # "April"
+PERIOD = "period"  # "first quarter", "second half", "spring"
+ANSWER = "answer"  # the kind of answer expected: "a number", "someone's words"
 
 _EXPECTS = [
     (re.compile(r"\bhow (?:long|many (?:years|months|weeks|days|hours))\b", re.I), DURATION),
@@ -73,8 +85,9 @@ _MONTHS = (
 )
 _TIME_UNITS = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|nights?|seasons?"
 _HAS_KIND = {
-    NUMBER: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I),
-    AMOUNT: re.compile(rf"[£$€¥]|\d|\b(?:{_NUMBER_WORDS}|percent|per cent)\b", re.I),
+    # Whole figures ("13,000", "8.5"), so that one the question gives is told from a new one.
+    NUMBER: re.compile(rf"\d(?:[\d,.]*\d)?|\b(?:{_NUMBER_WORDS})\b", re.I),
+    AMOUNT: re.compile(rf"[£$€¥]?\d(?:[\d,.]*\d)?|[£$€¥]|\b(?:{_NUMBER_WORDS}|percent|per cent)\b", re.I),
     DATE: re.compile(
         rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})s?\b|\b(?:{_MONTHS})\b|\b(?:monday|tuesday|wednesday|thursday|friday|"
         rf"saturday|sunday|yesterday|today|tomorrow|tonight|weekend|spring|summer|autumn|winter|christmas|easter)\b|"
@@ -104,6 +117,24 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{2,80})[”\"]")
 _NAME_RUN = re.compile(r"(?<![\w’'])[A-Z][\w’'\-.]*(?:\s+(?:(?:of|for|the|and|de|van|von|al)\s+)*[A-Z][\w’'\-.]*)*")
 # A figure with what is written on to it: "1970s", "1,500m", "3G", "20%".
 _FIGURE = re.compile(r"(?<![\w.,])\d(?:[\d,.]*\d)?(?:%|[A-Za-z]+\b)?")
+# A span of years as one: "2003-4", "2004/05", "1999-2000" (a financial or a season's year).
+YEAR_SPAN = re.compile(r"(?<![\w.,])((?:1[5-9]|20)\d\d)[-–/](\d{1,4})\b")
+# A year before a noun after "the", "its", "'s": it names an edition of something ("the 2017 inspection",
+# "Trevor Manuel's 2005 budget"), not the time of the figure asked for ("sales in 2004").
+_EDITION = re.compile(
+    r"(?:\b(?:the|its|their|his|her|this|that|these|those|a|an)\s+|[’']s\s+)(\d{4})[\s-]+(?=[A-Za-z])", re.I
+)
+# A name with a capital inside it: "iPhone", "eBay", "iTunes".
+_INNER_CAPITAL = re.compile(r"(?<![\w’'])[a-z]+[A-Z][\w’'\-]*")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a question a passage may hold: a name, figure, year, ... as the question writes it,
+    or the kind of answer it expects ("a number")."""
+
+    text: str
+    kind: str  # NAMED, QUOTED, FIGURE, YEAR, EDITION, MONTH, PERIOD or ANSWER
 
 
 @dataclass(frozen=True)
@@ -116,19 +147,48 @@ class Query:
     focus: tuple[str, ...]  # names, quoted phrases and figures the question is about, as written
     expects: str | None  # NUMBER, AMOUNT, DATE, DURATION, or None when any kind of answer will do
     exclude: frozenset[tuple[str, int, int]] = frozenset()  # (passage id, start, end) quoted before: "what else"
+    parts: tuple[Part, ...] = ()  # what a passage is checked for: the focus by kind, periods, the answer's kind
 
 
 def analyse(question: str, text: str | None = None, *, exclude: frozenset[tuple[str, int, int]] = frozenset()) -> Query:
     """The ``Query`` for ``question``; ``text`` is the search text if a follow-up changed it."""
     text = text or question
+    named = focus(text)
+    kind = expects(text)  # a follow-up's search text says what it asks ("And the Home Office?")
     return Query(
         question=question,
         text=text,
         terms=tuple(dict.fromkeys(keywords.terms(text))),  # each term once: a repeated word is not a stronger one
-        focus=focus(text),
-        expects=expects(text),  # a follow-up's search text says what it asks ("And the Home Office?")
+        focus=named,
+        expects=kind,
         exclude=exclude,
+        parts=parts(text, named, kind),
     )
+
+
+def parts(text: str, named: tuple[str, ...], kind: str | None) -> tuple[Part, ...]:
+    """The parts of a question: its focus ``named`` by kind, the months and periods it names, and the
+    kind of answer it expects."""
+    quoted = {m.group(1).strip() for m in _QUOTED.finditer(text)}
+    months = {m.group(0) for m in times.month_names(text)}
+    editions = {m.group(1) for m in _EDITION.finditer(text)}
+    found: list[Part] = []
+    for item in named:
+        if item in quoted:
+            found.append(Part(item, QUOTED))
+        elif times.YEAR.fullmatch(item) or times.SPAN.fullmatch(item):
+            found.append(Part(item, EDITION if item in editions else YEAR))
+        elif item in months:
+            continue  # below, in the question's order
+        elif item[0].isdigit():
+            found.append(Part(item, FIGURE))
+        else:
+            found.append(Part(item, NAMED))
+    found += [Part(month, MONTH) for month in sorted(months, key=text.find)]
+    found += [Part(period, PERIOD) for period in times.period_names(text)]
+    if kind is not None:
+        found.append(Part(KIND_NAMES[kind], ANSWER))
+    return tuple(dict.fromkeys(found))
 
 
 def expects(question: str) -> str | None:
@@ -137,12 +197,31 @@ def expects(question: str) -> str | None:
 
 
 def has_kind(text: str, kind: str | None, question: str = "") -> bool:
-    """Whether ``text`` holds an answer of ``kind`` (a figure for NUMBER, a date for DATE, a name the
-    question does not give for NAME, ...)."""
+    """Whether ``text`` holds an answer of ``kind`` that the question does not give itself: a figure
+    for NUMBER ("How many of the 322 prosecutions ..." is not answered by "322"), a date for DATE, a
+    name for NAME, ..."""
+    if kind is None:
+        return True
+    given = _given(question)
     if kind == NAME:
-        given = {w.lower() for w in re.findall(r"\w+", question)}
         return any(m.group(0).lower() not in given for m in _PROPER.finditer(text))
-    return kind is None or _HAS_KIND[kind].search(text) is not None
+    return any(_new(m.group(0), given) for m in _HAS_KIND[kind].finditer(text))
+
+
+def _new(found: str, given: frozenset[str]) -> bool:
+    """Whether ``found`` (a figure, a date, a quotation mark) says something the question does not."""
+    words = set(_given_words(found))
+    return not words or not words <= given
+
+
+@lru_cache(maxsize=1024)
+def _given(question: str) -> frozenset[str]:
+    return frozenset(_given_words(question))
+
+
+def _given_words(text: str) -> list[str]:
+    """The words of ``text`` in lower case, figures without thousands separators ("13,000" -> "13000")."""
+    return re.findall(r"\w+", re.sub(r"(?<=\d),(?=\d{3})", "", text.lower()))
 
 
 # A capitalised word that does not open a sentence, or an acronym: the mark of a name.
@@ -166,5 +245,7 @@ def focus(question: str) -> tuple[str, ...]:
             tokens.pop()
         if tokens:
             found.append(re.sub(r"[’']s?$", "", " ".join(tokens)))
-    found += [m.group(0).rstrip("%") for m in _FIGURE.finditer(unquoted)]
+    found += [re.sub(r"[’']s?$", "", m.group(0)) for m in _INNER_CAPITAL.finditer(unquoted)]
+    found += [m.group(0) for m in YEAR_SPAN.finditer(unquoted)]
+    found += [m.group(0).rstrip("%") for m in _FIGURE.finditer(YEAR_SPAN.sub(" ", unquoted))]
     return tuple(dict.fromkeys(f for f in found if f))

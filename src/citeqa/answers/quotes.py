@@ -3,13 +3,15 @@
 A quote is a slice of its paragraph by offsets, so it is exact by construction. It is the sentence
 closest to the question (preferring one that holds the kind of answer expected and shares the
 question's words), with the next one when it only leads in ("She said:") or is very short, and with
-a sentence beside it that is nearly as close (the answer is often in the sentence next door), and it
+a sentence beside it that is nearly as close (the answer is often in the sentence next door) or that
+goes on about the same subject in a few words ("He becomes an OBE."), and it
 never leaves a quotation open or closes one it did not open: it is extended to where the quotation
 closes, or started inside it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from citeqa.answers.query import Query, has_kind
@@ -52,13 +54,23 @@ def quote_span(hit: Hit, query: Query, how: Quoting = Quoting()) -> tuple[int, i
     best = ranked[0]
     first = last = best
     start, end = passage.sentences[best]
-    if last + 1 < len(passage.sentences) and (end - start < 60 or passage.text[start:end].rstrip().endswith(":")):
+    if last + 1 < len(passage.sentences) and (end - start < _SHORT or passage.text[start:end].rstrip().endswith(":")):
         last += 1
     # A neighbour nearly as close to the question joins: the answer is often in the sentence beside.
     for neighbour in (first - 1, last + 1):
         if neighbour in scores and scores[neighbour] >= scores[best] - how.neighbour:
             first, last = min(first, neighbour), max(last, neighbour)
+    # A short sentence that goes on about the same subject ("... James Clarke, chairman of the London
+    # Marathon. He becomes an OBE.") finishes what the quote began.
+    if last + 1 < len(passage.sentences):
+        after = passage.sentence(last + 1)
+        if len(after) < _SHORT and _GOES_ON.match(after):
+            last += 1
     return balance(passage.text, passage.sentences, first, last)
+
+
+_SHORT = 60  # characters: a sentence this short only finishes the one before it
+_GOES_ON = re.compile(r"(?:He|She|It|They|His|Her|Its|Their)\b")
 
 
 def balance(text: str, sentences: tuple[tuple[int, int], ...], first: int, last: int) -> tuple[int, int]:
@@ -67,6 +79,7 @@ def balance(text: str, sentences: tuple[tuple[int, int], ...], first: int, last:
     sentences), else the quote starts inside it; one closed but not opened is traced back to where it
     opened, else the quote starts after it."""
     start, end = sentences[first][0], sentences[last][1]
+    asked = (start, end)
     for _ in range(2):
         opened, _ = unmatched(text[start:end])
         if not opened or last + 1 >= len(sentences):
@@ -92,7 +105,17 @@ def balance(text: str, sentences: tuple[tuple[int, int], ...], first: int, last:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    if start >= end:  # marks that pair with nothing sensible ("… wrong. "Obviously …): the longest run without
+        start, end = _unmarked(text, *asked)
     return start, end
+
+
+def _unmarked(text: str, start: int, end: int) -> tuple[int, int]:
+    """The longest stretch of ``text[start:end]`` without double quotation marks, trimmed: a quote that
+    leaves none open and closes none it did not open."""
+    runs = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^“”\"]+", text[start:end])]
+    runs = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b - len(text[a:b]) + len(text[a:b].rstrip())) for a, b in runs]
+    return max(runs, key=lambda r: r[1] - r[0], default=(start, start))
 
 
 def unmatched(text: str) -> tuple[list[int], list[int]]:

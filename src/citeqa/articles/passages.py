@@ -1,4 +1,6 @@
-"""From articles to passages: one per body paragraph, with the text each is embedded and searched by.
+"""From articles to passages: one per body paragraph, and one for the subtitle and for the standfirst
+when the article has them (a standfirst often says in one sentence what the report found, and who made
+it), with the text each is embedded and searched by.
 
 A short news paragraph ("She said: ...") often makes sense only with the one before it and its
 article's headline. Each passage therefore has a vector of its own and one in context (headline,
@@ -31,6 +33,7 @@ _NAMES = re.compile(r"\b(?:[A-Z][\w’'\-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'\-
 
 
 def build_passages(articles: tuple[Article, ...] | list[Article]) -> list[Passage]:
+    """The passages of ``articles``, each article's in reading order: subtitle, standfirst, paragraphs."""
     return [
         Passage(
             id=article.paragraph_id(number),
@@ -40,7 +43,8 @@ def build_passages(articles: tuple[Article, ...] | list[Article]) -> list[Passag
             sentences=split_sentences(text),
         )
         for article in articles
-        for number, text in enumerate(article.paragraphs, start=1)
+        for number in article.numbers()
+        if (text := article.text(number))
     ]
 
 
@@ -55,8 +59,8 @@ def keyword_text(article: Article, number: int) -> str:
     that goes on with a pronoun or a quotation); and what the story has told the reader by then, its
     headline, opening paragraph, outlet, author and year. A paragraph deep in a story is about the
     story's subject even when it only says "he", and "What did May Bulman report about ..." or "the 2021
-    report" finds the article."""
-    text = article.paragraphs[number - 1]
+    report" finds the article. The subtitle and standfirst carry the headline and byline alone."""
+    text = article.text(number) or ""
     parts = [text]
     if continues(article, number):
         if _CONNECTIVE.match(text):

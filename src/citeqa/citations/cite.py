@@ -22,7 +22,7 @@ import re
 
 from citeqa.articles.formats import web_url
 from citeqa.errors import QuestionError
-from citeqa.records import Answer, Article, Citation
+from citeqa.records import Answer, Article, Citation, locator
 
 STYLES = ("plain", "markdown", "apa", "mla")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$])")  # "$": viewers that show maths take $…$ as a formula
@@ -134,13 +134,13 @@ def _cite(citation: Citation, style: str) -> Rich:
 
 def _source(article: Article, paragraph: int, style: str) -> Rich:
     if style in ("apa", "mla"):
-        return [*_reference(article, style), (f" (para. {paragraph})", False)]
+        return [*_reference(article, style), (f" ({locator(paragraph)})", False)]
     date = _day_month_year(article) or "undated"
     rich: Rich = []
     if article.outlet:
         rich += [(article.outlet, True), (", ", False)]
     rich.append((f"“{article.title}”", False))
-    rest = [p for p in (article.author, date, f"para. {paragraph}") if p]
+    rest = [p for p in (article.author, date, locator(paragraph)) if p]
     rich.append((", " + ", ".join(rest), False))
     url = _url(article)
     return rich + ([(", ", False), (url, False)] if url else [])
@@ -171,12 +171,13 @@ def _reference(article: Article, style: str) -> Rich:
 
 
 def _in_text(article: Article, paragraph: int, style: str) -> str:
-    """The parenthetical citation: (Bulman, 2021, para. 10) in APA, (Bulman) in MLA."""
+    """The parenthetical citation: (Bulman, 2021, para. 10) in APA, or (Bulman, 2021, standfirst) for the
+    lines between the headline and the body, which have no paragraph number; (Bulman) in MLA."""
     if style == "apa":
         year = str(article.date.year) if article.date else "n.d."
         if article.author:
-            return f"{_surnames(article.author, '&')}, {year}, para. {paragraph}"
-        return f"“{_short_title(article)},” {year}, para. {paragraph}"
+            return f"{_surnames(article.author, '&')}, {year}, {locator(paragraph)}"
+        return f"“{_short_title(article)},” {year}, {locator(paragraph)}"
     # MLA gives paragraph numbers only where the source numbers its paragraphs; news articles do not.
     return _surnames(article.author, "and") if article.author else f"“{_short_title(article)}”"
 

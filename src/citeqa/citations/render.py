@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from citeqa.articles.formats import web_url
 from citeqa.citations.cite import cite, cite_html, markdown_escape, quoted_answer
-from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Pin
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Pin, locator
 
 # All ASCII punctuation may be backslash-escaped in CommonMark; these are the marks that mean something
 # in Markdown, in HTML, in LaTeX ($) or in Streamlit's directives (:red[...]).
@@ -83,12 +84,63 @@ def preview(citation: Citation, anchor_prefix: str) -> dict[str, str | int]:
         "title": article.title,
         "byline": byline(article),
         "paragraph": citation.paragraph,
+        "place": place(citation.paragraph),
     }
 
 
-def highlighted(text: str, start: int, end: int, colour: str = "orange") -> str:
-    """A paragraph with ``text[start:end]`` highlighted."""
-    return f"{escape(text[:start])}:{colour}-background[{escape(text[start:end])}]{escape(text[end:])}"
+def place(number: int) -> str:
+    """Where a passage is, in words for a reader: "paragraph 3", "standfirst", "subtitle"."""
+    return f"paragraph {number}" if number >= 1 else locator(number)
+
+
+def highlighted(text: str, start: int, end: int, colour: str = "orange", marks: Sequence[tuple[int, int]] = ()) -> str:
+    """A paragraph with ``text[start:end]`` highlighted, and the words at ``marks`` (spans, in order,
+    apart) in bold: the words of the question it matches."""
+    cuts = sorted({0, start, end, len(text), *(i for span in marks for i in span if 0 <= i <= len(text))})
+    bold = [(s, e) for s, e in marks if 0 <= s < e <= len(text)]
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = escape(text[a:b])
+        if any(s <= a and b <= e for s, e in bold) and piece.strip():
+            piece = f"**{piece}**"
+        out.append((a, piece))
+    inside = "".join(p for a, p in out if start <= a < end)
+    before = "".join(p for a, p in out if a < start)
+    after = "".join(p for a, p in out if a >= end)
+    return f"{before}:{colour}-background[{inside}]{after}" if end > start else before + after
+
+
+def matches_line(citation: Citation) -> str:
+    """What of the question a source matches and what it does not, as Markdown: "matches: Wendy
+    Williams · The Independent — not found: 2020", the part not found marked in red. Empty when the
+    question has no parts to match."""
+    found = f"matches: {escape(' · '.join(citation.matched))}" if citation.matched else ""
+    missing = f":red[**not found: {escape(' · '.join(citation.unmatched))}**]" if citation.unmatched else ""
+    return " — ".join(p for p in (found, missing) if p)
+
+
+def matches_text(citation: Citation) -> str:
+    """The same as plain text, for the command line."""
+    found = f"matches: {' · '.join(citation.matched)}" if citation.matched else ""
+    missing = f"not found: {' · '.join(citation.unmatched)}" if citation.unmatched else ""
+    return " — ".join(p for p in (found, missing) if p)
+
+
+def caveat(answer: Answer) -> str | None:
+    """What an answer's first source leaves unmatched, said above the answer ("The sources do not mention
+    “2020”."), or None when it matches every part of the question or is no answer."""
+    if not answer.found or not answer.citations or not answer.citations[0].unmatched:
+        return None
+    first = answer.citations[0]
+    missing = [f"“{m}”" for m in first.unmatched]
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+    text = f"The sources do not mention {listed}."
+    if first.article.date is None and any(_YEARISH.search(m) for m in first.unmatched):
+        text += " Their article is undated, so the year cannot be checked against its date."
+    return text
+
+
+_YEARISH = re.compile(r"\b(?:1[5-9]|20)\d\d")
 
 
 def safe_url(url: str | None) -> str | None:

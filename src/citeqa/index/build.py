@@ -30,7 +30,7 @@ from citeqa.records import Article, Passage
 
 log = logging.getLogger(__name__)
 
-FORMAT = 6  # raise when the layout or the way passages are built changes: old builds are then rebuilt
+FORMAT = 7  # raise when the layout or the way passages are built changes: old builds are then rebuilt
 
 # Texts embedded at a time while indexing. Small, because a question waits for the batch under way:
 # at 32 short texts that is a fraction of a second.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from citeqa.index.embed import Embedder
-from citeqa.records import Article, Passage
+from citeqa.records import STANDFIRST, Article, Passage
 
 KINDS = ("passage", "context", "sentence")  # the vector sets of a build
 # About 200 word pieces of English news: what of the headline, previous paragraph and paragraph the
@@ -64,7 +64,8 @@ def runs(articles: Iterable[Article], passages: Sequence[Passage], lookup: Looku
             needed.setdefault(("passage", p.text), Run("passage", p.text, p.sentences))
         article = by_id[p.article_id]
         if lookup(("context", _context_key(article, p.number))) is None:
-            headings = (_headline(article), _previous(article, 1) if p.number == 1 else "")
+            # Before the first paragraph, what comes before is a heading's vector (standfirst, subtitle).
+            headings = (_headline(article), _previous(article, p.number) if p.number <= 1 else "")
             for text in headings:
                 if text and lookup(("heading", text)) is None:
                     needed.setdefault(("heading", text), Run("heading", text))
@@ -109,7 +110,7 @@ def _stack(rows: list[np.ndarray], dim: int) -> np.ndarray:
 
 
 def _compose(article: Article, number: int, lookup: Lookup) -> np.ndarray:
-    headline, paragraph = _headline(article), article.paragraphs[number - 1]
+    headline, paragraph = _headline(article), article.text(number) or ""
     previous = _previous(article, number)
     parts = [
         (len(headline), _found(lookup, ("heading", headline))),
@@ -135,12 +136,16 @@ def _headline(article: Article) -> str:
 
 def _previous(article: Article, number: int) -> str:
     """What a reader has just read before paragraph ``number``: the paragraph before it, or before the
-    first, the standfirst or subtitle."""
-    return article.paragraphs[number - 2] if number > 1 else (article.standfirst or article.subtitle or "")
+    first, the standfirst or subtitle; before the standfirst, the subtitle."""
+    if number > 1:
+        return article.paragraphs[number - 2]
+    if number == 1:
+        return article.standfirst or article.subtitle or ""
+    return (article.subtitle or "") if number == STANDFIRST else ""
 
 
 def _context_key(article: Article, number: int) -> str:
-    return "\n".join((_headline(article), _previous(article, number), article.paragraphs[number - 1]))
+    return "\n".join((_headline(article), _previous(article, number), article.text(number) or ""))
 
 
 def _sentence_key(text: str, span: tuple[int, int]) -> str:

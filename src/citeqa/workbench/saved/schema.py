@@ -112,7 +112,9 @@ def article(saved: dict) -> Article:
 
 def citation_json(citation: Citation) -> dict:
     fields = ("n", "paragraph", "text", "quote", "quote_start", "score")
-    return {"article": article_key(citation.article)} | {f: getattr(citation, f) for f in fields}
+    saved = {"article": article_key(citation.article)} | {f: getattr(citation, f) for f in fields}
+    # What of the question the source matches, where it says anything (a pin, say, says nothing).
+    return saved | {k: list(v) for k, v in (("matched", citation.matched), ("unmatched", citation.unmatched)) if v}
 
 
 def citation(saved: dict, articles: dict[str, Article]) -> Citation:
@@ -126,15 +128,24 @@ def citation(saved: dict, articles: dict[str, Article]) -> Citation:
         quote=saved["quote"],
         quote_start=saved["quote_start"],
         score=saved["score"],
+        # Saved before sources said what of the question they match: nothing is said.
+        matched=_strings(saved.get("matched", [])),
+        unmatched=_strings(saved.get("unmatched", [])),
     )
-    paragraphs = cited.article.paragraphs
     if not (
-        0 < cited.paragraph <= len(paragraphs)
-        and paragraphs[cited.paragraph - 1] == cited.text
+        isinstance(cited.paragraph, int)
+        and cited.article.text(cited.paragraph) == cited.text
         and cited.text[cited.quote_start : cited.quote_end] == cited.quote
     ):
         raise ValueError(f"citation [{cited.n}] is not an exact quote of {cited.article.id} ¶{cited.paragraph}")
     return cited
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A saved list of strings; TypeError for anything else (a damaged row)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"expected a list of strings, not {value!r:.60}")
+    return tuple(value)
 
 
 def pins_json(pins: Iterable[Pin]) -> str:

@@ -238,7 +238,8 @@ class QdrantStore:
         """The build in memory as ``assemble`` wants it: articles by path, passages in their order."""
         texts: dict[str, list[str]] = {}
         for p in sorted(passages, key=lambda p: p.number):
-            texts.setdefault(p.article_id, []).append(p.text)
+            if p.number >= 1:  # body paragraphs; the subtitle and standfirst are the article's own fields
+                texts.setdefault(p.article_id, []).append(p.text)
         ordered = tuple(
             replace(a, paragraphs=tuple(texts.get(a.id, ()))) if not a.paragraphs else a
             for a in sorted(articles.values(), key=lambda a: a.path)
