@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import replace
 
 from citeqa.quotations import lexicon as lex
 from citeqa.quotations.clauses import Claim, read_sentence
 from citeqa.quotations.names import words
+from citeqa.quotations.content import HEARERS
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
 from citeqa.quotations.subjects import parse_subject
-from citeqa.quotations.verbs import MASK, scan
-from citeqa.records import Article
+from citeqa.quotations.verbs import MASK, Scan, scan
+from citeqa.records import Article, Quotation
 
 DIRECT, REPORTED = "direct", "reported"
 CARRIED = Speaker(None, None, "")  # stands for "no speaker yet" in the pass that looks ahead
@@ -31,26 +32,6 @@ _VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
 # An attribution beside a quotation that the clause rules could not read: the speaker stays unknown.
 _ATTRIBUTION_AFTER = re.compile(r"[\"”’']?\s*,?\s*(?:[\w'’.\-]+\s+){0,8}?(?:" + _VERBS + r")\b", re.IGNORECASE)
 _ATTRIBUTION_BEFORE = re.compile(r"\b(?:" + _VERBS + r")\b[^.!?]{0,60}[:,]\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Quotation:
-    """One quotation or reported statement in a body paragraph.
-
-    ``article.paragraphs[paragraph - 1][start:end]`` is its text, exactly. ``type`` is "direct" (words in
-    quotation marks, without the marks) or "reported" (the clause a verb of saying governs). ``kind`` says
-    how the speaker was found: "named" (the paragraph names them), "pronoun" (a pronoun or a description
-    standing for someone named earlier), "continuation" (the quotation carries on one from an earlier
-    paragraph) or "unknown" (``speaker`` is None: the article does not say who spoke).
-    """
-
-    paragraph: int
-    start: int
-    end: int
-    type: str
-    speaker: str | None
-    role: str | None
-    kind: str
 
 
 def _mask(text: str, segments: list[Segment]) -> str:
@@ -82,8 +63,11 @@ def _speech_like(text: str) -> bool:
 class _Paragraph:
     """Reads one paragraph, given the article's resolver and the speaker a previous quotation left open."""
 
-    def __init__(self, resolver: Resolver, number: int, text: str, carry: Speaker | None) -> None:
+    def __init__(self, resolver: Resolver, number: int, text: str, carry: Speaker | None, article_id: str = "") -> None:
         self.resolver, self.number, self.text, self.carry = resolver, number, text, carry
+        self.article_id = article_id
+        self.found: Scan | None = None
+        self.masked = text
         self.out: list[Quotation] = []
         self.last: Speaker | None = None  # the speaker governing the paragraph so far
         self.ends_in_quote: Speaker | None = None
@@ -95,6 +79,7 @@ class _Paragraph:
         masked = _mask(text, segments)
         sentences = split_sentences(text, segments)
         found = scan(masked)
+        self.found, self.masked = found, masked
         assigned: dict[int, Speaker] = {}
         owner: dict[int, Claim] = {}  # the claim each quotation belongs to
         opens = [seg.open for seg in segments]
@@ -118,7 +103,8 @@ class _Paragraph:
                         owner.setdefault(i, claim)
             for _, _, item in sorted(events, key=lambda x: (x[0], x[1])):
                 if isinstance(item, Claim):
-                    self._claim(item, self.resolver.resolve(item.subject), segments, mine, assigned, masked, owner)
+                    speaker = replace(self.resolver.resolve(item.subject), verb=self._verb(item))
+                    self._claim(item, speaker, segments, mine, assigned, masked, owner)
                 else:
                     mention, reported = item
                     self.resolver.note(self.resolver.resolve(mention), reported=reported)
@@ -214,7 +200,7 @@ class _Paragraph:
         if self.last is not None:
             assigned[i] = self.last
         elif self.carry is not None and not before.strip(" -–•"):
-            assigned[i] = Speaker(self.carry.name, self.carry.role, CONTINUATION, self.carry.cls)
+            assigned[i] = Speaker(self.carry.name, self.carry.role, CONTINUATION, self.carry.cls, verb=self.carry.verb)
             self.last = assigned[i]
         else:
             assigned[i] = UNKNOWN_SPEAKER
@@ -222,7 +208,28 @@ class _Paragraph:
     def _emit(self, start: int, end: int, type_: str, speaker: Speaker) -> None:
         if end <= start:
             return
-        self.out.append(Quotation(self.number, start, end, type_, speaker.name, speaker.role, speaker.kind))
+        self.out.append(
+            Quotation(
+                self.number, start, end, type_, speaker.name, speaker.role, speaker.kind, self.article_id, speaker.verb
+            )
+        )
+
+    def _verb(self, claim: Claim) -> str:
+        """The verb of saying of ``claim`` as the paragraph gives it, with the hearer of "told" ("told The
+        Independent"); "according to"; or "" when the attribution has no verb ("Kevin Keegan: …")."""
+        verb = self.found.verb_at(claim.at)
+        if verb is None:
+            return "according to" if self.masked.startswith(("according to", "According to"), claim.at) else ""
+        text = self.text[verb.start() : verb.end()]
+        if text.lower() in ("told", "tells", "tell", "telling"):
+            hearer = HEARERS.match(self.masked, verb.end())
+            if hearer:
+                words = hearer.group().split()
+                while words and words[-1].lower() in ("the", "of", "and", "for", "a", "an", "that"):
+                    words.pop()
+                if words:
+                    text = f"{text} {' '.join(words)}"
+        return text
 
 
 def _verb_position(before: str, after: str) -> bool:
@@ -249,7 +256,7 @@ def extract(article: Article) -> tuple[Quotation, ...]:
     carry: Speaker | None = None
     for number, text in enumerate(article.paragraphs, 1):
         resolver.paragraph = number
-        paragraph = _Paragraph(resolver, number, text, carry)
+        paragraph = _Paragraph(resolver, number, text, carry, article.id)
         out.extend(paragraph.read())
         carry = paragraph.ends_in_quote
     return tuple(out)

@@ -51,6 +51,8 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
                 tokens = tokens[1:]
             if tokens and tokens[0].lower() in lex.HONORIFICS:
                 tokens = tokens[1:]
+            elif len(tokens) > 2 and _AFTER_OF.search(paragraph, 0, match.start()):
+                tokens = tokens[-2:]  # "Inspector of Constabulary Wendy Williams": the office's last word, a name
             if len(tokens) < 2 or len(tokens) > 5:
                 continue
             lows = [t.lower() for t in tokens]
@@ -64,6 +66,7 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
     return found
 
 
+_AFTER_OF = re.compile(r"\b(?:of|for)\s+$")
 _ACRONYM = re.compile(r"\(([A-Z]{2,8})\)")
 _INITIALS_CONNECTORS = ("of", "and", "the", "for", "on", "in", "&")
 

@@ -32,6 +32,7 @@ class Speaker:
     gender: str | None = None
     head: str = ""
     reported: bool = False  # named only inside what someone was reported to say: no antecedent of "he"
+    verb: str = ""  # the verb of saying that attributed a quotation to this speaker, as the article gives it
 
 
 UNKNOWN_SPEAKER = Speaker(None, None, UNKNOWN)
@@ -67,7 +68,10 @@ class Resolver:
             return self._description(mention)
         if mention.parts:
             parts = [self._named(p) for p in mention.parts]
-            role = " and ".join(p.role for p in parts if p.role) or None
+            roles = [p.role for p in parts]
+            if mention.role and not roles[-1]:  # "X and Y, Victims' Commissioner,": the appositive is Y's
+                roles[-1] = mention.role
+            role = " and ".join(r for r in roles if r) or None
             return Speaker(" and ".join(p.name for p in parts if p.name), role, NAMED, "person", True)
         return self._named(mention)
 
