@@ -1,4 +1,5 @@
-"""The path of a question: read against the conversation, searched, judged, and answered in quotes.
+"""The path of a question: read against the conversation, searched, judged, and answered in quotes; a
+question asked by person ("What did X say?") answered from the quotations (``people``).
 
 ``Engine.ask`` checks the question at the edge and calls ``answer`` with one consistent index.
 """
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from citeqa.answers.compose import compose
 from citeqa.answers.conversation import resolve
 from citeqa.answers.judge import Evidence, judge
+from citeqa.answers.people import answer_person, read, with_speakers
 from citeqa.answers.query import analyse
 from citeqa.answers.search import search
 from citeqa.answers.tuning import Tuning
@@ -48,11 +50,28 @@ def answer(
             f"“{question[:80]}” has no words to search for; ask about someone or something, "
             "for example “Who submitted the super-complaint?”"
         )
+    asked = read(text)  # asked by person: answered from the quotations (answers/people.py)
+    if asked is not None:
+        by_person = answer_person(
+            asked,
+            query,
+            data=data,
+            evidence=evidence,
+            embedder=embedder,
+            k=k,
+            allowed=allowed,
+            searched=searched,
+            notes=notes,
+            tuning=tuning,
+        )
+        if by_person is not None:
+            return by_person
     vector = embedder.encode([text])[0]
     # A few more than k, so that a follow-up asking for more still has k new passages to give.
     wanted = min(k + len(query.exclude), len(data.passages))
     hits = search(data, vector, query, k=wanted, articles=allowed, weights=tuning.weights)
     verdict = judge(query, hits, evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting)
-    return compose(
+    composed = compose(
         query, hits, verdict, evidence.articles, k=k, notes=notes, how=tuning.composition, quoting=tuning.quoting
     )
+    return with_speakers(composed, data)  # a quote that is someone's quotation carries its speaker

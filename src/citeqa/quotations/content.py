@@ -108,7 +108,7 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
         hearer = HEARERS.match(rest)
         if not hearer:
             return None, False
-        pos += hearer.end()
+        pos += hearer_end(rest, hearer)
         rest = text[pos:stop]
     pp = _PP_THAT.match(rest)
     if pp:
@@ -130,6 +130,18 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
     ):
         return None, False
     return clean(text, pos, stop), False
+
+
+_HEARER_TAIL = re.compile(r"(?:\s+(?:the|of|and|for))+\s*$")
+
+
+def hearer_end(rest: str, hearer: re.Match) -> int:
+    """Where a hearer ends: "told The Independent the current system …" is told The Independent; the
+    "the" after it opens what was told."""
+    tail = _HEARER_TAIL.search(rest, 0, hearer.end())
+    if tail and tail.start() > hearer.start() and rest[hearer.start() : tail.start()].strip():
+        return tail.start() + 1
+    return hearer.end()
 
 
 def clause_like(text: str, start: int, end: int) -> bool:

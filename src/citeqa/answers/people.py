@@ -1,0 +1,304 @@
+"""Questions asked by person, answered from the quotations: "What did X say (about Y)?", "Who said …?".
+
+"What did X say about Y?" finds the speakers X names (``directory.find``: by name, a part of one, or a
+role) and gives their quotations, closest to Y first, each cited to its paragraph with its speaker; with
+no Y, all of them in reading order. A proper name the articles never quote gets "not in these articles"
+and that reason, even if they mention it; a description no speaker answers to ("the lead inspector") is
+left to the ordinary path, which reads what surrounds each passage. "Who said …?" searches as any
+question does and answers with the quotations in the passages that answer it, when their speakers are
+known; otherwise the ordinary answer stands.
+
+Every quote is a quotation's exact slice of its paragraph; the words around it ("Wendy Williams said:")
+are citeqa's, shown and copied apart from the quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from citeqa.answers.directory import directory, is_proper
+from citeqa.answers.judge import Evidence, judge
+from citeqa.answers.query import Query, analyse
+from citeqa.answers.search import search
+from citeqa.answers.tuning import Tuning
+from citeqa.articles.keywords import terms
+from citeqa.citations.cite import nested, speaking
+from citeqa.index.base import IndexData
+from citeqa.index.embed import Embedder
+from citeqa.quotations.saying import said
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Quotation
+
+_VERBS = (
+    r"(?:have\s+to\s+)?say|said|says|tell|told|warn|warned|claim|claimed|argue|argued|add|added|think|thought|"
+    r"believe|suggest|suggested|recommend|recommended|admit|admitted|insist|insisted|stress|stressed|predict|"
+    r"predicted|reveal|revealed|call|called|describe|described|conclude|concluded|find|found|ask|asked|urge|"
+    r"urged|concede|conceded|explain|explained|note|noted|write|wrote|state|stated|report|reported"
+)
+_WHAT_DID = re.compile(
+    r"^\s*what\s+(?P<else>else\s+)?(?:did|does|do|has|have|had|will|would)\s+(?P<who>[^?,;:]{2,80}?)\s+"
+    rf"(?:(?:really|actually|also|publicly)\s+)?(?:{_VERBS})\b(?P<rest>[^?]*)\??\s*$",
+    re.IGNORECASE,
+)
+_WHO_SAID = re.compile(
+    r"^\s*who\s+(?:has\s+|had\s+)?(?:said|says|told|warned|claimed|argued|stated|insisted|described|called|"
+    r"admitted|predicted|suggested)\b(?P<rest>[^?]+)\??\s*$",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(r"^\s*(?:about|on|of|regarding|concerning|in\s+relation\s+to|over|when\s+asked\s+about)\b\s*", re.I)
+_NOT_WHO = frozenset("you i we it that this there they he she".split())
+# How close a quotation must be to the topic asked about, as the cosine of its closest sentence, unless
+# the topic's words are in it.
+TOPICAL = 0.3
+
+
+@dataclass(frozen=True)
+class PersonQuestion:
+    kind: str  # "said": what did X say (about Y); "who": who said Y
+    who: str  # X as the question names them ("" for "who")
+    topic: str  # Y, or "" when the question asks for everything X said
+
+
+def read(question: str) -> PersonQuestion | None:
+    """The person and topic of a question asked by person, or None for any other question."""
+    match = _WHAT_DID.match(question)
+    if match:
+        who = match["who"].strip()
+        if who.lower() in _NOT_WHO or len(who.split()) > 10:
+            return None
+        return PersonQuestion("said", who, _ABOUT.sub("", match["rest"]).strip(" .!"))
+    match = _WHO_SAID.match(question)
+    if match:
+        return PersonQuestion("who", "", match["rest"].strip(" .!"))
+    return None
+
+
+def answer_person(
+    asked: PersonQuestion,
+    query: Query,
+    *,
+    data: IndexData,
+    evidence: Evidence,
+    embedder: Embedder,
+    k: int,
+    allowed: frozenset[str] | None,
+    searched: list[str] | None,
+    notes: tuple[str, ...],
+    tuning: Tuning,
+) -> Answer | None:
+    """The answer from the quotations, or None to answer the question the ordinary way."""
+    if asked.kind == "who":
+        return _who_said(asked, query, data, evidence, embedder, k, allowed, searched, notes, tuning)
+    people = directory(data)
+    keys = people.find(asked.who, allowed)
+    if not keys:
+        if not _names_someone(asked.who):
+            return None  # "the lead inspector": the ordinary path reads who speaks around each passage
+        where = "the articles searched never quote" if people.find(asked.who) and allowed else "the articles never quote"
+        reason = f"{where} {asked.who}"
+        return Answer(query.question, NOT_FOUND, f"Not in these articles: {reason}.", reason=reason, notes=notes,
+                      search_query=query.text)  # fmt: skip
+    quotations = [q for key in keys for q in people.quotations_of(key, allowed)]
+    quotations = [q for q in _outermost(quotations) if not _given(q, query)]
+    quotations = [q for q in quotations if not _fragment(q, quotations)]
+    names = _listing([people.names[key] for key in keys])
+    if not quotations:
+        reason = f"what the articles quote {names} as saying was given earlier in this conversation"
+        return Answer(query.question, CLOSEST, f"These passages may not answer it: {reason}.", reason=reason,
+                      notes=notes, search_query=query.text)  # fmt: skip
+    articles = {a.id: a for a in data.articles}
+    total = len(quotations)
+    if not asked.topic:
+        chosen = quotations[:k]
+        more = (
+            (f"{names} is quoted {total} times in these articles; the first {k} are given.",) if total > k else ()
+        )
+        return _answer(query, chosen, chosen, articles, notes + more)
+    ranked, topical = _by_topic(asked.topic, quotations, data, embedder, tuning)
+    if not topical:
+        reason = f"{names} is quoted in these articles, but not on {asked.topic}"
+        closest = _citations([q for q, _ in ranked[:k]], articles, scores=None)
+        return Answer(query.question, CLOSEST, f"These passages may not answer it: {reason}.", closest=closest,
+                      reason=reason, notes=notes, search_query=query.text)  # fmt: skip
+    best = topical[0][1]
+    used = [q for q, score in topical if score >= tuning.composition.keep * best][: tuning.composition.sentences]
+    shown = used + [q for q, _ in ranked if q not in used][: max(0, k - len(used))]
+    return _answer(query, used, shown, articles, notes, scores=dict(ranked))
+
+
+def _who_said(asked, query, data, evidence, embedder, k, allowed, searched, notes, tuning) -> Answer | None:
+    """ "Who said Y?": the passages that answer Y, and the quotations in them whose speakers are known."""
+    topic = analyse(query.question, asked.topic)
+    if not topic.terms:
+        return None
+    hits = search(data, embedder.encode([asked.topic])[0], topic, k=k, articles=allowed, weights=tuning.weights)
+    verdict = judge(topic, hits, evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting)
+    if verdict.outcome != ANSWERED:
+        return None
+    found: list[tuple[Quotation, float]] = []
+    for hit in verdict.answering:
+        start, end = hit.passage.sentences[max(range(len(hit.sentence_scores)), key=hit.sentence_scores.__getitem__)]
+        for q in _in_paragraph(data, hit.passage.article_id, hit.passage.number):
+            if q.speaker is not None and q.start < end and start < q.end:
+                found.append((q, hit.score))
+    if not found:
+        return None
+    kept = _outermost([q for q, _ in found])
+    kept = [q for q in kept if not _fragment(q, kept)]
+    found = [(q, s) for q, s in found if q in kept]
+    used = [q for q, _ in found][: tuning.composition.sentences]
+    articles = {a.id: a for a in data.articles}
+    return _answer(query, used, used, articles, notes, scores={q: s for q, s in found})
+
+
+def _by_topic(
+    topic: str, quotations: list[Quotation], data: IndexData, embedder: Embedder, tuning: Tuning
+) -> tuple[list[tuple[Quotation, float]], list[tuple[Quotation, float]]]:
+    """The quotations by closeness to ``topic`` (their paragraph's fused score and the cosine of their
+    closest sentence), and those close enough to be on it."""
+    query = analyse(topic)
+    vector = embedder.encode([topic])[0]
+    ids = frozenset(q.article_id for q in quotations)
+    size = sum(1 for p in data.passages if p.article_id in ids) if len(ids) < 50 else len(data.passages)
+    hits = {h.passage.id: h for h in search(data, vector, query, k=max(size, 1), articles=ids, weights=tuning.weights)}
+    stems = set(query.terms)
+    scored: list[tuple[Quotation, float, bool]] = []
+    for q in quotations:
+        hit = hits.get(f"{q.article_id}#p{q.paragraph}")
+        if hit is None:
+            scored.append((q, 0.0, False))
+            continue
+        overlapping = [s for (a, b), s in zip(hit.passage.sentences, hit.sentence_scores, strict=True) if a < q.end and q.start < b]
+        closest = max(overlapping, default=0.0)
+        text = hit.passage.text[q.start : q.end]
+        on_topic = closest >= TOPICAL or bool(stems & set(terms(text)))
+        scored.append((q, hit.score + closest, on_topic))
+    scored.sort(key=lambda x: -x[1])
+    return [(q, s) for q, s, _ in scored], [(q, s) for q, s, ok in scored if ok]
+
+
+def _answer(
+    query: Query,
+    used: list[Quotation],
+    shown: list[Quotation],
+    articles: dict[str, Article],
+    notes: tuple[str, ...],
+    scores: dict[Quotation, float] | None = None,
+) -> Answer:
+    citations = _citations(shown, articles, scores)
+    text = " ".join(f"{speaking(c)} “{nested(c.quote)}” [{c.n}]" for c in citations[: len(used)])
+    return Answer(
+        query.question,
+        ANSWERED,
+        text,
+        citations,
+        notes=notes,
+        search_query=query.text,
+        quoted=tuple(c.n for c in citations[: len(used)]),
+    )
+
+
+def _citations(
+    quotations: list[Quotation], articles: dict[str, Article], scores: dict[Quotation, float] | None
+) -> tuple[Citation, ...]:
+    out = []
+    for n, q in enumerate(quotations, start=1):
+        article = articles[q.article_id]
+        text = article.paragraphs[q.paragraph - 1]
+        score = round(scores.get(q, 0.0), 4) if scores else 0.0
+        out.append(
+            Citation(n, article, q.paragraph, text, text[q.start : q.end], q.start, score, q.speaker, q.role, said(q))
+        )
+    return tuple(out)
+
+
+def _outermost(quotations: list[Quotation]) -> list[Quotation]:
+    """Without a quotation that lies inside another of the same speaker (a quoted phrase inside the
+    reported clause that holds it): the clause is quoted whole."""
+    out = []
+    for q in quotations:
+        inside = any(
+            o is not q
+            and o.article_id == q.article_id
+            and o.paragraph == q.paragraph
+            and o.speaker == q.speaker
+            and o.start <= q.start
+            and q.end <= o.end
+            and (o.start, o.end) != (q.start, q.end)
+            for o in quotations
+        )
+        if not inside:
+            out.append(q)
+    return out
+
+
+def _fragment(q: Quotation, quotations: list[Quotation]) -> bool:
+    """A quoted word or two ("disappointment") beside a fuller quotation of the same speaker in the same
+    paragraph, which says more."""
+    return (
+        q.type == "direct"
+        and q.end - q.start < 25
+        and any(
+            o is not q and o.article_id == q.article_id and o.paragraph == q.paragraph and o.speaker == q.speaker
+            for o in quotations
+        )
+    )
+
+
+def _given(q: Quotation, query: Query) -> bool:
+    pid = f"{q.article_id}#p{q.paragraph}"
+    return any(p == pid and s < q.end and q.start < e for p, s, e in query.exclude)
+
+
+def _names_someone(who: str) -> bool:
+    """Whether a question's phrase is a proper name ("Wendy Williams", "the Home Office", "Europol"): its
+    words after a leading article all capitalised, but for small joining words."""
+    words = [w for w in re.findall(r"[\w’'\-]+", who) if w.lower() not in ("of", "for", "and", "the", "de", "von")]
+    return is_proper(who) and bool(words) and all(w[:1].isupper() for w in words)
+
+
+def _listing(names: list[str]) -> str:
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _in_paragraph(data: IndexData, article_id: str, paragraph: int) -> list[Quotation]:
+    return directory(data).in_paragraph(article_id, paragraph)
+
+
+# ------------------------------------------------------------------------------ ordinary answers
+
+
+def with_speakers(answer: Answer, data: IndexData) -> Answer:
+    """``answer`` with the speaker of each citation whose quote is (part of) quotations of one known
+    speaker: every letter and figure of the quote inside them."""
+    def attributed(citation: Citation) -> Citation:
+        if citation.speaker is not None:
+            return citation
+        found = speaker_of(citation, _in_paragraph(data, citation.article.id, citation.paragraph))
+        if found is None:
+            return citation
+        return replace(citation, speaker=found.speaker, role=found.role, said=said(found))
+
+    return replace(
+        answer,
+        citations=tuple(attributed(c) for c in answer.citations),
+        closest=tuple(attributed(c) for c in answer.closest),
+    )
+
+
+def speaker_of(citation: Citation, quotations: list[Quotation]) -> Quotation | None:
+    """The quotation whose speaker a citation's quote is the words of, if one speaker's quotations hold
+    every letter and figure of it (the quotation marks and spaces around them aside)."""
+    start, end = citation.quote_start, citation.quote_end
+    letters = [i for i in range(start, end) if citation.text[i].isalnum()]
+    if not letters:
+        return None
+    by_speaker: dict[str, list[Quotation]] = {}
+    for q in quotations:
+        if q.speaker is not None and q.start < end and start < q.end:
+            by_speaker.setdefault(q.speaker, []).append(q)
+    for qs in by_speaker.values():
+        if all(any(q.start <= i < q.end for q in qs) for i in letters):
+            return max(qs, key=lambda q: min(q.end, end) - max(q.start, start))
+    return None
