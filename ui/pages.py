@@ -169,6 +169,9 @@ def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *
             f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph}]\n\n"
             + render.highlighted(citation.text, citation.quote_start, end)
         )
+        if citation.speaker:  # whose words the quote is
+            role = f", {citation.role}" if citation.role else ""
+            st.caption(render.escape(f"Quoted: {citation.speaker}{role}"))
         with st.container(horizontal=True, vertical_alignment="center"):
             copy_button(
                 "Copy quote + citation",

@@ -10,15 +10,17 @@ import re
 from collections.abc import Sequence
 
 from citeqa.answers.ask import answer
+from citeqa.answers.directory import Person, directory
+from citeqa.answers.people import quotations_of
 from citeqa.answers.tuning import Tuning
 from citeqa.collection import Collection, RefreshReport, State
 from citeqa.config import Config
 from citeqa.errors import QuestionError
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
-from citeqa.records import Answer, Turn
+from citeqa.records import Answer, Citation, Turn
 
-__all__ = ["Engine", "RefreshReport", "State"]
+__all__ = ["Engine", "Person", "RefreshReport", "State"]
 
 MAX_QUESTION_CHARS = 10_000  # longer input is cut before tokenising; the model reads far less anyway
 MAX_K = 50
@@ -70,6 +72,30 @@ class Engine(Collection):
             notes=notes,
             tuning=tuning,
         )
+
+    def people(self, *, articles: Sequence[str] | None = None, words: str = "") -> list[Person]:
+        """The people and bodies the articles (all, or those whose ids are in ``articles``) quote, most
+        quoted first; ``words`` must all be in a name or role. Raises QuestionError for an unknown id."""
+        data = self._state.data
+        if data is None:
+            return []
+        allowed, _ = self._allowed(data, articles)
+        return directory(data).people(allowed, words)
+
+    def quotations(
+        self, *, speaker: str | None = None, key: str | None = None, articles: Sequence[str] | None = None
+    ) -> tuple[Citation, ...]:
+        """The quotations in the articles (all, or ``articles``) of the speaker ``key`` (a ``Person.key``),
+        or of the speakers ``speaker`` names ("Wendy Williams", "Williams", "the Home Office"), or every
+        one, in reading order, each as a citation of its paragraph with its speaker."""
+        data = self._state.data
+        if data is None:
+            return ()
+        allowed, _ = self._allowed(data, articles)
+        keys = [key] if key is not None else None
+        if speaker is not None:
+            keys = (keys or []) + directory(data).find(speaker, allowed)
+        return quotations_of(data, keys=keys, allowed=allowed)
 
     def _check_question(self, question: str) -> tuple[str, tuple[str, ...]]:
         if not isinstance(question, str):

@@ -118,6 +118,7 @@ class Quotation:
     kind: str
     article_id: str = ""
     verb: str = ""
+    speaker_class: str = ""
 
 
 # What ``ask`` concluded. Only an answer is presented as one; the other two say so.

@@ -48,20 +48,20 @@ def name_words(name: str) -> list[str]:
     return [w for w in words if w not in _HONORIFICS]
 
 
-def is_proper(name: str) -> bool:
-    """Whether a speaker's name is a proper name (a capitalised word after any leading article): the same
-    in every article, unlike "a spokesman" or "analysts"."""
-    words = name.split()
-    while words and words[0].lower() in _LEADING:
-        words = words[1:]
-    return any(w[:1].isupper() for w in words)
+def is_proper(name: str, speaker_class: str = "") -> bool:
+    """Whether a speaker's name is a proper name, the same in every article, unlike "a spokesman",
+    "Analysts" or "Some senior officers": a person's or organisation's name, or a phrase with a capital
+    past its first word ("a Home Office spokesman", "the HMICFRS report")."""
+    if speaker_class in ("person", "org", "name"):
+        return True
+    return any(w[:1].isupper() for w in name.split()[1:])
 
 
 def speaker_key(quotation: Quotation) -> str:
     """The key of a quotation's speaker: its name's words; a common phrase's, within its own article."""
     assert quotation.speaker is not None
     words = " ".join(name_words(quotation.speaker))
-    return words if is_proper(quotation.speaker) else f"{quotation.article_id}::{words}"
+    return words if is_proper(quotation.speaker, quotation.speaker_class) else f"{quotation.article_id}::{words}"
 
 
 class Directory:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from citeqa.answers.directory import directory, is_proper
+from citeqa.answers.directory import directory
 from citeqa.answers.judge import Evidence, judge
 from citeqa.answers.query import Query, analyse
 from citeqa.answers.search import search
@@ -206,8 +206,9 @@ def _citations(
         article = articles[q.article_id]
         text = article.paragraphs[q.paragraph - 1]
         score = round(scores.get(q, 0.0), 4) if scores else 0.0
+        shown = said(q) if q.speaker is not None else None
         out.append(
-            Citation(n, article, q.paragraph, text, text[q.start : q.end], q.start, score, q.speaker, q.role, said(q))
+            Citation(n, article, q.paragraph, text, text[q.start : q.end], q.start, score, q.speaker, q.role, shown)
         )
     return tuple(out)
 
@@ -254,7 +255,7 @@ def _names_someone(who: str) -> bool:
     """Whether a question's phrase is a proper name ("Wendy Williams", "the Home Office", "Europol"): its
     words after a leading article all capitalised, but for small joining words."""
     words = [w for w in re.findall(r"[\w’'\-]+", who) if w.lower() not in ("of", "for", "and", "the", "de", "von")]
-    return is_proper(who) and bool(words) and all(w[:1].isupper() for w in words)
+    return bool(words) and all(w[:1].isupper() for w in words)
 
 
 def _listing(names: list[str]) -> str:
@@ -302,3 +303,20 @@ def speaker_of(citation: Citation, quotations: list[Quotation]) -> Quotation | N
         if all(any(q.start <= i < q.end for q in qs) for i in letters):
             return max(qs, key=lambda q: min(q.end, end) - max(q.start, start))
     return None
+
+
+# ------------------------------------------------------------------------------ browsing
+
+
+def quotations_of(
+    data: IndexData, *, keys: list[str] | None = None, allowed: frozenset[str] | None = None
+) -> tuple[Citation, ...]:
+    """The quotations of the speakers ``keys`` (None: every quotation, with a speaker or not) in the
+    articles ``allowed`` (None: all), in reading order, each as a citation of its paragraph."""
+    people = directory(data)
+    if keys is None:
+        chosen = [q for q in data.quotations if allowed is None or q.article_id in allowed]
+    else:
+        rows = sorted({r for key in keys for r in people.rows(key, allowed)})
+        chosen = [data.quotations[r] for r in rows]
+    return _citations(chosen, {a.id: a for a in data.articles}, scores=None)

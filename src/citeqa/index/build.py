@@ -254,7 +254,7 @@ def passage_from_json(data: dict) -> Passage:
     )
 
 
-QUOTATION_FIELDS = ("paragraph", "start", "end", "type", "speaker", "role", "kind", "verb")
+QUOTATION_FIELDS = ("paragraph", "start", "end", "type", "speaker", "role", "kind", "verb", "speaker_class")
 
 
 def quotation_json(quotation: Quotation) -> list:

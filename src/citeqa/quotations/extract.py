@@ -210,7 +210,16 @@ class _Paragraph:
             return
         self.out.append(
             Quotation(
-                self.number, start, end, type_, speaker.name, speaker.role, speaker.kind, self.article_id, speaker.verb
+                self.number,
+                start,
+                end,
+                type_,
+                speaker.name,
+                speaker.role,
+                speaker.kind,
+                self.article_id,
+                speaker.verb,
+                speaker.cls if speaker.name else "",
             )
         )
 

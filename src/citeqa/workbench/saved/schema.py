@@ -111,7 +111,7 @@ def article(saved: dict) -> Article:
 
 
 def citation_json(citation: Citation) -> dict:
-    fields = ("n", "paragraph", "text", "quote", "quote_start", "score")
+    fields = ("n", "paragraph", "text", "quote", "quote_start", "score", "speaker", "role", "said")
     return {"article": article_key(citation.article)} | {f: getattr(citation, f) for f in fields}
 
 
@@ -126,6 +126,10 @@ def citation(saved: dict, articles: dict[str, Article]) -> Citation:
         quote=saved["quote"],
         quote_start=saved["quote_start"],
         score=saved["score"],
+        # Saved before quotations had speakers: none.
+        speaker=saved.get("speaker"),
+        role=saved.get("role"),
+        said=saved.get("said"),
     )
     paragraphs = cited.article.paragraphs
     if not (
