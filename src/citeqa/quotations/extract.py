@@ -21,7 +21,7 @@ from citeqa.quotations.content import HEARERS
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
 from citeqa.quotations.subjects import parse_subject
-from citeqa.quotations.verbs import MASK, Scan, scan
+from citeqa.quotations.verbs import MASK, VERB_CLASS, Scan, scan
 from citeqa.records import Article, Quotation
 
 DIRECT, REPORTED = "direct", "reported"
@@ -111,6 +111,12 @@ class _Paragraph:
             for i in mine:
                 if i not in assigned:
                     self._unattributed(i, segments, masked, s, e, assigned, reading.lead)
+            if not mine and not reading.claims and reading.lead is not None and self._introduces(found, s, e):
+                # "Ferguson also hailed Giggs and Keane. "Roy came on …"": the quotation after a sentence in
+                # which someone praises, criticises or describes is theirs.
+                speaker = self.resolver.resolve(reading.lead)
+                if speaker.name is not None and speaker.cls in ("person", "name", "org"):
+                    self.last = speaker
             if index == len(sentences) - 1 and mine:
                 tail = assigned.get(mine[-1])
                 self.ends_in_quote = tail if tail is not None and tail.name else None
@@ -222,6 +228,13 @@ class _Paragraph:
                 speaker.cls if speaker.name else "",
             )
         )
+
+    @staticmethod
+    def _introduces(found: Scan, s: int, e: int) -> bool:
+        """Whether the sentence's first verb of saying is one that judges or describes ("hailed",
+        "criticised", "described")."""
+        verbs = found.verbs_in(s, e)
+        return bool(verbs) and VERB_CLASS.get(verbs[0].group().lower()) == "name"
 
     def _verb(self, claim: Claim) -> str:
         """The verb of saying of ``claim`` as the paragraph gives it, with the hearer of "told" ("told The

@@ -288,6 +288,6 @@ PREFIX_WORDS = frozenset(
     today recently previously initially indeed overall similarly likewise nevertheless then once
     when while although though as if because according among amid within across throughout ahead
     back outside inside talking interviewed launching presenting explaining defending reacting
-    replying giving opening closing""".split()
+    replying giving opening closing having being""".split()
 )
 CONJUNCTIONS = frozenset("but and however yet so also meanwhile now still instead or".split())

@@ -240,6 +240,8 @@ def parse_phrase(text: str) -> Mention | None:
     if lows and lows[-1] == "the":
         before, cls = before[:-1], "org"
         shown = "the " + shown
+    if before and POSSESSIVE.search(before[-1]) and all(is_cap(t) for t in before):
+        before = before[:-1] + [POSSESSIVE.sub("", before[-1])]  # "Manchester United's Alex Ferguson"
     role = " ".join(before) or None
     cls = cls or classify_name(name, role)
     plural = cls != "person" and len(name[-1]) > 3 and name[-1].endswith("s") and not name[-1].endswith("ss")

@@ -202,9 +202,11 @@ class Resolver:
             ) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
             kind = PRONOUN
         else:
-            found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, {head}), far=True)
+            heads = _SAME_OFFICE.get(head, {head})
+            found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, heads), far=True)
             if found is None and (
                 head in lex.PROTAGONIST_HEADS
+                or head in _SAME_OFFICE.get("boss", ())
                 or head.endswith(("-year-old", "ian", "ean", "ese"))
                 or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")
             ):
@@ -248,6 +250,14 @@ class Resolver:
                 self.protagonist = speaker
 
 
+# Heads that name one office in news usage: "the Old Trafford boss" is the "Manchester United manager".
+_OFFICES = (
+    frozenset("boss manager coach gaffer".split()),
+    frozenset("chief head boss leader".split()),
+    frozenset("chairman chairwoman chair chairperson".split()),
+    frozenset("spokesman spokeswoman spokesperson".split()),
+)
+_SAME_OFFICE = {head: set().union(*(o for o in _OFFICES if head in o)) for group in _OFFICES for head in group}
 _NOT_ROLE = frozenset("why what how when where whether if that which who is was are were has had".split())
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
 
