@@ -43,6 +43,9 @@ _NEGATION = re.compile(
 )
 
 
+_OPEN_QUESTION = re.compile(r"(?:if|whether|who|what|when|where|why|how)\b", re.IGNORECASE)
+
+
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:also\s+|widely\s+|now\s+)?$", re.IGNORECASE)
 
 
@@ -270,6 +273,8 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
     if mention.cls == "nosource":
         mention = None
     span, colon = reported_content(text, match, e, kind)
+    if span and negation and _OPEN_QUESTION.match(text, span[0]):
+        return Claim(mention, match.start(), [])  # "did not say if …": nothing is stated
     if span and content_start is not None:
         span = (content_start, span[1])
     if span:

@@ -200,6 +200,10 @@ def parse_phrase(text: str) -> Mention | None:
         return Mention(low, "pronoun", plural=low in ("they", "we"))
     if not _valid_np(tokens):
         return None
+    lows = [t.lower() for t in tokens]
+    if lows[0] == "another" or lows[:2] == ["one", "of"]:
+        # "another senior adviser", "one of the men": someone the article names elsewhere, if at all.
+        return Mention(" ".join(tokens), "nosource", head=lows[-1])
     joined = _joined(tokens)
     if joined:
         return joined
@@ -289,7 +293,8 @@ def _role_end(word: str) -> bool:
     possessive ("Amazon's Robin Terrell", "chip maker Intel", "Festival director Dieter Kosslick")."""
     low = word.lower()
     return (
-        is_cap(word)
+        _plain_noun(low)
+        or is_cap(word)
         or bool(POSSESSIVE.search(word))
         or low in lex.ROLE_WORDS
         or low in lex.PERSON_HEADS
@@ -300,6 +305,30 @@ def _role_end(word: str) -> bool:
         or low in _NOT_NAME
         or low in PREPOSITIONS
         or low == "and"
+    )
+
+
+# Past tenses that end in neither -ed nor -s: verbs, not the end of a role ("met Crystal Harmony").
+_IRREGULAR_PAST = frozenset(
+    """gave took made went came got began held left led won lost met ran saw set put kept brought bought felt
+    became sent spent built paid sold stood struck fell rose grew knew drew wrote spoke chose broke hit cut
+    quit sat fought caught taught meant heard beat bet bid let shut split spread told said""".split()
+)
+
+
+def _plain_noun(low: str) -> bool:
+    """A lower-case word that reads as a noun ending a role ("awards pundit Tom O'Neil"): not a verb's form
+    (-s, -ed, -ing, an irregular past) and not a word of grammar."""
+    return (
+        low.isalpha()
+        and len(low) > 2
+        and not low.endswith(("s", "ed", "ing", "ly"))
+        and low not in _IRREGULAR_PAST
+        and low not in lex.NOT_IN_NP
+        and low not in PREPOSITIONS
+        and low not in _NOT_NAME
+        and low not in _ADVERBS
+        and low not in _SUBORDINATORS
     )
 
 

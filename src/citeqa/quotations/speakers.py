@@ -145,6 +145,10 @@ class Resolver:
         if not parts or any(p in lex.ORG_CUES for p in parts):
             return None
         candidates = [c for c in self.names.get(parts[-1], []) if all(p in name_parts(c) for p in parts)]
+        if not candidates and len(parts) == 1 and not title:
+            # "Glenn said" after "Glenn Campbell": the one full name the article gives with that first name.
+            firsts = {c for names in self.names.values() for c in names if name_parts(c)[:1] == parts}
+            return firsts.pop() if len(firsts) == 1 else None
         if not candidates:
             return None
         longest = max(candidates, key=lambda c: len(c.split()))
