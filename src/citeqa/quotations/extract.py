@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from citeqa.quotations import lexicon as lex
 from citeqa.quotations.clauses import Claim, read_sentence
-from citeqa.quotations.names import words
+from citeqa.quotations.names import parse_phrase, words
 from citeqa.quotations.content import HEARERS
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
@@ -27,6 +27,7 @@ from citeqa.records import Article, Quotation
 DIRECT, REPORTED = "direct", "reported"
 CARRIED = Speaker(None, None, "")  # stands for "no speaker yet" in the pass that looks ahead
 _NAMING = re.compile(r"(?<![\w-])(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_COPULA_NAME = re.compile(r"\b(?:is|was)\s+((?:[A-Z][\w'’\-]+\s+){1,2}[A-Z][\w'’\-]+)(?=[\s,.;])")
 _SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
 _VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
 # An attribution beside a quotation that the clause rules could not read: the speaker stays unknown.
@@ -111,6 +112,12 @@ class _Paragraph:
             for i in mine:
                 if i not in assigned:
                     self._unattributed(i, segments, masked, s, e, assigned, reading.lead)
+            if not reading.claims:
+                # "The musical's director is Matthew Warchus.": the person named is who "he" may be next.
+                for named in _COPULA_NAME.finditer(masked, s, e):
+                    mention = parse_phrase(named.group(1))
+                    if mention is not None and mention.cls == "person":
+                        self.resolver.note(self.resolver.resolve(mention))
             if not mine and not reading.claims and reading.lead is not None and self._introduces(found, s, e):
                 # "Ferguson also hailed Giggs and Keane. "Roy came on …"": the quotation after a sentence in
                 # which someone praises, criticises or describes is theirs.
@@ -151,6 +158,8 @@ class _Paragraph:
     ) -> None:
         if speaker.name is not None:
             self.resolver.note(speaker)
+        if claim.contents:
+            # Someone else has the floor, named or not: the quotations after it are not the earlier speaker's.
             self.last = speaker
         if any(a <= segments[i].open < b for a, b in claim.contents for i in mine):
             self.last = speaker  # even when unknown: the quotations after it are not someone else's

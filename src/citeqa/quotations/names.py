@@ -316,6 +316,11 @@ _IRREGULAR_PAST = frozenset(
 )
 
 
+_CATAPHORIC = (lex.ROLE_WORDS | lex.PERSON_HEADS | frozenset("figure committee mp mep".split())) - lex.SPOKES - frozenset(
+    "critic source insider expert analyst analysts economist observer".split()
+)
+
+
 def _plain_noun(low: str) -> bool:
     """A lower-case word that reads as a noun ending a role ("awards pundit Tom O'Neil"): not a verb's form
     (-s, -ed, -ing, an irregular past) and not a word of grammar."""
@@ -394,6 +399,10 @@ def _description(tokens: list[str]) -> Mention | None:
         return Mention(shown, "org", head=head)  # "the government", "the Colombian government"
     if definite and any(is_cap(t) for t in head_tokens[1:]):
         return Mention(shown, "org", head=head)
+    if det in ("a", "an") and head in _CATAPHORIC and cut == len(tokens):
+        # "A senior government figure said …", "a committee of MPs": someone the article names next, if at
+        # all, unlike "a spokesman", "an analyst" or "a study", which stand as they are.
+        return Mention(shown, "nosource", head=head)
     if det in ("a", "an", "one", "another"):
         return Mention(shown, "body", head=head)
     if definite and len(tokens) > 1:
