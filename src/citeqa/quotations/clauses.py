@@ -49,7 +49,9 @@ _OPEN_QUESTION = re.compile(r"(?:if|whether|who|what|when|where|why|how)\b", re.
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:also\s+|widely\s+|now\s+)?$", re.IGNORECASE)
 
 
-_COORDINATED = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$", re.IGNORECASE)
+_COORDINATED = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:also|then|later|has|have|had|has\s+since|would|will)\s+)?$", re.IGNORECASE
+)
 
 
 _DETERMINER = re.compile(
@@ -325,6 +327,8 @@ def _inverted_claim(text: str, s: int, e: int, match: Verb, head: str) -> Claim 
     if re.search(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|should|must)\b", tail):
         return None  # "…, said the transition … was difficult": a clause follows, not a tail
     mention = parse_subject(np_text.strip().rstrip(TRAIL) + ",")
+    if mention is None and "," in np_text:  # "said Mr Wallace, shortly after signing the deal"
+        mention = parse_subject(np_text.split(",")[0].strip() + ",")
     if mention is None or mention.cls == "pronoun":
         return None
     span = clean(text, s, s + len(head.rstrip(",")))

@@ -28,6 +28,11 @@ DIRECT, REPORTED = "direct", "reported"
 CARRIED = Speaker(None, None, "")  # stands for "no speaker yet" in the pass that looks ahead
 _NAMING = re.compile(r"(?<![\w-])(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _COPULA_NAME = re.compile(r"\b(?:is|was)\s+((?:[A-Z][\w'’\-]+\s+){1,2}[A-Z][\w'’\-]+)(?=[\s,.;])")
+_PASSIVE_NAMING = re.compile(
+    r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b[^¤]*$",
+    re.IGNORECASE,
+)
+_BY_AGENT = re.compile(r"[\"”’']?\s*by\s+([^,.;:!?¤\"“”]{2,100}?)\s*(?:[,.;:!?]|$)")
 _SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
 _VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
 # An attribution beside a quotation that the clause rules could not read: the speaker stays unknown.
@@ -193,6 +198,12 @@ class _Paragraph:
         # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
         # "congratulated" Mr Howard": the sentence's subject said it.
         named = _NAMING.search(before) or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e]))
+        if named and _PASSIVE_NAMING.search(before):
+            # "… was called "one of the biggest pirates" by the sentencing judge": the agent said it.
+            agent = _BY_AGENT.match(masked, seg.outer_end, e)
+            speaker = self.resolver.resolve(parse_phrase(agent.group(1))) if agent else UNKNOWN_SPEAKER
+            assigned[i] = speaker
+            return
         if lead is not None and named and not _is_title(words_in):
             speaker = self.resolver.resolve(lead)
             if speaker.name:

@@ -195,6 +195,14 @@ class Resolver:
 
     def _description(self, mention: Mention) -> Speaker:
         head = mention.head
+        # "the alliance" after "the Countryside Alliance", "the committee" after "the … committee": the
+        # organisation named earlier whose name ends in that word.
+        named = self._last(
+            lambda s: s.cls in ("org", "name", "body") and not s.plural and s.name.lower().split()[-1] == head,
+            far=True,
+        )
+        if named is not None and head not in lex.PERSON_HEADS and head not in lex.SPOKES:
+            return Speaker(named.name, named.role, PRONOUN, named.cls, named.plural, named.gender, named.head)
         if head in ("spokesman", "spokeswoman", "spokesperson", "official", "representative", "aide"):
             found = self._last(lambda s: s.head == head and s.cls == "body", far=True)
             kind = NAMED

@@ -154,13 +154,18 @@ def is_noun(text: str, before: str, end: int, word: str) -> bool:
     )
 
 
+_DASHED = re.compile(r"(\w)\s[-–](\s[^-–,;:¤]{2,120}\s)[-–](\s*)$")
+
+
 def subject_before(text: str, start: int, end: int) -> tuple[Mention | None, int]:
     """The subject ending at ``end`` and where it starts: the longest stretch after a comma, a closing
     quotation mark or a conjunction that reads as a subject (so "C, the government believes" gives "the
     government"). Adverbials before it ("In a statement, …") are skipped only at the sentence's start."""
     at_start = end - start <= WINDOW  # whether the region begins at the sentence's start
     start = max(start, end - WINDOW)
-    region = text[start:end]
+    # "Andrei Illarionov - then economic adviser to President Putin - told": an appositive between dashes
+    # reads as one between commas (same length, so offsets hold).
+    region = _DASHED.sub(lambda m: f"{m.group(1)},{m.group(2)},{m.group(3)}", text[start:end])
     if not region.strip():
         return None, end
     closed = region.rstrip().endswith(",")  # "X, the chief executive, said": an appositive before the verb
