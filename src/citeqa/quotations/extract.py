@@ -33,6 +33,7 @@ _PASSIVE_NAMING = re.compile(
     re.IGNORECASE,
 )
 _BY_AGENT = re.compile(r"[\"”’']?\s*by\s+([^,.;:!?¤\"“”]{2,100}?)\s*(?:[,.;:!?]|$)")
+_DETERMINED = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their)\s+$", re.IGNORECASE)
 _SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
 _VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
 # An attribution beside a quotation that the clause rules could not read: the speaker stays unknown.
@@ -197,7 +198,10 @@ class _Paragraph:
         before = masked[max(s, previous) : seg.open]  # the narration since the sentence or the last quotation
         # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
         # "congratulated" Mr Howard": the sentence's subject said it.
-        named = _NAMING.search(before) or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e]))
+        naming = _NAMING.search(before)
+        if naming and _DETERMINED.search(before, 0, naming.start()):
+            naming = None  # "coined the term "…"": a noun, not a verb that calls something that
+        named = naming or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e]))
         if named and _PASSIVE_NAMING.search(before):
             # "… was called "one of the biggest pirates" by the sentencing judge": the agent said it.
             agent = _BY_AGENT.match(masked, seg.outer_end, e)

@@ -353,6 +353,8 @@ def _joined(tokens: list[str]) -> Mention | None:
     a, b = parse_phrase(" ".join(left)), parse_phrase(" ".join(right))
     if a is None or b is None or a.cls not in ("person", "name") or b.cls not in ("person", "name"):
         return None
+    if b.role and not a.role and not (b.role.split()[0].lower() in lex.HONORIFICS):
+        return None  # "Richard and Judy executive producer Amanda Ross": one person, of a show named "X and Y"
     if "person" not in (a.cls, b.cls) and not (a.role or b.role):
         return None  # "Bush and Blair" is two people; "Marks and Spencer" may be one firm
     return Mention(f"{a.text} and {b.text}", "person", plural=True, parts=(a, b))

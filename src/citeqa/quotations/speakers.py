@@ -211,7 +211,7 @@ class Resolver:
             # organisation last named.
             found = self._last(
                 lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}), far=True
-            ) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
+            ) or self._main_organisation()
             kind = PRONOUN
         else:
             heads = _SAME_OFFICE.get(head, {head})
@@ -227,6 +227,15 @@ class Resolver:
         if found is None or found.name is None:
             return UNKNOWN_SPEAKER
         return Speaker(found.name, found.role, kind, found.cls, found.plural, found.gender, found.head)
+
+    def _main_organisation(self) -> Speaker | None:
+        """The organisation "the company" or "the firm" stands for when no other is called that: of those
+        named recently, the one the article names most often (a story's own company), the latest on a tie."""
+        recent = [s for s in self.history[-LOOK_BACK:] if s.cls in ("org", "name") and not s.plural and s.name]
+        if not recent:
+            return None
+        counts = {s.name: self.text.count(s.name.removeprefix("the ")) for s in recent}
+        return max(reversed(recent), key=lambda s: counts[s.name])
 
     def _last(self, wanted, far: bool = False) -> Speaker | None:
         window = self.history if far else self.history[-LOOK_BACK:]
