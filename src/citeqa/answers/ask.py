@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from citeqa.answers.compose import compose
 from citeqa.answers.conversation import resolve
 from citeqa.answers.judge import Evidence, judge
-from citeqa.answers.people import answer_person, read, with_speakers
+from citeqa.answers.people import answer_person, prefer, read, trusted, with_speakers
 from citeqa.answers.query import analyse
 from citeqa.answers.search import search
 from citeqa.answers.tuning import Tuning
@@ -51,6 +51,7 @@ def answer(
             "for example “Who submitted the super-complaint?”"
         )
     asked = read(text)  # asked by person: answered from the quotations (answers/people.py)
+    by_person = None
     if asked is not None:
         by_person = answer_person(
             asked,
@@ -64,7 +65,7 @@ def answer(
             notes=notes,
             tuning=tuning,
         )
-        if by_person is not None:
+        if by_person is not None and trusted(asked):
             return by_person
     vector = embedder.encode([text])[0]
     # A few more than k, so that a follow-up asking for more still has k new passages to give.
@@ -74,4 +75,5 @@ def answer(
     composed = compose(
         query, hits, verdict, evidence.articles, k=k, notes=notes, how=tuning.composition, quoting=tuning.quoting
     )
-    return with_speakers(composed, data)  # a quote that is someone's quotation carries its speaker
+    ordinary = with_speakers(composed, data)  # a quote that is someone's quotation carries its speaker
+    return prefer(by_person, ordinary)

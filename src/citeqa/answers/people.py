@@ -33,7 +33,7 @@ _VERBS = (
     r"(?:have\s+to\s+)?say|said|says|tell|told|warn|warned|claim|claimed|argue|argued|add|added|think|thought|"
     r"believe|suggest|suggested|recommend|recommended|admit|admitted|insist|insisted|stress|stressed|predict|"
     r"predicted|reveal|revealed|call|called|describe|described|conclude|concluded|find|found|ask|asked|urge|"
-    r"urged|concede|conceded|explain|explained|note|noted|write|wrote|state|stated|report|reported"
+    r"urged|concede|conceded|explain|explained|note|noted|write|wrote|state|stated"
 )
 _WHAT_DID = re.compile(
     r"^\s*what\s+(?P<else>else\s+)?(?:did|does|do|has|have|had|will|would)\s+(?P<who>[^?,;:]{2,80}?)\s+"
@@ -46,6 +46,7 @@ _WHO_SAID = re.compile(
     re.IGNORECASE,
 )
 _ABOUT = re.compile(r"^\s*(?:about|on|of|regarding|concerning|in\s+relation\s+to|over|when\s+asked\s+about)\b\s*", re.I)
+_LEADING = re.compile(r"^(?:the|a|an)\b", re.IGNORECASE)
 _NOT_WHO = frozenset("you i we it that this there they he she".split())
 # How close a quotation must be to the topic asked about, as the cosine of its closest sentence, unless
 # the topic's words are in it.
@@ -64,7 +65,7 @@ def read(question: str) -> PersonQuestion | None:
     match = _WHAT_DID.match(question)
     if match:
         who = match["who"].strip()
-        if who.lower() in _NOT_WHO or len(who.split()) > 10:
+        if who.lower() in _NOT_WHO or len(who.split()) > 10 or not re.search(r"\w{2,}", _LEADING.sub("", who)):
             return None
         return PersonQuestion("said", who, _ABOUT.sub("", match["rest"]).strip(" .!"))
     match = _WHO_SAID.match(question)
@@ -268,6 +269,26 @@ def _in_paragraph(data: IndexData, article_id: str, paragraph: int) -> list[Quot
 
 
 # ------------------------------------------------------------------------------ ordinary answers
+
+
+def trusted(asked: PersonQuestion) -> bool:
+    """Whether the answer from the quotations stands on its own: "Who said …?" (found from the passages
+    that answer it), or the question names someone ("Wendy Williams", "the Home Office") or asks for all a
+    speaker said. A description and a topic ("What did
+    the inspector say about X?") may mean a speaker other than the one the description fits, so the
+    ordinary answer is found too (``prefer``)."""
+    return asked.kind == "who" or _names_someone(asked.who) or not asked.topic
+
+
+def prefer(by_person: Answer | None, ordinary: Answer) -> Answer:
+    """The answer from the quotations if the ordinary path agrees on who speaks (its first quote is one of
+    theirs) or finds nothing; else the ordinary answer."""
+    if by_person is None or by_person.outcome != ANSWERED:
+        return ordinary
+    if ordinary.outcome != ANSWERED or not ordinary.used:
+        return by_person
+    speakers = {c.speaker for c in by_person.citations}
+    return by_person if ordinary.used[0].speaker in speakers else ordinary
 
 
 def with_speakers(answer: Answer, data: IndexData) -> Answer:
