@@ -22,7 +22,8 @@ Tuesday 4 March 2025
 
 The harbour council voted on Monday to ban cruise ships from the old port from next summer.
 
-"We have listened to residents for years," said the council leader, Jane Smith. "The fumes and the crowds are too much for a small town."
+"We have listened to residents for years," said the council leader, Jane Smith. "The fumes and the crowds are \
+too much for a small town."
 
 "From next spring, no ship longer than 100 metres will dock at the old port."
 

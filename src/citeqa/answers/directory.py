@@ -141,9 +141,12 @@ class Directory:
             for words in self._name_words[key]:
                 if words == wanted:
                     score = max(score, 3)
-                elif _run(words, wanted) or (len(words) >= 2 and _run(wanted, words)):
-                    score = max(score, 2)
-                elif len(parts) > 1 and _pair(words, parts):
+                elif (
+                    _run(words, wanted)
+                    or (len(words) >= 2 and _run(wanted, words))
+                    or len(parts) > 1
+                    and _pair(words, parts)
+                ):
                     score = max(score, 2)
             if not score and any(_run(role, _singular(wanted)) for role in self._role_words.get(key, ())):
                 score = 1

@@ -95,7 +95,9 @@ def answer_person(
     if not keys:
         if not _names_someone(asked.who):
             return None  # "the lead inspector": the ordinary path reads who speaks around each passage
-        where = "the articles searched never quote" if people.find(asked.who) and allowed else "the articles never quote"
+        where = (
+            "the articles searched never quote" if people.find(asked.who) and allowed else "the articles never quote"
+        )
         reason = f"{where} {asked.who}"
         return Answer(query.question, NOT_FOUND, f"Not in these articles: {reason}.", reason=reason, notes=notes,
                       search_query=query.text)  # fmt: skip
@@ -111,9 +113,7 @@ def answer_person(
     total = len(quotations)
     if not asked.topic:
         chosen = quotations[:k]
-        more = (
-            (f"{names} is quoted {total} times in these articles; the first {k} are given.",) if total > k else ()
-        )
+        more = (f"{names} is quoted {total} times in these articles; the first {k} are given.",) if total > k else ()
         return _answer(query, chosen, chosen, articles, notes + more)
     ranked, topical = _by_topic(asked.topic, quotations, data, embedder, tuning)
     if not topical:
@@ -169,7 +169,9 @@ def _by_topic(
         if hit is None:
             scored.append((q, 0.0, False))
             continue
-        overlapping = [s for (a, b), s in zip(hit.passage.sentences, hit.sentence_scores, strict=True) if a < q.end and q.start < b]
+        overlapping = [
+            s for (a, b), s in zip(hit.passage.sentences, hit.sentence_scores, strict=True) if a < q.end and q.start < b
+        ]
         closest = max(overlapping, default=0.0)
         text = hit.passage.text[q.start : q.end]
         on_topic = closest >= TOPICAL or bool(stems & set(terms(text)))
@@ -294,6 +296,7 @@ def prefer(by_person: Answer | None, ordinary: Answer) -> Answer:
 def with_speakers(answer: Answer, data: IndexData) -> Answer:
     """``answer`` with the speaker of each citation whose quote is (part of) quotations of one known
     speaker: every letter and figure of the quote inside them."""
+
     def attributed(citation: Citation) -> Citation:
         if citation.speaker is not None:
             return citation

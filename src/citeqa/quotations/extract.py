@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from citeqa.quotations import lexicon as lex
 from citeqa.quotations.clauses import Claim, read_sentence
-from citeqa.quotations.names import parse_phrase, words
 from citeqa.quotations.content import HEARERS
+from citeqa.quotations.names import parse_phrase, words
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
 from citeqa.quotations.subjects import parse_subject
@@ -29,7 +29,9 @@ CARRIED = Speaker(None, None, "")  # stands for "no speaker yet" in the pass tha
 _NAMING = re.compile(r"(?<![\w-])(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _COPULA_NAME = re.compile(r"\b(?:is|was)\s+((?:[A-Z][\w'’\-]+\s+){1,2}[A-Z][\w'’\-]+)(?=[\s,.;])")
 _PASSIVE_NAMING = re.compile(
-    r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b[^¤]*$",
+    r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:"
+    + "|".join(sorted(lex.NAMING, key=len, reverse=True))
+    + r")\b[^¤]*$",
     re.IGNORECASE,
 )
 _BY_AGENT = re.compile(r"[\"”’']?\s*by\s+([^,.;:!?¤\"“”]{2,100}?)\s*(?:[,.;:!?]|$)")

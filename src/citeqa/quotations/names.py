@@ -316,8 +316,10 @@ _IRREGULAR_PAST = frozenset(
 )
 
 
-_CATAPHORIC = (lex.ROLE_WORDS | lex.PERSON_HEADS | frozenset("figure committee mp mep".split())) - lex.SPOKES - frozenset(
-    "critic source insider expert analyst analysts economist observer".split()
+_CATAPHORIC = (
+    (lex.ROLE_WORDS | lex.PERSON_HEADS | frozenset("figure committee mp mep".split()))
+    - lex.SPOKES
+    - frozenset("critic source insider expert analyst analysts economist observer".split())
 )
 
 
@@ -353,7 +355,7 @@ def _joined(tokens: list[str]) -> Mention | None:
     a, b = parse_phrase(" ".join(left)), parse_phrase(" ".join(right))
     if a is None or b is None or a.cls not in ("person", "name") or b.cls not in ("person", "name"):
         return None
-    if b.role and not a.role and not (b.role.split()[0].lower() in lex.HONORIFICS):
+    if b.role and not a.role and b.role.split()[0].lower() not in lex.HONORIFICS:
         return None  # "Richard and Judy executive producer Amanda Ross": one person, of a show named "X and Y"
     if "person" not in (a.cls, b.cls) and not (a.role or b.role):
         return None  # "Bush and Blair" is two people; "Marks and Spencer" may be one firm

@@ -209,9 +209,12 @@ class Resolver:
         elif head in lex.ORG_HEADS:
             # "the company": an organisation the article called a company (or a maker, a firm…), else the
             # organisation last named.
-            found = self._last(
-                lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}), far=True
-            ) or self._main_organisation()
+            found = (
+                self._last(
+                    lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}), far=True
+                )
+                or self._main_organisation()
+            )
             kind = PRONOUN
         else:
             heads = _SAME_OFFICE.get(head, {head})
