@@ -37,7 +37,8 @@ _VERBS = (
 )
 _WHAT_DID = re.compile(
     r"^\s*what\s+(?P<else>else\s+)?(?:did|does|do|has|have|had|will|would)\s+(?P<who>[^?,;:]{2,80}?)\s+"
-    rf"(?:(?:really|actually|also|publicly)\s+)?(?:{_VERBS})\b(?P<rest>[^?]*)\??\s*$",
+    rf"(?:(?:really|actually|also|publicly|privately|personally|first|previously|recently|originally|later|ever|"
+    rf"once|officially)\s+)?(?:{_VERBS})\b(?P<rest>[^?]*)\??\s*$",
     re.IGNORECASE,
 )
 _WHO_SAID = re.compile(
@@ -98,17 +99,14 @@ def answer_person(
         where = (
             "the articles searched never quote" if people.find(asked.who) and allowed else "the articles never quote"
         )
-        reason = f"{where} {asked.who}"
-        return Answer(query.question, NOT_FOUND, f"Not in these articles: {reason}.", reason=reason, notes=notes,
-                      search_query=query.text)  # fmt: skip
+        return _refusal(query, NOT_FOUND, f"{where} {asked.who}", notes)
     quotations = [q for key in keys for q in people.quotations_of(key, allowed)]
     quotations = [q for q in _outermost(quotations) if not _given(q, query)]
     quotations = [q for q in quotations if not _fragment(q, quotations)]
     names = _listing([people.names[key] for key in keys])
     if not quotations:
         reason = f"what the articles quote {names} as saying was given earlier in this conversation"
-        return Answer(query.question, CLOSEST, f"These passages may not answer it: {reason}.", reason=reason,
-                      notes=notes, search_query=query.text)  # fmt: skip
+        return _refusal(query, CLOSEST, reason, notes)
     articles = {a.id: a for a in data.articles}
     total = len(quotations)
     if not asked.topic:
@@ -117,14 +115,30 @@ def answer_person(
         return _answer(query, chosen, chosen, articles, notes + more)
     ranked, topical = _by_topic(asked.topic, quotations, data, embedder, tuning)
     if not topical:
-        reason = f"{names} is quoted in these articles, but not on {asked.topic}"
         closest = _citations([q for q, _ in ranked[:k]], articles, scores=None)
-        return Answer(query.question, CLOSEST, f"These passages may not answer it: {reason}.", closest=closest,
-                      reason=reason, notes=notes, search_query=query.text)  # fmt: skip
+        return _refusal(
+            query, CLOSEST, f"{names} is quoted in these articles, but not on {asked.topic}", notes, closest
+        )
     best = topical[0][1]
     used = [q for q, score in topical if score >= tuning.composition.keep * best][: tuning.composition.sentences]
     shown = used + [q for q, _ in ranked if q not in used][: max(0, k - len(used))]
     return _answer(query, used, shown, articles, notes, scores=dict(ranked))
+
+
+def _refusal(
+    query: Query, outcome: str, reason: str, notes: tuple[str, ...], closest: tuple[Citation, ...] = ()
+) -> Answer:
+    """Not an answer, and why: "Not in these articles: …" or "These passages may not answer it: …"."""
+    lead = "Not in these articles" if outcome == NOT_FOUND else "These passages may not answer it"
+    return Answer(
+        query.question,
+        outcome,
+        f"{lead}: {reason}.",
+        closest=closest,
+        reason=reason,
+        notes=notes,
+        search_query=query.text,
+    )
 
 
 def _who_said(asked, query, data, evidence, embedder, k, allowed, searched, notes, tuning) -> Answer | None:
