@@ -55,6 +55,11 @@ _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|inde
 
 
 TRAIL = ".!?;:, \t"
+_ONLY_ADVERBIAL = re.compile(
+    r"(?i:for instance|for example|in fact|however|indeed|meanwhile|instead|also|though|still|again|too|"
+    r"(?:last|this|next|earlier this|later this) (?:week|month|year|weekend|season|summer|winter|spring|autumn)|"
+    r"(?:on|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|today|recently|earlier)"
+)
 
 
 _TAIL = re.compile(
@@ -79,6 +84,8 @@ def clean(text: str, start: int, end: int) -> tuple[int, int] | None:
         start = match.end()
     if text.startswith("that ", start):
         start += 5
+    if _ONLY_ADVERBIAL.fullmatch(text, start, end):
+        return None  # "For instance", "last year": where or when, not what was said
     return (start, end) if end > start and any(ch.isalpha() or ch == MASK for ch in text[start:end]) else None
 
 

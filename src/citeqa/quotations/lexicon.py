@@ -264,7 +264,10 @@ GROUP_HEADS = frozenset(
 # Subjects that say nothing about who spoke: "reports said", "sources suggest" stay unattributed.
 NO_SOURCE = frozenset("reports rumours rumour speculation media press sources".split())
 # Heads of what shows rather than says: "figures suggest" is not reported speech.
-EVIDENCE = frozenset("figures statistics data numbers results sales prices shares trends polls evidence".split())
+EVIDENCE = frozenset(
+    "figures statistics data numbers results sales prices shares trends polls evidence estimate estimates projection "
+    "projections years months weeks days hours minutes decades".split()
+)
 # Verbs of saying that are also nouns: taken as verbs only after a subject ("Critics claim", "it reports").
 NOUN_VERBS = frozenset(
     """report reports claim claims estimate estimates forecast forecasts note notes promise promises answer

@@ -244,6 +244,10 @@ def parse_phrase(text: str) -> Mention | None:
     if lows and lows[-1] == "the":
         before, cls = before[:-1], "org"
         shown = "the " + shown
+    if [t.lower() for t in before] in (["a"], ["an"]) and (lows_name := [t.lower() for t in name])[
+        -1
+    ] in lex.ROLE_WORDS | lex.NAME_SUFFIXES:
+        return Mention(" ".join(tokens), "nosource", head=lows_name[-1])  # "A UK Independence Party MEP"
     if before and POSSESSIVE.search(before[-1]) and all(is_cap(t) for t in before):
         before = before[:-1] + [POSSESSIVE.sub("", before[-1])]  # "Manchester United's Alex Ferguson"
     role = " ".join(before) or None
@@ -339,6 +343,10 @@ def _plain_noun(low: str) -> bool:
     )
 
 
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+
+
 def _demonym(word: str) -> bool:
     low = word.lower()
     return low in lex.PERSON_HEADS or low.endswith(("ian", "ean", "ese", "man")) or low in ("scot", "briton", "swede")
@@ -392,6 +400,9 @@ def _description(tokens: list[str]) -> Mention | None:
         return Mention("it", "pronoun")  # "Its makers claim": the organisation "it" stands for
     if det in ("its", "his", "her", "their") and head not in lex.PERSON_HEADS | lex.SPOKES:
         return Mention(shown, "desc", head=head)  # "its board of directors": part of someone named before
+    bare = all(w in ("two", "three", "four", "both", "all") or w.isdigit() for w in lows[1 : cut - 1])
+    if definite and plural and bare and _singular(head) in lex.ORG_STAND_IN and not is_cap(head_tokens[-1]):
+        return Mention(shown, "desc", head=head, plural=True)  # "the companies": those named before, if any
     if plural or head in lex.GROUP_HEADS:
         cls = "org" if is_cap(head_tokens[-1]) else "group"
         return Mention(shown, cls, head=head, plural=True)

@@ -206,6 +206,10 @@ class Resolver:
         if head in ("spokesman", "spokeswoman", "spokesperson", "official", "representative", "aide"):
             found = self._last(lambda s: s.head == head and s.cls == "body", far=True)
             kind = NAMED
+        elif mention.plural:
+            # "The companies", "the two firms": the organisations named together before, if they were.
+            found = self._last(lambda s: s.plural and " and " in (s.name or "") and s.cls in ("org", "person"))
+            kind = PRONOUN
         elif head in lex.ORG_HEADS:
             # "the company": an organisation the article called a company (or a maker, a firm…), else the
             # organisation last named.
