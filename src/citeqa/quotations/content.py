@@ -55,6 +55,7 @@ _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|inde
 
 
 TRAIL = ".!?;:, \t"
+_FINITE = frozenset("is are was were has have had will would can could may might must should does did".split())
 _ONLY_ADVERBIAL = re.compile(
     r"(?i:for instance|for example|in fact|however|indeed|meanwhile|instead|also|though|still|again|too|"
     r"(?:last|this|next|earlier this|later this) (?:week|month|year|weekend|season|summer|winter|spring|autumn)|"
@@ -185,4 +186,6 @@ def only_prefix(text: str) -> bool:
         tokens = words(chunk)
         if tokens and tokens[0].lower() not in lex.PREFIX_WORDS and not tokens[0].lower().endswith("ing"):
             return False
+        if any(t.lower() in _FINITE for t in tokens[1:]):
+            return False  # "This was not a "women's thing", she said": a clause, not an adverbial
     return True

@@ -115,6 +115,9 @@ NAMING = _forms(
     "criticise criticises criticised criticize criticizes criticized",
     "attack attacks attacked",
     "dismiss dismisses dismissed",
+    "blame blames blamed blaming",
+    "slam slams slammed",
+    "lambast lambasts lambasted lambaste lambastes",
 )
 # Verbs that may come before their subject after a quotation: ""…," said Mr Williams".
 INVERTIBLE = _forms(

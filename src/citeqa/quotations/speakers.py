@@ -227,6 +227,7 @@ class Resolver:
                 head in lex.PROTAGONIST_HEADS
                 or head in _SAME_OFFICE.get("boss", ())
                 or head.endswith(("-year-old", "ian", "ean", "ese"))
+                or head.startswith(("ex-", "former-"))
                 or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")
             ):
                 found = self.protagonist
