@@ -195,6 +195,17 @@ class Resolver:
 
     def _description(self, mention: Mention) -> Speaker:
         head = mention.head
+        owner = _OWNER.match(mention.text)
+        if owner and head in _AGENTS:
+            # "her spokesman", "his lawyer": named after whom "her" or "his" stands for ("Kim Clijsters'
+            # spokesman"), as the article names no one else.
+            word = owner.group(1).lower()
+            whose = self._pronoun({"his": "he", "her": "she", "its": "it", "their": "they"}[word])
+            if whose.name is None or (word in ("his", "her") and whose.gender != {"his": "m", "her": "f"}[word]):
+                return UNKNOWN_SPEAKER  # whose spokesman is not certain unless the article gives their sex
+            mark = "’" if "’" in self.text and "'" not in self.text else "'"
+            name = f"{whose.name}{mark}" if whose.name.endswith("s") else f"{whose.name}{mark}s"
+            return Speaker(f"{name} {mention.text[owner.end() :]}", None, NAMED, "body", head=head)
         # "the alliance" after "the Countryside Alliance", "the committee" after "the … committee": the
         # organisation named earlier whose name ends in that word.
         named = self._last(
@@ -287,6 +298,9 @@ _OFFICES = (
     frozenset("spokesman spokeswoman spokesperson".split()),
 )
 _SAME_OFFICE = {head: set().union(*(o for o in _OFFICES if head in o)) for group in _OFFICES for head in group}
+_OWNER = re.compile(r"(his|her|its|their)\s+", re.IGNORECASE)
+# Who speaks for someone: "her spokesman", "his lawyer".
+_AGENTS = lex.SPOKES | frozenset("lawyer lawyers solicitor barrister attorney agent publicist representatives".split())
 _NOT_ROLE = frozenset("why what how when where whether if that which who is was are were has had".split())
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
 
