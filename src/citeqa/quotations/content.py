@@ -116,6 +116,8 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
         hearer = HEARERS.match(rest)
         if not hearer:
             return None, False
+        if re.match(r"\s*to\s+[a-z]", rest[hearer_end(rest, hearer) :]):
+            return clean(text, pos, stop), False  # "told England to stop whingeing": the demand, with whom
         pos += hearer_end(rest, hearer)
         rest = text[pos:stop]
     pp = _PP_THAT.match(rest)

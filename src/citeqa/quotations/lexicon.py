@@ -64,7 +64,7 @@ TELL = _forms("tell tells told telling")
 # What a report, study, court or inspection states.
 FIND = _forms("find finds found finding", "conclude concludes concluded concluding")
 # Demands: the object is what was asked for.
-URGE = _forms("urge urges urged urging")
+URGE = _forms("urge urges urged urging", "tip tips tipped")
 ACCUSE = _forms("accuse accuses accused accusing")
 # Negated or denied statements: the quote keeps the negation (a slice after it would misquote).
 DENY = _forms("deny denies denied denying")
