@@ -55,6 +55,12 @@ _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|inde
 
 
 TRAIL = ".!?;:, \t"
+# "said no", "said nothing more", "said so": no statement; but "said no complaint had been made" is one.
+_NO_CONTENT = re.compile(
+    r"\s*(?:(?:so|yes|no|sorry|nothing|goodbye|it\s+all)(?=\s*(?:[.,;:!?]|$|\s(?:to|about|of|more|further|else|"
+    r"at|on|in|when|after|before|but|and)\b))|sorry\b|goodbye\b)",
+    re.IGNORECASE,
+)
 _FINITE = frozenset("is are was were has have had will would can could may might must should does did".split())
 _ONLY_ADVERBIAL = re.compile(
     r"(?i:for instance|for example|in fact|however|indeed|meanwhile|instead|also|though|still|again|too|"
@@ -131,7 +137,7 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
         return None, False
     if kind == "that" and not re.match(r"\s*(?:that|he|she|they|it|we|I)\b", rest):
         return None, False  # "noted the change" is no statement; "hinted he thinks …" is
-    if _PREPOSITION_START.match(rest) or re.match(r"\s*(?:so|yes|no|sorry|nothing|goodbye|it\s+all)\b", rest, re.I):
+    if _PREPOSITION_START.match(rest) or _NO_CONTENT.match(rest):
         return None, False
     if (
         kind in ("say", "find", "that")

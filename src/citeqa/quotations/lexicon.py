@@ -201,7 +201,7 @@ DOCUMENTS = frozenset(
     """report study survey research review inquiry investigation poll paper letter statement memo
     minutes newsletter document analysis audit findings ruling judgment judgement lawsuit complaint
     submission assessment probe handbook white-paper briefing dossier memorandum filing petition
-    manifesto bulletin blog message note advert advertisement leaflet website""".split()
+    manifesto bulletin blog message note advert advertisement leaflet website suit""".split()
 )
 # Documents of one inquiry: "the assessment" after "the report" is that report.
 REPORT_FAMILY = frozenset("report study survey research review inquiry investigation assessment probe findings".split())

@@ -166,6 +166,7 @@ _ADVERBS = frozenset("even also only still just already now then too again ever 
 _CONNECTORS = frozenset("of for and the on in & de du des".split())
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
+_DETERMINERS = frozenset("the a an his her its their this that these those".split())
 _ADJECTIVES_ED = frozenset("aged based called named united advanced detailed experienced qualified".split())
 _ATTRIBUTIVE = re.compile(r"^[A-Z][\w]*-(?:based|born|owned|listed|registered|led|backed|run|made)$")
 
@@ -183,9 +184,15 @@ def _valid_np(tokens: list[str]) -> bool:
     if any(w in _SUBORDINATORS for w in lows[1:]) or lows[-1] in _ADVERBS:
         return False
     # A lower-case word in -ed is a verb ("rejected"), not part of a name or a body.
+    # ... unless it follows a determiner, as an adjective does ("The unnamed woman from Georgia").
     return not any(
-        w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper() and w not in _ADJECTIVES_ED
-        for t, w in zip(tokens, lows, strict=True)
+        w.endswith("ed")
+        and len(w) > 4
+        and "-" not in w
+        and not t[0].isupper()
+        and w not in _ADJECTIVES_ED
+        and not (i > 0 and lows[i - 1] in _DETERMINERS)
+        for i, (t, w) in enumerate(zip(tokens, lows, strict=True))
     )
 
 

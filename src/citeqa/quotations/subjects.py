@@ -113,6 +113,9 @@ _NEXT_VERB = re.compile(
 )
 
 
+_CLAUSE_NEXT = re.compile(r"\s+(?:that|it|he|she|they|we|there|this)\b")
+
+
 _CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s+")
 
 
@@ -143,6 +146,8 @@ def is_noun(text: str, before: str, end: int, word: str) -> bool:
         return False  # ", finding that …"
     if _NEXT_VERB.match(text, end):
         return True  # "the report said"
+    if _CLAUSE_NEXT.match(text, end) and not re.search(r"\b(?:the|a|an|its|his|her|their)\s+$", before):
+        return False  # "The developers behind the system claim it is …": a verb, a clause after it
     if not _SUBJECT_END.search(before):
         return True  # "a new report"
     last = before.rstrip().rsplit(None, 2)
