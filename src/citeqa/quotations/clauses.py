@@ -43,6 +43,7 @@ _NEGATION = re.compile(
 )
 
 
+_AGENT_END = re.compile(r"\b(?:by|from)\s+([^,;:¤]{2,80})$")
 _OPEN_QUESTION = re.compile(r"(?:if|whether|who|what|when|where|why|how)\b", re.IGNORECASE)
 
 
@@ -218,6 +219,7 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
         np_end = match.end() + (comma if comma >= 0 else len(after.rstrip(TRAIL)))
         phrase = text[match.end() : np_end]
         phrase = re.split(r"\s+(?:released|published|issued|carried|conducted|commissioned|cited|quoted)\b", phrase)[0]
+        phrase = re.split(r"(?<=\))\s+(?=[A-Z])", phrase)[0]  # "the Unit (NHTCU) A survey …": a lost full stop
         mention = parse_phrase(phrase) if MASK not in phrase else None
         if mention is None:
             continue
@@ -259,6 +261,9 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
     relative = re.search(r",\s*(?:who|which)$", head)
     if relative:  # "The study, which claims to be …": the relative clause's speaker is the phrase before it
         mention = parse_subject(head[: relative.start()])
+        agent = None if mention else _AGENT_END.search(head, 0, relative.start())
+        if agent:  # "… an investigation by the UK's Office of Fair Trading (OFT), which concluded …"
+            mention = parse_phrase(agent.group(1))
         span, colon = reported_content(text, match, e, kind)
         return Claim(mention, match.start(), [span] if span and mention else [], colon) if mention else None
     if (not head or head.endswith((",", '"', "”", "’", "'"))) and word in lex.INVERTIBLE:

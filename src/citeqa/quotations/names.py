@@ -191,7 +191,7 @@ def _valid_np(tokens: list[str]) -> bool:
         and "-" not in w
         and not t[0].isupper()
         and w not in _ADJECTIVES_ED
-        and not (i > 0 and lows[i - 1] in _DETERMINERS)
+        and not (i > 0 and (lows[i - 1] in _DETERMINERS or lows[i - 1] in lex.DOCUMENTS))
         for i, (t, w) in enumerate(zip(tokens, lows, strict=True))
     )
 
@@ -386,6 +386,8 @@ def _description(tokens: list[str]) -> Mention | None:
         len(lows),
     )
     head_tokens = tokens[:cut]
+    if len(head_tokens) > 1 and head_tokens[-1].lower().endswith("ed") and head_tokens[-2].lower() in lex.DOCUMENTS:
+        head_tokens = head_tokens[:-1]  # "A survey conducted on its behalf by NOP": a survey
     head = POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
     if head and head[0].isdigit() and cut < len(tokens) and lows[cut] == "of":
         return Mention(" ".join(tokens), "group", head=lows[-1], plural=True)  # "14% of people aged …"
