@@ -44,6 +44,7 @@ _NEGATION = re.compile(
 
 
 _AGENT_END = re.compile(r"\b(?:by|from)\s+([^,;:¤]{2,80})$")
+_ADVERB_TAIL = re.compile(r"\s+\w+ly$")
 _OPEN_QUESTION = re.compile(r"(?:if|whether|who|what|when|where|why|how)\b", re.IGNORECASE)
 
 
@@ -113,7 +114,7 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
         if word in lex.NOUN_VERBS and is_noun(text, before, match.end(), word):
             continue  # "a new report", "the HMICFRS report said": a noun
         coordinated = _COORDINATED.search(before) is not None or (
-            word.endswith("ing") and before.rstrip().endswith(",")
+            word.endswith("ing") and _ADVERB_TAIL.sub("", before.rstrip()).endswith(",")  # ", simply adding"
         )
         if current is not None and any(a <= match.start() < b for a, b in current.contents):
             chained = _chained(text, e, match, kind, current, subject or lead)

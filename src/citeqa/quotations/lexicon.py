@@ -39,6 +39,7 @@ SAY = _forms(
     "reckon reckons reckoned",
     "assert asserts asserted asserting",
     "forecast forecasts forecasting",
+    "calculate calculates calculated",
 )
 # Verbs that report speech only with "that" after them ("noted that …", not "noted the change").
 SAY_THAT = _forms(
@@ -58,6 +59,7 @@ SAY_THAT = _forms(
     "complain complains complained complaining",
     "hint hints hinted hinting",
     "remind reminds reminded",
+    "recommend recommends recommended recommending",
 )
 # Verbs whose content follows a hearer: "told the BBC (that) …".
 TELL = _forms("tell tells told telling")
