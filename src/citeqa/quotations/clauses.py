@@ -198,7 +198,9 @@ def _chained(text: str, e: int, match: Verb, kind: str, current: Claim, main: Me
 def _local_claim(text: str, s: int, e: int, match: Verb, kind: str, main: Mention | None) -> Claim | None:
     """A later verb with a subject of its own after a conjunction: "…," he said, though he admitted C"."""
     region = text[max(s, match.start() - WINDOW) : match.start()]
-    cuts = list(re.finditer(r",\s*|\s(?:though|although|while|as|but|and|because|when)\s+|;\s*", region))
+    cuts = list(
+        re.finditer(r",\s*|\s(?:though|although|while|as|but|and|because|when|after|before|since)\s+|;\s*", region)
+    )
     if not cuts:
         return None
     piece = AUX_TAIL.sub("", " " + region[cuts[-1].end() :]).strip()
