@@ -340,6 +340,9 @@ def _inverted_claim(text: str, s: int, e: int, match: Verb, head: str) -> Claim 
     if mention is None or mention.cls == "pronoun":
         return None
     span = clean(text, s, s + len(head.rstrip(",")))
+    if span is None and after[len(np_text) :].startswith(","):
+        # "For instance, said Mr Hogan, filtering out … can stop 75% of spam": what follows is what was said.
+        span = clean(text, match.end() + len(np_text) + 1, e)
     return Claim(mention, match.start(), [span] if span else [])
 
 

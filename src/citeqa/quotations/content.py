@@ -61,6 +61,11 @@ _NO_CONTENT = re.compile(
     r"at|on|in|when|after|before|but|and)\b))|sorry\b|goodbye\b)",
     re.IGNORECASE,
 )
+# "argued on Sunday the time had come": when it was said, between the verb and what was said.
+_WHEN = re.compile(
+    r"\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|last\s+(?:week|month|year|night)|"
+    r"yesterday|earlier\s+this\s+(?:week|month|year))\b,?(?=\s+(?:the|a|an|it|he|she|they|we|there|this|that)\b)"
+)
 _FINITE = frozenset("is are was were has have had will would can could may might must should does did".split())
 _ONLY_ADVERBIAL = re.compile(
     r"(?i:for instance|for example|in fact|however|indeed|meanwhile|instead|also|though|still|again|too|"
@@ -126,7 +131,7 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
             return clean(text, pos, stop), False  # "told England to stop whingeing": the demand, with whom
         pos += hearer_end(rest, hearer)
         rest = text[pos:stop]
-    pp = _PP_THAT.match(rest)
+    pp = _PP_THAT.match(rest) or _WHEN.match(rest)
     if pp:
         pos += pp.end()
         rest = text[pos:stop]

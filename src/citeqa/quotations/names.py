@@ -238,7 +238,7 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
     if len(name) == 1 and not before and name[0].lower() in lex.GROUP_HEADS:
         return Mention(name[0], "group", head=name[0].lower(), plural=True)  # "Analysts", "Prosecutors"
-    if lows and lows[-1].endswith("ing") and not is_cap(before[-1]):
+    if lows and lows[-1].endswith("ing") and lows[-1] not in _ING_NOUNS and not is_cap(before[-1]):
         return _description(tokens)  # "the lawyer representing Feroz Abbasi": the lawyer speaks
     if len(before) > 10 or ("and" in lows and not all(is_cap(t) or t.lower() in _CONNECTORS for t in before)):
         return None  # "The two clubs met the Spanish FA on Monday and Astiazaran": a clause, not a role
@@ -340,7 +340,7 @@ def _plain_noun(low: str) -> bool:
     return (
         low.isalpha()
         and len(low) > 2
-        and not low.endswith(("s", "ed", "ing", "ly"))
+        and (not low.endswith(("s", "ed", "ing", "ly")) or low in _ING_NOUNS)
         and low not in _IRREGULAR_PAST
         and low not in lex.NOT_IN_NP
         and low not in PREPOSITIONS

@@ -84,6 +84,8 @@ def _appositive(chunk: str) -> bool:
 
 def _is_prefix(chunk: str) -> bool:
     tokens = words(chunk)
+    if len(tokens) > 1 and tokens[0].lower() in ("but", "and", "yet", "so", "or"):
+        return False  # "But Kevin Hogan, senior manager at Symantec, said": a subject after a conjunction
     return bool(tokens) and (tokens[0].lower() in lex.PREFIX_WORDS or tokens[0].lower().endswith("ing"))
 
 
