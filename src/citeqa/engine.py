@@ -7,6 +7,7 @@ for); the path of a question from there is ``answers.ask``.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 
 from citeqa.answers.ask import answer
@@ -72,6 +73,11 @@ class Engine(Collection):
             notes=notes,
             tuning=tuning,
         )
+
+    def _set_state(self, data, problems, warning=None) -> None:
+        super()._set_state(data, problems, warning)
+        if data is not None:  # the people quoted, counted ahead of the first look at them
+            threading.Thread(target=directory, args=(data,), name="citeqa-people", daemon=True).start()
 
     def people(self, *, articles: Sequence[str] | None = None, words: str = "") -> list[Person]:
         """The people and bodies the articles (all, or those whose ids are in ``articles``) quote, most

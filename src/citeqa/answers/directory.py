@@ -70,40 +70,83 @@ class Directory:
     def __init__(self, data: IndexData) -> None:
         self.quotations = data.quotations
         self._rows: dict[str, list[int]] = {}  # speaker key -> rows of ``quotations``, in the articles' order
+        self._paragraphs: dict[tuple[str, int], list[Quotation]] = {}
+        # Per article, how often it quotes each person listed (common phrases are not): what the list of
+        # the people quoted in some articles is summed from.
+        self._per_article: dict[str, Counter[str]] = {}
         names: dict[str, Counter[str]] = {}
         roles: dict[str, Counter[str]] = {}
+        known: dict[tuple[str, str, str], str] = {}  # (speaker, class, article) -> key, each worked out once
         for row, q in enumerate(self.quotations):
+            self._paragraphs.setdefault((q.article_id, q.paragraph), []).append(q)
             if q.speaker is None:
                 continue
-            key = speaker_key(q)
+            key = known.get((q.speaker, q.speaker_class, q.article_id))
+            if key is None:
+                key = known[(q.speaker, q.speaker_class, q.article_id)] = speaker_key(q)
             self._rows.setdefault(key, []).append(row)
             names.setdefault(key, Counter())[q.speaker] += 1
             if q.role:
                 roles.setdefault(key, Counter())[q.role] += 1
-        self._paragraphs: dict[tuple[str, int], list[Quotation]] = {}
-        for q in self.quotations:
-            self._paragraphs.setdefault((q.article_id, q.paragraph), []).append(q)
-        self._keys = [speaker_key(q) if q.speaker is not None else "" for q in self.quotations]
+            if "::" not in key:
+                self._per_article.setdefault(q.article_id, Counter())[key] += 1
         self.names = {key: counter.most_common(1)[0][0] for key, counter in names.items()}
         self.roles = {key: counter.most_common(1)[0][0] for key, counter in roles.items()}
         # Words of each speaker's names and roles, for finding them from a question.
         self._name_words = {key: [name_words(n) for n in counter] for key, counter in names.items()}
         self._role_words = {key: [_singular(name_words(r)) for r in counter] for key, counter in roles.items()}
+        self._words = {
+            key: {w for words in self._name_words[key] + self._role_words.get(key, []) for w in words}
+            for key in self._name_words
+        }
+        self._totals = self._count(self._per_article)
+        self._everyone = self._listed(self._totals)
+        self._recent: dict[tuple[frozenset[str] | None, str], list[Person]] = {}
+        self._lock = threading.Lock()
 
     def people(self, articles: frozenset[str] | None = None, words: str = "") -> list[Person]:
         """The people quoted in ``articles`` (ids; None: all), most quoted first; ``words``, if given, must
-        all be in their name or role. Common phrases ("a spokesman") are left out."""
-        counts: Counter[str] = Counter()
-        quoted: dict[str, set[str]] = {}
-        for q, key in zip(self.quotations, self._keys, strict=True):
-            if key and "::" not in key and (articles is None or q.article_id in articles):
-                counts[key] += 1
-                quoted.setdefault(key, set()).add(q.article_id)
+        all be in their name or role. Common phrases ("a spokesman") are left out.
+
+        Summed from each article's counts (or, for most of the collection, the whole's less the articles
+        left out), and the last few answers kept: every rerun of a page with the list open asks again."""
+        with self._lock:
+            found = self._recent.get((articles, words))
+        if found is not None:
+            return found
+        if articles is None:
+            chosen = self._everyone
+        else:
+            quoting = {a for a in articles if a in self._per_article}
+            if len(quoting) * 2 > len(self._per_article):  # most of the collection: the whole, less the rest
+                quotations, quoted = self._totals
+                left = self._count({a: c for a, c in self._per_article.items() if a not in quoting})
+                counted = (+(quotations - left[0]), +(quoted - left[1]))
+            else:
+                counted = self._count({a: self._per_article[a] for a in quoting})
+            chosen = self._listed(counted)
         wanted = name_words(words)
+        found = [p for p in chosen if self._has_words(p.key, wanted)] if wanted else chosen
+        with self._lock:
+            if len(self._recent) >= 16:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[(articles, words)] = found
+        return found
+
+    @staticmethod
+    def _count(per_article: dict[str, Counter[str]]) -> tuple[Counter[str], Counter[str]]:
+        """Quotations and articles per person, over ``per_article``."""
+        quotations: Counter[str] = Counter()
+        articles: Counter[str] = Counter()
+        for counts in per_article.values():
+            quotations.update(counts)
+            articles.update(counts.keys())
+        return quotations, articles
+
+    def _listed(self, counted: tuple[Counter[str], Counter[str]]) -> list[Person]:
+        quotations, articles = counted
         people = [
-            Person(key, self.names[key], self.roles.get(key), count, len(quoted[key]))
-            for key, count in counts.items()
-            if not wanted or self._has_words(key, wanted)
+            Person(key, self.names[key], self.roles.get(key), count, articles[key]) for key, count in quotations.items()
         ]
         return sorted(people, key=lambda p: (-p.count, p.name.casefold()))
 
@@ -156,9 +199,7 @@ class Directory:
         return [key for key, score in scores.items() if score == best]
 
     def _has_words(self, key: str, wanted: list[str]) -> bool:
-        known = {w for words in self._name_words[key] for w in words} | {
-            w for words in self._role_words.get(key, ()) for w in words
-        }
+        known = self._words[key]
         return all(w in known or _singular([w])[0] in known for w in wanted)
 
 
