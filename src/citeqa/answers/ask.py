@@ -18,7 +18,7 @@ from citeqa.answers.tuning import Tuning
 from citeqa.errors import QuestionError
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
-from citeqa.records import Answer, Turn
+from citeqa.records import NOT_FOUND, Answer, Turn
 
 
 def answer(
@@ -65,7 +65,7 @@ def answer(
             notes=notes,
             tuning=tuning,
         )
-        if by_person is not None and trusted(asked):
+        if by_person is not None and trusted(asked) and by_person.outcome != NOT_FOUND:
             return by_person
     vector = embedder.encode([text])[0]
     # A few more than k, so that a follow-up asking for more still has k new passages to give.

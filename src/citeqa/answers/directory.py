@@ -37,12 +37,14 @@ class Person:
     articles: int  # articles quoting them, of those counted
 
 
-def name_words(name: str) -> list[str]:
+def name_words(name: str, *, keep_honorifics: bool = False) -> list[str]:
     """The words of a name as compared: lower case, without accents, honorifics or a leading article."""
     text = unicodedata.normalize("NFKD", name.casefold().replace("’", "'"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"'s\b", "", text)
     words = _WORD.findall(text)
+    if keep_honorifics:
+        return words
     while words and words[0] in _LEADING:
         words = words[1:]
     return [w for w in words if w not in _HONORIFICS]
@@ -69,6 +71,11 @@ class Directory:
 
     def __init__(self, data: IndexData) -> None:
         self.quotations = data.quotations
+        # Each article's words as ``name_words`` reads a name (lower case, without accents), to tell a
+        # name the articles mention from one they never do.
+        self._texts = {
+            a.id: " ".join(name_words(" ".join((a.title, *a.paragraphs)), keep_honorifics=True)) for a in data.articles
+        }
         self._rows: dict[str, list[int]] = {}  # speaker key -> rows of ``quotations``, in the articles' order
         self._paragraphs: dict[tuple[str, int], list[Quotation]] = {}
         # Per article, how often it quotes each person listed (common phrases are not): what the list of
@@ -163,6 +170,18 @@ class Directory:
     def quotations_of(self, key: str, articles: frozenset[str] | None = None) -> list[Quotation]:
         """Every quotation of speaker ``key`` in ``articles`` (None: all), in the articles' reading order."""
         return [self.quotations[r] for r in self.rows(key, articles)]
+
+    def mentions(self, name: str, articles: frozenset[str] | None = None) -> bool:
+        """Whether the articles (all, or ``articles``) name ``name`` anywhere, quoted or not."""
+        words = name_words(name)
+        if not words:
+            return False
+        phrase = re.compile(r"(?<![\w])" + r"\W+".join(re.escape(w) for w in words) + r"(?![\w])")
+        return any(
+            phrase.search(text)
+            for article_id, text in self._texts.items()
+            if articles is None or article_id in articles
+        )
 
     def in_paragraph(self, article_id: str, paragraph: int) -> list[Quotation]:
         """The quotations of one paragraph, with a speaker or without."""

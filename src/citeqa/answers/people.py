@@ -23,7 +23,7 @@ from citeqa.answers.query import Query, analyse
 from citeqa.answers.search import search
 from citeqa.answers.tuning import Tuning
 from citeqa.articles.keywords import terms
-from citeqa.citations.cite import nested, speaking
+from citeqa.citations.cite import speaking
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
 from citeqa.quotations.saying import said
@@ -94,8 +94,10 @@ def answer_person(
     people = directory(data)
     keys = people.find(asked.who, allowed)
     if not keys:
-        if not _names_someone(asked.who):
-            return None  # "the lead inspector": the ordinary path reads who speaks around each passage
+        if not _names_someone(asked.who) or not people.mentions(asked.who, allowed):
+            # "the lead inspector": the ordinary path reads who speaks around each passage; a name the
+            # articles never mention at all, it says so ("never mention “Europol”").
+            return None
         where = (
             "the articles searched never quote" if people.find(asked.who) and allowed else "the articles never quote"
         )
@@ -105,8 +107,7 @@ def answer_person(
     quotations = [q for q in quotations if not _fragment(q, quotations)]
     names = _listing([people.names[key] for key in keys])
     if not quotations:
-        reason = f"what the articles quote {names} as saying was given earlier in this conversation"
-        return _refusal(query, CLOSEST, reason, notes)
+        return None  # all of it was given earlier in the conversation: what else the articles say of them
     articles = {a.id: a for a in data.articles}
     total = len(quotations)
     if not asked.topic:
@@ -203,7 +204,8 @@ def _answer(
     scores: dict[Quotation, float] | None = None,
 ) -> Answer:
     citations = _citations(shown, articles, scores)
-    text = " ".join(f"{speaking(c)} “{nested(c.quote)}” [{c.n}]" for c in citations[: len(used)])
+    # The quote itself exact, as in every answer's text; copies set it inside marks by the styles' rules.
+    text = " ".join(f"{speaking(c)} “{c.quote}” [{c.n}]" for c in citations[: len(used)])
     return Answer(
         query.question,
         ANSWERED,
@@ -298,7 +300,11 @@ def trusted(asked: PersonQuestion) -> bool:
 
 def prefer(by_person: Answer | None, ordinary: Answer) -> Answer:
     """The answer from the quotations if the ordinary path agrees on who speaks (its first quote is one of
-    theirs) or finds nothing; else the ordinary answer."""
+    theirs) or finds nothing; else the ordinary answer. "The articles never quote X" lists the passages
+    the ordinary path found nearest, as not answering it."""
+    if by_person is not None and by_person.outcome == NOT_FOUND:
+        nearest = ordinary.citations or ordinary.closest
+        return replace(by_person, closest=tuple(replace(c, n=n) for n, c in enumerate(nearest, start=1)))
     if by_person is None or by_person.outcome != ANSWERED:
         return ordinary
     if ordinary.outcome != ANSWERED or not ordinary.used:
