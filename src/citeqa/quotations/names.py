@@ -236,6 +236,8 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)
     if lows and lows[-1] in PREPOSITIONS:
         return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
+    if lows and lows[-1] == "and" and prep is not None:
+        return _description(tokens)  # "Lawyers for Mr Fawcett and Ben McDonald": the lawyers, not Ben McDonald
     if len(name) == 1 and not before and name[0].lower() in lex.GROUP_HEADS:
         return Mention(name[0], "group", head=name[0].lower(), plural=True)  # "Analysts", "Prosecutors"
     if lows and lows[-1].endswith("ing") and lows[-1] not in _ING_NOUNS and not is_cap(before[-1]):
