@@ -77,20 +77,21 @@ def test_a_question_asked_by_person_is_read_with_its_person_and_topic(question, 
         assert (asked.kind, asked.who, asked.topic) == (kind, who, topic)
 
 
-def test_what_a_person_said_is_all_their_quotations_in_reading_order_each_attributed(engine):
+def test_what_a_person_said_is_their_quotations_in_reading_order_each_attributed(engine):
     answer = engine.ask("What did Jane Smith say?")
     assert answer.outcome == ANSWERED
-    quotes = [c.quote for c in answer.used]
-    assert quotes == [  # the articles in the collection's order (by file name), each in reading order
+    # The articles in the collection's order (by file name), each in reading order; the answer quotes each
+    # paragraph once (its longest quotation), the others are listed with it.
+    assert [c.quote for c in answer.used] == [
         "the rise would hurt islanders who travel to the hospital on the mainland",
-        "We have listened to residents for years,",
         "The fumes and the crowds are too much for a small town.",
         "From next spring, no ship longer than 100 metres will dock at the old port.",  # a paragraph of quotation
     ]
+    assert [c.quote for c in answer.citations if c not in answer.used] == ["We have listened to residents for years,"]
     assert all(exact(c) and c.speaker == "Jane Smith" for c in answer.citations)
-    assert [c.role for c in answer.used] == [None] + ["the council leader"] * 3  # as each article gives it
+    assert [c.role for c in answer.used] == [None, "the council leader", "the council leader"]  # as each article has it
     assert answer.answer.startswith("Jane Smith said that “the rise would hurt islanders")  # reported speech
-    assert "Jane Smith said: “We have listened to residents for years,” [2]" in answer.answer
+    assert "Jane Smith said: “The fumes and the crowds are too much for a small town.” [2]" in answer.answer
 
 
 def test_a_topic_puts_the_closest_quotation_first(engine):
@@ -130,17 +131,17 @@ def test_copies_name_the_speaker_their_role_and_the_verb_in_every_style(engine):
     answer = engine.ask("What did Jane Smith say?")
     first = answer.used[1]
     assert cite(first, "plain").startswith(
-        "Jane Smith, the council leader, said: “We have listened to residents for years,” — “Harbour council bans"
+        "Jane Smith, the council leader, said: “The fumes and the crowds are too much for a small town.” — “Harbour"
     )
-    assert cite(first, "markdown").startswith("Jane Smith, the council leader, said: “We have listened")
-    assert "” (as cited in Ruiz, 2025, para. 2).\nRuiz, A. (2025, March 4)." in cite(first, "apa")
-    assert cite(first, "apa").startswith("Jane Smith, the council leader, said: “We have")
+    assert cite(first, "markdown").startswith("Jane Smith, the council leader, said: “The fumes")
+    assert "town” (as cited in Ruiz, 2025, para. 2).\nRuiz, A. (2025, March 4)." in cite(first, "apa")
+    assert cite(first, "apa").startswith("Jane Smith, the council leader, said: “The fumes")
     assert "” (qtd. in Ruiz).\nRuiz, Ana." in cite(first, "mla")
     reported = answer.used[0]
     assert cite(reported, "plain").startswith("Jane Smith said that “the rise would hurt islanders")
     assert format_answer(answer).startswith("Jane Smith said that “the rise would hurt islanders")
-    assert "[1] Jane Smith said: “We have listened to residents for years,” [2]" in format_answer(answer)
-    assert "Jane Smith said\\: “We have listened" in render.answer_markdown(answer, None)
+    assert "[1] Jane Smith said: “The fumes and the crowds are too much for a small town.” [2]" in format_answer(answer)
+    assert "Jane Smith said\\: “The fumes" in render.answer_markdown(answer, None)
 
 
 def test_a_saved_citation_keeps_its_speaker_and_one_saved_before_speakers_loads_without(engine):

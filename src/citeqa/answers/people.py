@@ -113,7 +113,8 @@ def answer_person(
     if not asked.topic:
         chosen = quotations[:k]
         more = (f"{names} is quoted {total} times in these articles; the first {k} are given.",) if total > k else ()
-        return _answer(query, chosen, chosen, articles, notes + more)
+        used = _one_per_paragraph(chosen)[: tuning.composition.sentences]
+        return _answer(query, used, used + [q for q in chosen if q not in used], articles, notes + more)
     ranked, topical = _by_topic(asked.topic, quotations, data, embedder, tuning)
     if not topical:
         closest = _citations([q for q, _ in ranked[:k]], articles, scores=None)
@@ -122,6 +123,7 @@ def answer_person(
         )
     best = topical[0][1]
     used = [q for q, score in topical if score >= tuning.composition.keep * best][: tuning.composition.sentences]
+    used = _with_continuations(used, quotations)
     shown = used + [q for q, _ in ranked if q not in used][: max(0, k - len(used))]
     return _answer(query, used, shown, articles, notes, scores=dict(ranked))
 
@@ -249,6 +251,39 @@ def _outermost(quotations: list[Quotation]) -> list[Quotation]:
         )
         if not inside:
             out.append(q)
+    return out
+
+
+def _one_per_paragraph(quotations: list[Quotation]) -> list[Quotation]:
+    """The longest quotation of each paragraph, in reading order: an answer that quotes a speaker's every
+    paragraph before it quotes one paragraph twice."""
+    best: dict[tuple[str, int], Quotation] = {}
+    for q in quotations:
+        key = (q.article_id, q.paragraph)
+        if key not in best or q.end - q.start > best[key].end - best[key].start:
+            best[key] = q
+    return [q for q in quotations if best[(q.article_id, q.paragraph)] is q]
+
+
+def _with_continuations(used: list[Quotation], quotations: list[Quotation]) -> list[Quotation]:
+    """Each quotation followed by its continuation in the next paragraph, if the speaker's words run on
+    there ("…," she said. / "As a result, …"): one quotation, cited to both its paragraphs."""
+    out: list[Quotation] = []
+    for q in used:
+        out.append(q)
+        following = next(
+            (
+                o
+                for o in quotations
+                if o.article_id == q.article_id
+                and o.paragraph == q.paragraph + 1
+                and o.kind == "continuation"
+                and o.speaker == q.speaker
+            ),
+            None,
+        )
+        if following is not None and following not in used and following not in out:
+            out.append(following)
     return out
 
 
