@@ -44,6 +44,8 @@ _NEGATION = re.compile(
 
 
 _AGENT_END = re.compile(r"\b(?:by|from)\s+([^,;:¤]{2,80})$")
+_BESIDE_QUOTE = re.compile(MASK + r"[\"”’']?\s*,?\s*[^" + MASK + r".;:!?]*$")
+_QUOTE_AFTER = re.compile(r"\s*(?:[\w'’\-]+\s+){0,4}?[:,]?\s*[\"“‘']?" + MASK)
 _ADVERB_TAIL = re.compile(r"\s+\w+ly$")
 _OPEN_QUESTION = re.compile(r"(?:if|whether|who|what|when|where|why|how)\b", re.IGNORECASE)
 
@@ -109,6 +111,8 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
         word = match.group(1).lower()
         kind = VERB_CLASS.get(word, "say")
         before = text[max(s, match.start() - WINDOW) : match.start()]
+        if kind == "quote" and not _BESIDE_QUOTE.search(before[-60:]) and not _QUOTE_AFTER.match(text, match.end(), e):
+            continue  # "as the workforce continues to age": a verb that attributes only beside a quotation
         if (_INFINITIVE.search(before) and not _NEGATION.search(before)) or _DETERMINER.search(before):
             continue  # "declined to say"; "the claim": a noun, not a verb
         if word in lex.NOUN_VERBS and is_noun(text, before, match.end(), word):

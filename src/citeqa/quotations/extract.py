@@ -97,8 +97,9 @@ class _Paragraph:
             reading = read_sentence(masked, s, e, found)
             # A name inside what someone is reported to have said is not who "he" stands for next.
             spans = [span for c in reading.claims for span in c.contents]
+            claimed = {c.at for c in reading.claims}  # a claim's own subject is noted as read with the claim
             events: list[tuple[int, int, object]] = [
-                (at, 1, (m, any(a <= at < b for a, b in spans))) for at, m in reading.mentions
+                (at, 1, (m, any(a <= at < b for a, b in spans))) for at, m in reading.mentions if at not in claimed
             ]
             events += [(c.at, 0, c) for c in reading.claims]
             # A quotation inside two claims' contents is the outer claim's: "Officers expressed "…", the

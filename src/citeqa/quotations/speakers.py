@@ -127,10 +127,9 @@ class Resolver:
             if (
                 speaker.head == mention.head
                 and speaker.cls in ("org", "body", "group")
-                and words
-                and words <= set(name_parts(speaker.name))
+                and (words <= set(name_parts(speaker.name)) if words else not speaker.plural and not mention.plural)
             ):
-                return speaker
+                return speaker  # "the committee" after "the Commons science and technology committee"
         return None
 
     def _full_name(self, name: str) -> str | None:

@@ -99,6 +99,10 @@ def _strip_prefix_words(chunk: str) -> str:
         start = name_run(tokens)
         if start < len(tokens):
             return " ".join(tokens[start:])
+        lows = [t.lower() for t in tokens]
+        last = max((i for i, w in enumerate(lows) if w in ("the", "a", "an") and i > 0), default=None)
+        if last is not None and len(tokens) - last <= 4:
+            return " ".join(tokens[last:])  # "In its report on the council's work the committee"
     return chunk
 
 
