@@ -261,7 +261,8 @@ def parse_phrase(text: str) -> Mention | None:
         before = before[:-1] + [POSSESSIVE.sub("", before[-1])]  # "Manchester United's Alex Ferguson"
     role = " ".join(before) or None
     cls = cls or classify_name(name, role)
-    plural = cls != "person" and len(name[-1]) > 3 and name[-1].endswith("s") and not name[-1].endswith("ss")
+    # A proper name in -s is one firm or club ("Qantas", "Siemens"), not several: "it" may stand for it.
+    plural = cls not in ("person", "name", "org") and len(name[-1]) > 3 and name[-1].endswith("s")
     return Mention(shown, cls, role=role, head=name[-1].lower(), plural=plural, gender=_gender(name))
 
 

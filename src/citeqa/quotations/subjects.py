@@ -108,7 +108,8 @@ def _strip_prefix_words(chunk: str) -> str:
 
 # What may stand right before a verb that is also a noun: a pronoun, a name, a plural, a relative.
 _SUBJECT_END = re.compile(
-    r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but)|\b[A-Z][\w'’\-]*|"
+    r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but|has|have|had|will|would|may|"
+    r"might|could)|\b[A-Z][\w'’\-]*|"
     r"[a-z]{3,}s|[\"”’])\s+$"
 )
 
@@ -122,7 +123,7 @@ _NEXT_VERB = re.compile(
 _CLAUSE_NEXT = re.compile(r"\s+(?:that|it|he|she|they|we|there|this)\b")
 
 
-_CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s+")
+_CUT = re.compile(r",\s*|[\"”’]\s+|(?<=\s)(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s+")
 
 
 _LAST_WORD = re.compile(r"[\w'’)]+(?=[,\s]*(?:and)?\s*$)")
