@@ -11,8 +11,8 @@ import threading
 from collections.abc import Sequence
 
 from citeqa.answers.ask import answer
+from citeqa.answers.attribution import quotations_of
 from citeqa.answers.directory import Person, directory
-from citeqa.answers.people import quotations_of
 from citeqa.answers.tuning import Tuning
 from citeqa.collection import Collection, RefreshReport, State
 from citeqa.config import Config

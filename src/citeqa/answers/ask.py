@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from citeqa.answers.attribution import with_speakers
 from citeqa.answers.compose import compose
 from citeqa.answers.conversation import resolve
 from citeqa.answers.judge import Evidence, judge
-from citeqa.answers.people import answer_person, prefer, read, trusted, with_speakers
+from citeqa.answers.people import answer_person, prefer, read, trusted
 from citeqa.answers.query import analyse
 from citeqa.answers.search import search
 from citeqa.answers.tuning import Tuning

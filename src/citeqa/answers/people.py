@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from citeqa.answers.attribution import citations_of
 from citeqa.answers.directory import directory
 from citeqa.answers.judge import Evidence, judge
 from citeqa.answers.query import Query, analyse
@@ -26,7 +27,6 @@ from citeqa.articles.keywords import terms
 from citeqa.citations.cite import speaking
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
-from citeqa.quotations.saying import said
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Quotation
 
 _VERBS = (
@@ -117,7 +117,7 @@ def answer_person(
         return _answer(query, used, used + [q for q in chosen if q not in used], articles, notes + more)
     ranked, topical = _by_topic(asked.topic, quotations, data, embedder, tuning)
     if not topical:
-        closest = _citations([q for q, _ in ranked[:k]], articles, scores=None)
+        closest = citations_of([q for q, _ in ranked[:k]], articles, scores=None)
         return _refusal(
             query, CLOSEST, f"{names} is quoted in these articles, but not on {asked.topic}", notes, closest
         )
@@ -156,7 +156,7 @@ def _who_said(asked, query, data, evidence, embedder, k, allowed, searched, note
     found: list[tuple[Quotation, float]] = []
     for hit in verdict.answering:
         start, end = hit.passage.sentences[max(range(len(hit.sentence_scores)), key=hit.sentence_scores.__getitem__)]
-        for q in _in_paragraph(data, hit.passage.article_id, hit.passage.number):
+        for q in directory(data).in_paragraph(hit.passage.article_id, hit.passage.number):
             if q.speaker is not None and q.start < end and start < q.end:
                 found.append((q, hit.score))
     if not found:
@@ -205,7 +205,7 @@ def _answer(
     notes: tuple[str, ...],
     scores: dict[Quotation, float] | None = None,
 ) -> Answer:
-    citations = _citations(shown, articles, scores)
+    citations = citations_of(shown, articles, scores)
     # The quote itself exact, as in every answer's text; copies set it inside marks by the styles' rules.
     text = " ".join(f"{speaking(c)} “{c.quote}” [{c.n}]" for c in citations[: len(used)])
     return Answer(
@@ -217,21 +217,6 @@ def _answer(
         search_query=query.text,
         quoted=tuple(c.n for c in citations[: len(used)]),
     )
-
-
-def _citations(
-    quotations: list[Quotation], articles: dict[str, Article], scores: dict[Quotation, float] | None
-) -> tuple[Citation, ...]:
-    out = []
-    for n, q in enumerate(quotations, start=1):
-        article = articles[q.article_id]
-        text = article.paragraphs[q.paragraph - 1]
-        score = round(scores.get(q, 0.0), 4) if scores else 0.0
-        shown = said(q) if q.speaker is not None else None
-        out.append(
-            Citation(n, article, q.paragraph, text, text[q.start : q.end], q.start, score, q.speaker, q.role, shown)
-        )
-    return tuple(out)
 
 
 def _outermost(quotations: list[Quotation]) -> list[Quotation]:
@@ -317,10 +302,6 @@ def _listing(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _in_paragraph(data: IndexData, article_id: str, paragraph: int) -> list[Quotation]:
-    return directory(data).in_paragraph(article_id, paragraph)
-
-
 # ------------------------------------------------------------------------------ ordinary answers
 
 
@@ -346,56 +327,3 @@ def prefer(by_person: Answer | None, ordinary: Answer) -> Answer:
         return by_person
     speakers = {c.speaker for c in by_person.citations}
     return by_person if ordinary.used[0].speaker in speakers else ordinary
-
-
-def with_speakers(answer: Answer, data: IndexData) -> Answer:
-    """``answer`` with the speaker of each citation whose quote is (part of) quotations of one known
-    speaker: every letter and figure of the quote inside them."""
-
-    def attributed(citation: Citation) -> Citation:
-        if citation.speaker is not None:
-            return citation
-        found = speaker_of(citation, _in_paragraph(data, citation.article.id, citation.paragraph))
-        if found is None:
-            return citation
-        return replace(citation, speaker=found.speaker, role=found.role, said=said(found))
-
-    return replace(
-        answer,
-        citations=tuple(attributed(c) for c in answer.citations),
-        closest=tuple(attributed(c) for c in answer.closest),
-    )
-
-
-def speaker_of(citation: Citation, quotations: list[Quotation]) -> Quotation | None:
-    """The quotation whose speaker a citation's quote is the words of, if one speaker's quotations hold
-    every letter and figure of it (the quotation marks and spaces around them aside)."""
-    start, end = citation.quote_start, citation.quote_end
-    letters = [i for i in range(start, end) if citation.text[i].isalnum()]
-    if not letters:
-        return None
-    by_speaker: dict[str, list[Quotation]] = {}
-    for q in quotations:
-        if q.speaker is not None and q.start < end and start < q.end:
-            by_speaker.setdefault(q.speaker, []).append(q)
-    for qs in by_speaker.values():
-        if all(any(q.start <= i < q.end for q in qs) for i in letters):
-            return max(qs, key=lambda q: min(q.end, end) - max(q.start, start))
-    return None
-
-
-# ------------------------------------------------------------------------------ browsing
-
-
-def quotations_of(
-    data: IndexData, *, keys: list[str] | None = None, allowed: frozenset[str] | None = None
-) -> tuple[Citation, ...]:
-    """The quotations of the speakers ``keys`` (None: every quotation, with a speaker or not) in the
-    articles ``allowed`` (None: all), in reading order, each as a citation of its paragraph."""
-    people = directory(data)
-    if keys is None:
-        chosen = [q for q in data.quotations if allowed is None or q.article_id in allowed]
-    else:
-        rows = sorted({r for key in keys for r in people.rows(key, allowed)})
-        chosen = [data.quotations[r] for r in rows]
-    return _citations(chosen, {a.id: a for a in data.articles}, scores=None)

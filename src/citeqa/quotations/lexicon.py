@@ -299,3 +299,34 @@ PREFIX_WORDS = frozenset(
     replying giving opening closing having being""".split()
 )
 CONJUNCTIONS = frozenset("but and however yet so also meanwhile now still instead or".split())
+
+
+# Words the phrase reader (names.py) tells apart.
+TIME_WORDS = frozenset("yesterday today earlier later meanwhile recently previously".split())
+TIME_UNITS = frozenset("week month year weekend night morning season summer winter spring autumn".split())
+NOT_NAME = frozenset(
+    """the a an this that these those its his her their our other others some many most all both several
+    few such each every any no another more what who how why when where i i'd i'm i've i'll we we'd we're
+    we've you it's""".split()
+)
+ING_NOUNS = frozenset(
+    """king thing spring evening morning building meeting ring wing string hearing briefing leading ruling
+    governing opposing competing remaining existing rising growing outgoing incoming founding managing
+    sitting serving reigning defending visiting neighbouring surrounding working""".split()
+)
+ADVERBS = frozenset("even also only still just already now then too again ever never often".split())
+CONNECTORS = frozenset("of for and the on in & de du des".split())
+SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
+DETERMINERS = frozenset("the a an his her its their this that these those".split())
+ADJECTIVES_ED = frozenset("aged based called named united advanced detailed experienced qualified".split())
+IRREGULAR_PAST = frozenset(
+    """gave took made went came got began held left led won lost met ran saw set put kept brought bought felt
+    became sent spent built paid sold stood struck fell rose grew knew drew wrote spoke chose broke hit cut
+    quit sat fought caught taught meant heard beat bet bid let shut split spread told said""".split()
+)
+CATAPHORIC = (
+    (ROLE_WORDS | PERSON_HEADS | frozenset("figure committee mp mep".split()))
+    - SPOKES
+    - frozenset("critic source insider expert analyst analysts economist observer".split())
+)
+NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "eer", "ive", "al", "ary", "ic")

@@ -70,7 +70,7 @@ def name_run(tokens: list[str]) -> int:
         while (
             i > 0
             and is_cap(tokens[i - 1])
-            and tokens[i - 1].lower() not in _NOT_NAME
+            and tokens[i - 1].lower() not in lex.NOT_NAME
             and (i == len(tokens) or not POSSESSIVE.search(tokens[i - 1]))
         ):
             i -= 1
@@ -97,7 +97,7 @@ def name_run(tokens: list[str]) -> int:
             break
         if POSSESSIVE.search(word) and i < len(tokens):
             break  # "Amazon's Robin Terrell": the possessive is the role's
-        if low in _NOT_NAME or _ATTRIBUTIVE.match(word):
+        if low in lex.NOT_NAME or _ATTRIBUTIVE.match(word):
             break
         i -= 1
         if low in lex.HONORIFICS:
@@ -129,19 +129,17 @@ def classify_name(tokens: list[str], role: str | None) -> str:
     return "name"
 
 
-_TIME_WORDS = frozenset("yesterday today earlier later meanwhile recently previously".split())
-_TIME_UNITS = frozenset("week month year weekend night morning season summer winter spring autumn".split())
-
-
 def _time_pair(first: str, second: str) -> bool:
-    return (first in ("last", "this", "next") and second in _TIME_UNITS) or (first == "on" and second.endswith("day"))
+    return (first in ("last", "this", "next") and second in lex.TIME_UNITS) or (
+        first == "on" and second.endswith("day")
+    )
 
 
 def _strip_leading(tokens: list[str]) -> list[str]:
     """Without leading conjunctions and time adverbials ("And last week US Treasury Secretary John Snow")."""
     while tokens:
         low = tokens[0].lower().rstrip(",")
-        if low in lex.CONJUNCTIONS or low in _TIME_WORDS:
+        if low in lex.CONJUNCTIONS or low in lex.TIME_WORDS:
             tokens = tokens[1:]
         elif len(tokens) > 2 and _time_pair(low, tokens[1].lower().rstrip(",")):
             tokens = tokens[2:]  # "last week", "on Monday"
@@ -151,23 +149,7 @@ def _strip_leading(tokens: list[str]) -> list[str]:
 
 
 PREPOSITIONS = frozenset("of for at from with in on to by".split())
-# Capitalised at a sentence's start, but never part of a name.
-_NOT_NAME = frozenset(
-    """the a an this that these those its his her their our other others some many most all both several
-    few such each every any no another more what who how why when where i i'd i'm i've i'll we we'd we're
-    we've you it's""".split()
-)
-_ING_NOUNS = frozenset(
-    """king thing spring evening morning building meeting ring wing string hearing briefing leading ruling
-    governing opposing competing remaining existing rising growing outgoing incoming founding managing
-    sitting serving reigning defending visiting neighbouring surrounding working""".split()
-)
-_ADVERBS = frozenset("even also only still just already now then too again ever never often".split())
-_CONNECTORS = frozenset("of for and the on in & de du des".split())
 _PARENS = re.compile(r"\s*\([^()]*\)")
-_SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
-_DETERMINERS = frozenset("the a an his her its their this that these those".split())
-_ADJECTIVES_ED = frozenset("aged based called named united advanced detailed experienced qualified".split())
 _ATTRIBUTIVE = re.compile(r"^[A-Z][\w]*-(?:based|born|owned|listed|registered|led|backed|run|made)$")
 
 
@@ -181,7 +163,7 @@ def _valid_np(tokens: list[str]) -> bool:
         return False
     if lows[0] in lex.PREFIX_WORDS:
         return False
-    if any(w in _SUBORDINATORS for w in lows[1:]) or lows[-1] in _ADVERBS:
+    if any(w in lex.SUBORDINATORS for w in lows[1:]) or lows[-1] in lex.ADVERBS:
         return False
     # A lower-case word in -ed is a verb ("rejected"), not part of a name or a body.
     # ... unless it follows a determiner, as an adjective does ("The unnamed woman from Georgia").
@@ -190,8 +172,8 @@ def _valid_np(tokens: list[str]) -> bool:
         and len(w) > 4
         and "-" not in w
         and not t[0].isupper()
-        and w not in _ADJECTIVES_ED
-        and not (i > 0 and (lows[i - 1] in _DETERMINERS or lows[i - 1] in lex.DOCUMENTS))
+        and w not in lex.ADJECTIVES_ED
+        and not (i > 0 and (lows[i - 1] in lex.DETERMINERS or lows[i - 1] in lex.DOCUMENTS))
         for i, (t, w) in enumerate(zip(tokens, lows, strict=True))
     )
 
@@ -240,9 +222,9 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)  # "Lawyers for Mr Fawcett and Ben McDonald": the lawyers, not Ben McDonald
     if len(name) == 1 and not before and name[0].lower() in lex.GROUP_HEADS:
         return Mention(name[0], "group", head=name[0].lower(), plural=True)  # "Analysts", "Prosecutors"
-    if lows and lows[-1].endswith("ing") and lows[-1] not in _ING_NOUNS and not is_cap(before[-1]):
+    if lows and lows[-1].endswith("ing") and lows[-1] not in lex.ING_NOUNS and not is_cap(before[-1]):
         return _description(tokens)  # "the lawyer representing Feroz Abbasi": the lawyer speaks
-    if len(before) > 10 or ("and" in lows and not all(is_cap(t) or t.lower() in _CONNECTORS for t in before)):
+    if len(before) > 10 or ("and" in lows and not all(is_cap(t) or t.lower() in lex.CONNECTORS for t in before)):
         return None  # "The two clubs met the Spanish FA on Monday and Astiazaran": a clause, not a role
     if before and not _role_end(before[-1]):
         return None  # "… operates Crystal Harmony": a verb and its object, not a role and a name
@@ -286,20 +268,22 @@ def _organisation(tokens: list[str]) -> Mention | None:
     lows = [t.lower() for t in tokens]
     first = 1 if lows[0] == "the" else 0
     body = tokens[first:]
-    if len(body) < 3 or not any(w in _CONNECTORS for w in lows[first:]) or not is_cap(body[0]) or not is_cap(body[-1]):
+    if (
+        len(body) < 3
+        or not any(w in lex.CONNECTORS for w in lows[first:])
+        or not is_cap(body[0])
+        or not is_cap(body[-1])
+    ):
         return None
-    if not all(is_cap(t) or t.lower() in _CONNECTORS for t in body):
+    if not all(is_cap(t) or t.lower() in lex.CONNECTORS for t in body):
         return None
     cues = [i for i, w in enumerate(lows) if i >= first and POSSESSIVE.sub("", w) in lex.ORG_CUES]
     if not cues:
         return None
     last = cues[-1]
-    if last + 1 < len(lows) and lows[last + 1] not in _CONNECTORS:
+    if last + 1 < len(lows) and lows[last + 1] not in lex.CONNECTORS:
         return None  # "Chairman of the Environmental Audit Committee Peter Ainsworth": a name follows
     return Mention(" ".join(tokens), "org", head=POSSESSIVE.sub("", lows[-1]))
-
-
-_NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "eer", "ive", "al", "ary", "ic")
 
 
 def _role_end(word: str) -> bool:
@@ -315,26 +299,11 @@ def _role_end(word: str) -> bool:
         or low in lex.ORG_HEADS
         or low in lex.GROUP_HEADS
         or low in lex.DOCUMENTS
-        or low.endswith(_NOUN_ENDINGS)
-        or low in _NOT_NAME
+        or low.endswith(lex.NOUN_ENDINGS)
+        or low in lex.NOT_NAME
         or low in PREPOSITIONS
         or low == "and"
     )
-
-
-# Past tenses that end in neither -ed nor -s: verbs, not the end of a role ("met Crystal Harmony").
-_IRREGULAR_PAST = frozenset(
-    """gave took made went came got began held left led won lost met ran saw set put kept brought bought felt
-    became sent spent built paid sold stood struck fell rose grew knew drew wrote spoke chose broke hit cut
-    quit sat fought caught taught meant heard beat bet bid let shut split spread told said""".split()
-)
-
-
-_CATAPHORIC = (
-    (lex.ROLE_WORDS | lex.PERSON_HEADS | frozenset("figure committee mp mep".split()))
-    - lex.SPOKES
-    - frozenset("critic source insider expert analyst analysts economist observer".split())
-)
 
 
 def _plain_noun(low: str) -> bool:
@@ -343,13 +312,13 @@ def _plain_noun(low: str) -> bool:
     return (
         low.isalpha()
         and len(low) > 2
-        and (not low.endswith(("s", "ed", "ing", "ly")) or low in _ING_NOUNS)
-        and low not in _IRREGULAR_PAST
+        and (not low.endswith(("s", "ed", "ing", "ly")) or low in lex.ING_NOUNS)
+        and low not in lex.IRREGULAR_PAST
         and low not in lex.NOT_IN_NP
         and low not in PREPOSITIONS
-        and low not in _NOT_NAME
-        and low not in _ADVERBS
-        and low not in _SUBORDINATORS
+        and low not in lex.NOT_NAME
+        and low not in lex.ADVERBS
+        and low not in lex.SUBORDINATORS
     )
 
 
@@ -385,7 +354,11 @@ def _description(tokens: list[str]) -> Mention | None:
     lows = [t.lower() for t in tokens]
     # The head is the last word before a preposition: "A spokeswoman for the Information Commissioner's Office".
     cut = next(
-        (i for i, w in enumerate(lows) if (w in PREPOSITIONS or (w.endswith("ing") and w not in _ING_NOUNS)) and i > 0),
+        (
+            i
+            for i, w in enumerate(lows)
+            if (w in PREPOSITIONS or (w.endswith("ing") and w not in lex.ING_NOUNS)) and i > 0
+        ),
         len(lows),
     )
     head_tokens = tokens[:cut]
@@ -426,7 +399,7 @@ def _description(tokens: list[str]) -> Mention | None:
         return Mention(shown, "org", head=head)  # "the government", "the Colombian government"
     if definite and any(is_cap(t) for t in head_tokens[1:]):
         return Mention(shown, "org", head=head)
-    if det in ("a", "an") and head in _CATAPHORIC and cut == len(tokens):
+    if det in ("a", "an") and head in lex.CATAPHORIC and cut == len(tokens):
         # "A senior government figure said …", "a committee of MPs": someone the article names next, if at
         # all, unlike "a spokesman", "an analyst" or "a study", which stand as they are.
         return Mention(shown, "nosource", head=head)
