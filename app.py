@@ -15,6 +15,7 @@ from citeqa.loader import EngineLoader
 from ui.collection import collection
 from ui.components import page_style
 from ui.pages import chat, reader
+from ui.people import PERSON_PARAM, people_panel, person_page
 from ui.sidebar import basket, export, header, past_conversations, sidebar
 from ui.workbench import conversation_store, store_warning, workbench
 
@@ -40,12 +41,15 @@ def main() -> None:
     settings = sidebar(engine, bench)
     if "article" in st.query_params:
         reader(engine, bench)
+    elif PERSON_PARAM in st.query_params:
+        person_page(engine, settings, bench)
     else:
         chat(engine, settings, bench)
     with past:
         past_conversations(bench)
     with st.sidebar:  # after the chat, so that they include the answer just given
         collection(engine)
+        people_panel(engine, settings)
         basket(bench, settings.style)
         export(bench, settings.style)
     if store is not None:

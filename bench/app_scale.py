@@ -60,8 +60,30 @@ def server_times(runs: int) -> dict:
         "find articles by a word": timed(lambda: app.text_input(key="find-words").input(next(words)).run(), runs),
         "ask a question": timed(lambda: app.chat_input[0].set_value(QUESTION).run(), runs),
     }
+    people = iter(["minister", "chief executive", "blair", "coach", "spokesman"] * runs)
+    app.text_input(key="find-words").input("").run()
+    results["people quoted: open the list"] = open_people(app, runs)
+    results["people quoted: rerun with the list open"] = timed(app.run, runs)
+    results["people quoted: next page"] = timed(lambda: app.button(key="people-next").click().run(), runs)
+    results["people quoted: find by a word"] = timed(
+        lambda: app.text_input(key="people-words").input(next(people)).run(), runs
+    )
     assert not app.exception, app.exception
     return results
+
+
+def open_people(app: AppTest, runs: int) -> dict:
+    """The rerun that opens the "People quoted" panel (as a click on it does), from closed: it counts
+    every speaker's quotations in the articles chosen and draws the first page."""
+    seconds = []
+    for _ in range(runs):
+        app.session_state["people"] = False
+        app.run()
+        app.session_state["people"] = True
+        start = time.perf_counter()
+        app.run()
+        seconds.append(time.perf_counter() - start)
+    return {"p50_ms": round(1000 * statistics.median(seconds)), "max_ms": round(1000 * max(seconds))}
 
 
 def engine_latency(config: Config, model: ModelEmbedder, own: OwnModel) -> dict:

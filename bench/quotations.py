@@ -1,6 +1,7 @@
-"""How long extracting quotations and speakers takes over a whole collection, on one core.
+"""How long extracting quotations and speakers takes over a whole collection, on one core, and what share
+of a whole index build it is.
 
-    python bench/quotations.py [BBC_ROOT] [--repeat 3] [--out bench/quotations-results.json]
+    python bench/quotations.py [BBC_ROOT] [--repeat 3] [--index] [--keep DIR] [--out bench/quotations-results.json]
 
 The BBC collection (BBC_ROOT, else $CITEQA_BBC, else /work/shared/bbc) is flattened into a temporary
 folder and read with ``citeqa.articles.corpus.load_corpus``, as an index build reads it (files repeating another
@@ -8,6 +9,11 @@ file's text are left out, as the build leaves them out). ``citeqa.quotations.ext
 article, ``--repeat`` times, each pass with cold caches; the fastest pass is reported, in wall and CPU
 seconds (on a shared machine the CPU time is the fair figure), with the counts of quotations by type and
 kind and of distinct speakers.
+
+With ``--index``, the collection is then indexed from nothing with the real model, as `citeqa index` does
+(``Engine.open``), and the build's own clock gives the share of its time spent finding quotations
+(``BuildReport.quoting``; the 10% budget is on that share). ``--keep DIR`` keeps the flattened corpus and
+the index in DIR (for bench/app_scale.py).
 """
 
 from __future__ import annotations
@@ -40,16 +46,62 @@ def flattened(root: Path, into: Path) -> int:
     return count
 
 
+def index_build(corpus: Path, index: Path) -> dict:
+    """Index ``corpus`` from nothing with the real model; the build's seconds and those of its quotations."""
+    import shutil as _shutil
+
+    from citeqa import Engine
+    from citeqa.index import build as builds
+    from citeqa.index.embed import ModelEmbedder
+
+    _shutil.rmtree(index, ignore_errors=True)
+    names.parse_phrase.cache_clear()
+    subjects.parse_subject.cache_clear()
+    reports = []
+    original = builds.build
+
+    def recording(*args, **kwargs):
+        data, report = original(*args, **kwargs)
+        reports.append(report)
+        return data, report
+
+    builds.build = recording  # the build's own report, which Engine.open does not return whole
+    try:
+        config = Config(corpus=corpus, index=index)
+        wall, started = time.perf_counter(), time.process_time()
+        engine, _ = Engine.open(config, embedder=ModelEmbedder(cache=config.model_cache))
+        seconds, cpu = time.perf_counter() - wall, time.process_time() - started
+    finally:
+        builds.build = original
+    report = reports[-1]
+    return {
+        "articles": len(engine.articles),
+        "passages": engine.passage_count,
+        "quotations": len(engine._state.data.quotations),
+        "open_seconds": round(seconds, 1),
+        "open_cpu_seconds": round(cpu, 1),
+        "build_seconds": round(report.seconds, 1),
+        "quotation_seconds": round(report.quoting, 2),
+        "quotation_share_of_build": round(report.quoting / report.seconds, 4),
+        "quotation_share_of_cpu": round(report.quoting / cpu, 4),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, nargs="?", default=Path(os.environ.get("CITEQA_BBC", "/work/shared/bbc")))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "quotations-results.json")
+    parser.add_argument("--index", action="store_true", help="also build the index and give extraction's share")
+    parser.add_argument("--keep", type=Path, help="keep the flattened corpus (and index) in this folder")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    with tempfile.TemporaryDirectory(prefix="citeqa-quotations-") as folder:
-        files = flattened(args.root, Path(folder))
-        corpus = load_corpus(Path(folder), limits=Config().limits)
+    with tempfile.TemporaryDirectory(prefix="citeqa-quotations-") as scratch:
+        folder = args.keep / "corpus" if args.keep else Path(scratch) / "corpus"
+        folder.mkdir(parents=True, exist_ok=True)
+        files = flattened(args.root, folder)
+        corpus = load_corpus(folder, limits=Config().limits)
+        build = index_build(folder, folder.parent / "index") if args.index else None
     articles = corpus.articles
     log.info("%d files, %d articles read (%d left out)", files, len(articles), len(corpus.problems))
 
@@ -86,6 +138,8 @@ def main() -> int:
         "ms_per_paragraph": round(1000 * best / paragraphs, 3),
         "python": sys.version.split()[0],
     }
+    if build is not None:
+        results["index_build"] = build
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     tmp.replace(args.out)

@@ -183,6 +183,9 @@ def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *
             + "\n\n"
             + render.highlighted(citation.text, citation.quote_start, end, marks=marks)
         )
+        if citation.speaker:  # whose words the quote is
+            role = f", {citation.role}" if citation.role else ""
+            st.caption(render.escape(f"Quoted: {citation.speaker}{role}"))
         with st.container(horizontal=True, vertical_alignment="center"):
             copy_button(
                 "Copy quote + citation",

@@ -1,11 +1,12 @@
-"""Score citeqa's quotation extractor against the hand-annotated gold set (quotes.jsonl).
+"""Score citeqa's quotation extractor against the hand-annotated gold sets (quotes*.jsonl).
 
-Usage: python score.py [--split all|dev|heldout] [--out results.json] [--errors]
+Usage: python score.py [--sets first,quotes2-dev[,quotes2-heldout]] [--out results.json] [--errors]
 
 Each gold article is read through citeqa's ``read_article`` exactly as ``validate.py`` reads it (BBC root
 from $CITEQA_BBC, else /work/shared/bbc) and ``citeqa.quotations.extract`` is run on it. Figures are given
-for all articles, for the development articles and for the held-out ones (``HELD_OUT``), and within each
-by gold kind and type.
+for each file: the first set (quotes.jsonl) whole, on its development articles and on its held-out ones
+(``HELD_OUT``); the second set's development file (quotes2-dev.jsonl); and, only when named, its held-out
+file (quotes2-heldout.jsonl), kept for a final measurement. Within each, by gold kind and type.
 
 Matching a prediction and a gold line: same body paragraph, and spans that overlap by at least half of
 the shorter span (offsets of the gold quote are found in the paragraph; if it occurs more than once, any
@@ -270,37 +271,60 @@ def _line(name: str, part: dict) -> str:
     return "\n".join(rows)
 
 
+# The gold sets: each file, and the parts it is scored in.
+GOLD = {
+    "first": HERE / "quotes.jsonl",  # scored as "first-dev" and "first-heldout" (HELD_OUT)
+    "quotes2-dev": HERE / "quotes2-dev.jsonl",
+    "quotes2-heldout": HERE / "quotes2-heldout.jsonl",  # the final measurement: only when asked for
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=("all", "dev", "heldout"), default="all")
-    parser.add_argument("--gold", type=Path, default=HERE / "quotes.jsonl")
+    parser.add_argument(
+        "--sets",
+        default="first,quotes2-dev",
+        help="comma-separated gold sets: first, quotes2-dev, quotes2-heldout (default: first,quotes2-dev)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--errors", action="store_true", help="list missed gold lines and wrong speakers")
     args = parser.parse_args()
+    wanted = [name.strip() for name in args.sets.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in GOLD]
+    if unknown:
+        parser.error(f"unknown set(s) {', '.join(unknown)}; the sets are {', '.join(GOLD)}")
     cache: dict = {}
-    golds, left_out = read_gold(args.gold, args.split, cache)
-    names = sorted({g.article for g in golds})
-    predictions = {name: extract(load_article(name, cache)) for name in names}
-    for name in predictions:  # every span must be exact by construction
-        article = load_article(name, cache)
-        for q in predictions[name]:
-            assert 0 <= q.start < q.end <= len(article.paragraphs[q.paragraph - 1]), (name, q)
-    dev = [n for n in names if n not in HELD_OUT]
-    held = [n for n in names if n in HELD_OUT]
-    parts = {"all": names, "dev": dev, "heldout": held} if args.split == "all" else {args.split: names}
-    results = {name: score(golds, predictions, arts) for name, arts in parts.items() if arts}
-    for name, part in results.items():
-        print(_line(name, part))
-        if args.errors:
-            for m in part["_misses"]:
-                print("   MISS", m)
-            for w in part["_wrong"]:
-                article = load_article(w["article"], cache)
-                s, e = w["span"]
-                w["quote"] = article.paragraphs[w["paragraph"] - 1][s:e][:90]
-                print("   WRONG", w)
+    results: dict[str, dict] = {}
+    left_out: dict[str, int] = {}
+    for name in wanted:
+        golds, left_out[name] = read_gold(GOLD[name], "all", cache)
+        names = sorted({g.article for g in golds})
+        predictions = {article: extract(load_article(article, cache)) for article in names}
+        for article in predictions:  # every span must be exact by construction
+            paragraphs = load_article(article, cache).paragraphs
+            for q in predictions[article]:
+                assert 0 <= q.start < q.end <= len(paragraphs[q.paragraph - 1]), (article, q)
+        if name == "first":
+            parts = {
+                "first-all": names,
+                "first-dev": [n for n in names if n not in HELD_OUT],
+                "first-heldout": [n for n in names if n in HELD_OUT],
+            }
+        else:
+            parts = {name: names}
+        for part, articles in parts.items():
+            results[part] = score(golds, predictions, articles)
+            print(_line(part, results[part]))
+            if args.errors and part != "first-all":
+                for m in results[part]["_misses"]:
+                    print("   MISS", m)
+                for w in results[part]["_wrong"]:
+                    article = load_article(w["article"], cache)
+                    s, e = w["span"]
+                    w["quote"] = article.paragraphs[w["paragraph"] - 1][s:e][:90]
+                    print("   WRONG", w)
     out = {
-        "split": args.split,
+        "sets": wanted,
         "left_out_subtitle_standfirst": left_out,
         **{name: {k: v for k, v in part.items() if not k.startswith("_")} for name, part in results.items()},
     }

@@ -1,4 +1,4 @@
-"""The command line: ``citeqa index``, ``ask``, ``eval``, ``articles`` and ``conversations``."""
+"""The command line: ``citeqa index``, ``ask``, ``quotes``, ``eval``, ``articles`` and ``conversations``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import TextIO
 from citeqa.answers.evaluate import evaluate, read_questions
 from citeqa.answers.tuning import Tuning
 from citeqa.citations import render
-from citeqa.citations.cite import STYLES, cite
+from citeqa.citations.cite import STYLES, cite, nested, speaking
 from citeqa.config import Config
 from citeqa.engine import Engine, RefreshReport
 from citeqa.errors import CiteqaError, QuestionError
@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--style", choices=STYLES, default="plain", help="citation style (default plain)")
     ask.add_argument("--article", action="append", metavar="ID", help="search only this article (repeatable)")
     ask.set_defaults(run=_ask)
+
+    quotes = commands.add_parser("quotes", parents=[common], help="list quotations and their speakers")
+    quotes.add_argument("--speaker", metavar="TEXT", help="only this speaker's: a name, part of one, or a role")
+    quotes.add_argument("--article", action="append", metavar="ID", help="only in this article (repeatable)")
+    quotes.add_argument("--json", action="store_true", help="print one JSON object per quotation")
+    quotes.set_defaults(run=_quotes)
 
     ev = commands.add_parser("eval", parents=[common], help="score answers against a JSONL file of questions")
     ev.add_argument("file", type=Path, help='lines of {"q": "...", "gold": ["substring", ...]}')
@@ -158,6 +164,34 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _quotes(args: argparse.Namespace, config: Config) -> int:
+    engine, _ = _open(config)
+    found = engine.quotations(speaker=args.speaker, articles=args.article)
+    if args.speaker is not None and not found:
+        print(f"citeqa: the articles never quote {args.speaker!r}", file=sys.stderr)
+        return 1
+    for citation in found:
+        if args.json:
+            print(json.dumps(quotation_json(citation, config), ensure_ascii=False))
+        else:
+            who = speaking(citation, role=True) or "Speaker unknown:"
+            print(f"{who} “{nested(citation.quote)}” ({citation.article.id}, para. {citation.paragraph})")
+    return 0
+
+
+def quotation_json(citation: Citation, config: Config) -> dict:
+    """A quotation as a line of ``citeqa quotes --json``: ``text[start:end]`` of its paragraph is ``quote``."""
+    return {
+        "speaker": citation.speaker,
+        "role": citation.role,
+        "quote": citation.quote,
+        "article": _article_json(citation, config),
+        "paragraph": citation.paragraph,
+        "start": citation.quote_start,
+        "end": citation.quote_end,
+    }
+
+
 def _stdin_lines() -> Iterator[str | QuestionError]:
     """Lines of standard input as text; a line that is not UTF-8 becomes an error for that line alone."""
     for number, raw in enumerate(sys.stdin.buffer, start=1):
@@ -247,17 +281,9 @@ def answer_json(answer: Answer, config: Config, style: str) -> dict:
 
 
 def citation_json(citation: Citation, config: Config, style: str) -> dict:
-    article = citation.article
     return {
         "n": citation.n,
-        "article": {
-            "id": article.id,
-            "title": article.title,
-            "outlet": article.outlet,
-            "author": article.author,
-            "date": article.date.isoformat() if article.date else None,
-            "path": str((config.corpus / article.path).resolve()),
-        },
+        "article": _article_json(citation, config),
         "paragraph": citation.paragraph,
         "locator": citation.locator,
         "text": citation.text,
@@ -266,6 +292,20 @@ def citation_json(citation: Citation, config: Config, style: str) -> dict:
         "cite": cite(citation, style),
         "matched": list(citation.matched),
         "unmatched": list(citation.unmatched),
+        "speaker": citation.speaker,  # null when the quote is no quotation, or its speaker is unknown
+        "role": citation.role,
+    }
+
+
+def _article_json(citation: Citation, config: Config) -> dict:
+    article = citation.article
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "date": article.date.isoformat() if article.date else None,
+        "path": str((config.corpus / article.path).resolve()),
     }
 
 

@@ -7,18 +7,21 @@ for); the path of a question from there is ``answers.ask``.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 
 from citeqa.answers.ask import answer
+from citeqa.answers.attribution import quotations_of
+from citeqa.answers.directory import Person, directory
 from citeqa.answers.tuning import Tuning
 from citeqa.collection import Collection, RefreshReport, State
 from citeqa.config import Config
 from citeqa.errors import QuestionError
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
-from citeqa.records import Answer, Turn
+from citeqa.records import Answer, Citation, Turn
 
-__all__ = ["Engine", "RefreshReport", "State"]
+__all__ = ["Engine", "Person", "RefreshReport", "State"]
 
 MAX_QUESTION_CHARS = 10_000  # longer input is cut before tokenising; the model reads far less anyway
 MAX_K = 50
@@ -70,6 +73,35 @@ class Engine(Collection):
             notes=notes,
             tuning=tuning,
         )
+
+    def _set_state(self, data, problems, warning=None) -> None:
+        super()._set_state(data, problems, warning)
+        if data is not None:  # the people quoted, counted ahead of the first look at them
+            threading.Thread(target=directory, args=(data,), name="citeqa-people", daemon=True).start()
+
+    def people(self, *, articles: Sequence[str] | None = None, words: str = "") -> list[Person]:
+        """The people and bodies the articles (all, or those whose ids are in ``articles``) quote, most
+        quoted first; ``words`` must all be in a name or role. Raises QuestionError for an unknown id."""
+        data = self._state.data
+        if data is None:
+            return []
+        allowed, _ = self._allowed(data, articles)
+        return directory(data).people(allowed, words)
+
+    def quotations(
+        self, *, speaker: str | None = None, key: str | None = None, articles: Sequence[str] | None = None
+    ) -> tuple[Citation, ...]:
+        """The quotations in the articles (all, or ``articles``) of the speaker ``key`` (a ``Person.key``),
+        or of the speakers ``speaker`` names ("Wendy Williams", "Williams", "the Home Office"), or every
+        one, in reading order, each as a citation of its paragraph with its speaker."""
+        data = self._state.data
+        if data is None:
+            return ()
+        allowed, _ = self._allowed(data, articles)
+        keys = [key] if key is not None else None
+        if speaker is not None:
+            keys = (keys or []) + directory(data).find(speaker, allowed)
+        return quotations_of(data, keys=keys, allowed=allowed)
 
     def _check_question(self, question: str) -> tuple[str, tuple[str, ...]]:
         if not isinstance(question, str):

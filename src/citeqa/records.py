@@ -115,6 +115,9 @@ class Citation:
     # names, figures, years, quoted phrases ("Wendy Williams", "2020"), the kind of answer ("a number").
     matched: tuple[str, ...] = ()
     unmatched: tuple[str, ...] = ()
+    speaker: str | None = None  # who the quote is the words of, when it lies within a quotation whose speaker is known
+    role: str | None = None  # the speaker's role as the article gives it
+    said: str | None = None  # how a copy introduces the quote after the speaker: "said:", "told The Independent:"
 
     @property
     def passage_id(self) -> str:
@@ -128,6 +131,30 @@ class Citation:
     @property
     def quote_end(self) -> int:
         return self.quote_start + len(self.quote)
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """One quotation or reported statement in a body paragraph of an article, with its speaker.
+
+    ``article.paragraphs[paragraph - 1][start:end]`` is its text, exactly. ``type`` is "direct" (words in
+    quotation marks, without the marks) or "reported" (the clause a verb of saying governs). ``kind`` says
+    how the speaker was found: "named" (the paragraph names them), "pronoun" (a pronoun or a description
+    standing for someone named earlier), "continuation" (it carries on a quotation of an earlier
+    paragraph) or "unknown" (``speaker`` is None: the article does not say who spoke). ``verb`` is the
+    verb of saying as the article gives it ("said", "told The Independent", "according to"), or "".
+    """
+
+    paragraph: int
+    start: int
+    end: int
+    type: str
+    speaker: str | None
+    role: str | None
+    kind: str
+    article_id: str = ""
+    verb: str = ""
+    speaker_class: str = ""
 
 
 # What ``ask`` concluded. Only an answer is presented as one; the other two say so.

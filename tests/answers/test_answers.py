@@ -8,6 +8,7 @@ from conftest import CORPUS, DEV_QUESTIONS
 
 from citeqa import QuestionError, Turn
 from citeqa.answers.evaluate import evaluate, matches, read_questions
+from citeqa.citations.cite import speaking
 from citeqa.records import NOT_FOUND
 
 DEV = read_questions(DEV_QUESTIONS)
@@ -35,9 +36,11 @@ def test_every_quote_is_verbatim_in_paragraph_and_file(dev_answers):
             assert citation.quote in files[citation.article.path]
             assert citation.text in files[citation.article.path]
             checked += 1
-        # The answer text is quotes and markers only: each quoted sentence appears in its source.
+        # The answer text is quotes and markers (a quotation also its speaker before it, the quote in marks):
+        # each quoted sentence appears, exactly, in its source.
         for citation in answer.used:
-            assert f"{citation.quote} [{citation.n}]" in answer.answer
+            bare, marked = f"{citation.quote} [{citation.n}]", f"“{citation.quote}” [{citation.n}]"
+            assert (marked if citation.speaker and answer.answer.find(marked) >= 0 else bare) in answer.answer
     assert checked >= 5 * 18
 
 
@@ -48,7 +51,9 @@ def test_answers_are_made_of_cited_quotes(dev_answers):
             assert answer.found
             assert answer.used and 1 in answer.quoted  # the best source is quoted
             rebuilt = " ".join(f"{c.quote} [{c.n}]" for c in answer.used)
-            assert answer.answer == rebuilt
+            # Asked by person: each quote after its speaker, in marks ("Wendy Williams said: “…” [1]").
+            attributed = " ".join(f"{speaking(c)} “{c.quote}” [{c.n}]" for c in answer.used)
+            assert answer.answer in (rebuilt, attributed)
 
 
 def test_answer_text_contains_the_answer(dev_answers):

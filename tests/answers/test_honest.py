@@ -94,7 +94,8 @@ def test_what_else_gives_new_quotes_and_a_new_subject_replaces_the_old(engine):
     assert more.used and not any((c.passage_id, c.quote) in before for c in more.used)
     other = engine.ask("And the Home Office?", history=history)
     assert other.search_query == "What did the Home Office say?"
-    assert other.found and other.used[0].quote.startswith("A Home Office spokesperson said")
+    # Asked by person, the spokesperson's own words, attributed; else the sentence that names them.
+    assert other.found and (other.used[0].speaker or other.used[0].quote).startswith("A Home Office spokesperson")
     assert "Sawyer" not in other.answer
 
 

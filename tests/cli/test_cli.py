@@ -56,7 +56,7 @@ def test_ask_json_contract(env):
     assert [c["n"] for c in answer["citations"]] == [1, 2, 3]
     first = answer["citations"][0]
     fields = {"n", "article", "paragraph", "locator", "text", "quote", "score", "cite", "matched", "unmatched"}
-    assert set(first) == fields
+    assert set(first) == fields | {"speaker", "role"}
     assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "path"}
     assert first["article"]["id"] == "police-failings-allow-trafficking-to-continue"
     assert first["article"]["date"] is None and first["paragraph"] == 20
@@ -85,7 +85,9 @@ def test_ask_readable_output_and_clear_errors(env):
     result = run("ask", "Who is the national policing lead for modern slavery?", "--style", "mla", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Q: Who is the national policing lead for modern slavery?\nA: ")
-    assert "\nSources:\n[1] “" in result.stdout and "” (Sawyer)" not in result.stdout
+    # The quote is Shaun Sawyer's words: named before them, and cited as quoted in the article.
+    assert "\nSources:\n[1] Shaun Sawyer, the national policing lead for modern slavery, said: “We" in result.stdout
+    assert "(qtd. in “Police Failings" in result.stdout and "” (Sawyer)" not in result.stdout
     assert "Independent, 26 May 2021." in result.stdout  # MLA: the outlet without "The", months as MLA writes them
     empty = run("ask", "  ", env=env)
     assert empty.returncode == 2

@@ -1,4 +1,5 @@
-"""The path of a question: read against the conversation, searched, judged, and answered in quotes.
+"""The path of a question: read against the conversation, searched, judged, and answered in quotes; a
+question asked by person ("What did X say?") answered from the quotations (``people``).
 
 ``Engine.ask`` checks the question at the edge and calls ``answer`` with one consistent index.
 """
@@ -7,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from citeqa.answers.attribution import with_speakers
 from citeqa.answers.compose import compose
 from citeqa.answers.conversation import resolve
 from citeqa.answers.evidence import Evidence
 from citeqa.answers.judge import judge
+from citeqa.answers.people import answer_person, prefer, read, trusted
 from citeqa.answers.query import analyse
 from citeqa.answers.rerank import rerank
 from citeqa.answers.search import search
@@ -18,7 +21,7 @@ from citeqa.answers.tuning import Tuning
 from citeqa.errors import QuestionError
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
-from citeqa.records import Answer, Turn
+from citeqa.records import NOT_FOUND, Answer, Turn
 
 
 def answer(
@@ -50,6 +53,23 @@ def answer(
             f"“{question[:80]}” has no words to search for; ask about someone or something, "
             "for example “Who submitted the super-complaint?”"
         )
+    asked = read(text)  # asked by person: answered from the quotations (answers/people.py)
+    by_person = None
+    if asked is not None:
+        by_person = answer_person(
+            asked,
+            query,
+            data=data,
+            evidence=evidence,
+            embedder=embedder,
+            k=k,
+            allowed=allowed,
+            searched=searched,
+            notes=notes,
+            tuning=tuning,
+        )
+        if by_person is not None and trusted(asked) and by_person.outcome != NOT_FOUND:
+            return by_person
     vector = embedder.encode([text])[0]
     # A few more than k, so that a follow-up asking for more still has k new passages to give.
     wanted = min(k + len(query.exclude), len(data.passages))
@@ -66,7 +86,7 @@ def answer(
     verdict = judge(
         query, hits, evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting, stated=stated
     )
-    return compose(
+    composed = compose(
         query,
         hits,
         verdict,
@@ -77,3 +97,5 @@ def answer(
         quoting=tuning.quoting,
         evidence=evidence,
     )
+    ordinary = with_speakers(composed, data)  # a quote that is someone's quotation carries its speaker
+    return prefer(by_person, ordinary)

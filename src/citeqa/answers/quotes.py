@@ -114,7 +114,9 @@ def _unmarked(text: str, start: int, end: int) -> tuple[int, int]:
     """The longest stretch of ``text[start:end]`` without double quotation marks, trimmed: a quote that
     leaves none open and closes none it did not open."""
     runs = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^“”\"]+", text[start:end])]
-    runs = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b - len(text[a:b]) + len(text[a:b].rstrip())) for a, b in runs]
+    runs = [
+        (a + len(text[a:b]) - len(text[a:b].lstrip()), b - len(text[a:b]) + len(text[a:b].rstrip())) for a, b in runs
+    ]
     return max(runs, key=lambda r: r[1] - r[0], default=(start, start))
 
 

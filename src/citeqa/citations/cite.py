@@ -1,5 +1,9 @@
 """Citation formats: a quote with its source, ready to paste, in plain, Markdown, APA 7 and MLA 9 styles.
 
+A quote that is someone's quotation in the article is introduced by its speaker, their role and the
+article's verb of saying ("Wendy Williams, HM Inspector of Constabulary, told The Independent: “…”"); in
+APA and MLA its source is then cited as the source of a person quoted in it ("as cited in", "qtd. in").
+
 The quote itself is never altered, but for what the styles require of a quote set inside a sentence:
 its own double quotation marks become single ones (a quote within a quote), and in APA and MLA its
 closing full stop moves after the parenthetical citation. A field the article lacks is left out, or
@@ -87,7 +91,11 @@ def quoted_answer(answer: Answer) -> str:
     Pasted into a report, the articles' words must never read as the writer's own."""
     if not answer.found or not answer.used:
         return answer.answer
-    return " ".join(f"“{nested(c.quote)}” [{c.n}]" for c in answer.used)
+    return " ".join(f"{_lead(c)}“{nested(c.quote)}” [{c.n}]" for c in answer.used)
+
+
+def _lead(citation: Citation) -> str:
+    return f"{speaking(citation)} " if citation.speaker else ""
 
 
 def nested(quote: str) -> str:
@@ -125,11 +133,32 @@ def _capitalise(word: str, force: bool) -> str:
 def _cite(citation: Citation, style: str) -> Rich:
     article, paragraph = citation.article, citation.paragraph
     quote = nested(citation.quote)
+    # Someone quoted in the article is named before their words, as the article names them.
+    lead = f"{speaking(citation, role=True)} " if citation.speaker else ""
     if style in ("plain", "markdown"):
-        return [(f"“{quote}” — ", False), *_source(article, paragraph, style)]
+        return [(f"{lead}“{quote}” — ", False), *_source(article, paragraph, style)]
     # The sentence's full stop goes after the citation: “… these cases” (Bulman, 2021, para. 10).
     inside = re.sub(r"\.([’'\"]*)$", r"\1", quote)
-    return [(f"“{inside}” ({_in_text(article, paragraph, style)}).\n", False), *_reference(article, style)]
+    where = _in_text(article, paragraph, style)
+    if citation.speaker:  # a person quoted in a source: APA's "as cited in", MLA's "qtd. in"
+        where = f"as cited in {where}" if style == "apa" else f"qtd. in {where}"
+    return [(f"{lead}“{inside}” ({where}).\n", False), *_reference(article, style)]
+
+
+def speaking(citation: Citation, *, role: bool = False) -> str:
+    """Who speaks and how, before a quotation's words: "Wendy Williams told The Independent:", or with
+    ``role`` "Wendy Williams, HM Inspector of Constabulary, told The Independent:". The words are
+    citeqa's, from the article's own verb of saying; empty when the speaker is unknown."""
+    if not citation.speaker:
+        return ""
+    name = citation.speaker[:1].upper() + citation.speaker[1:]
+    shown_role = citation.role if role and citation.role and not _POSSESSIVE_ROLE.match(citation.role) else None
+    who = f"{name}, {shown_role}," if shown_role else name
+    return f"{who} {citation.said or 'said:'}"
+
+
+# "its leader", "his son": a role that leans on a name the copy does not give.
+_POSSESSIVE_ROLE = re.compile(r"(?:[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Mm]y)\s+(?!Majesty)")
 
 
 def _source(article: Article, paragraph: int, style: str) -> Rich:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from citeqa.articles.formats import web_url
-from citeqa.citations.cite import cite, cite_html, markdown_escape, quoted_answer
+from citeqa.citations.cite import cite, cite_html, markdown_escape, nested, quoted_answer, speaking
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Pin, locator
 
 # All ASCII punctuation may be backslash-escaped in CommonMark; these are the marks that mean something
@@ -69,8 +69,16 @@ def answer_markdown(answer: Answer, anchor_prefix: str | None) -> str:
     if not answer.found:
         return escape(answer.answer)
     if anchor_prefix is None:
-        return " ".join(f"{escape(c.quote)} \\[{c.n}\\]" for c in answer.used)
-    return " ".join(f"{escape(c.quote)} [\\[{c.n}\\]](#{anchor(anchor_prefix, c.n)})" for c in answer.used)
+        return " ".join(f"{_quoted(c)} \\[{c.n}\\]" for c in answer.used)
+    return " ".join(f"{_quoted(c)} [\\[{c.n}\\]](#{anchor(anchor_prefix, c.n)})" for c in answer.used)
+
+
+def _quoted(citation: Citation) -> str:
+    """A quote as the answer shows it: bare, or after its speaker in quotation marks (“Wendy Williams
+    said: “…””, a quote within it in single marks, as a copy gives it)."""
+    if not citation.speaker:
+        return escape(citation.quote)
+    return f"{escape(speaking(citation))} “{escape(nested(citation.quote))}”"
 
 
 def preview(citation: Citation, anchor_prefix: str) -> dict[str, str | int]:

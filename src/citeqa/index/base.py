@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from citeqa.records import Article, Passage
+from citeqa.records import Article, Passage, Quotation
 
 if TYPE_CHECKING:
     from citeqa.index.embed import Embedder
@@ -144,6 +144,8 @@ class IndexData:
     terms: Terms
     typical_term_score: float  # the most one term of average rarity can score in BM25 (its IDF)
     build_id: str | None  # which published build it is; None while only in memory
+    # Every article's quotations with their speakers (quotations.extract), in the articles' order.
+    quotations: tuple[Quotation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -151,3 +153,4 @@ class BuildReport:
     embedded: int  # texts embedded in this build
     reused: int  # vectors found at hand (a previous or interrupted build's), not embedded
     seconds: float
+    quoting: float = 0.0  # of ``seconds``, those spent finding the articles' quotations and speakers

@@ -26,11 +26,12 @@ from citeqa.index.embed import Embedder
 from citeqa.index.memory import MemorySearcher
 from citeqa.index.pending import PendingVectors
 from citeqa.index.vectors import Key
-from citeqa.records import Article, Passage
+from citeqa.quotations import extract
+from citeqa.records import Article, Passage, Quotation
 
 log = logging.getLogger(__name__)
 
-FORMAT = 7  # raise when the layout or the way passages are built changes: old builds are then rebuilt
+FORMAT = 8  # raise when the layout or the way passages are built changes: old builds are then rebuilt
 
 # Texts embedded at a time while indexing. Small, because a question waits for the batch under way:
 # at 32 short texts that is a fraction of a second.
@@ -63,6 +64,9 @@ def build(
     """
     started = time.perf_counter()
     passages = _passages(articles, previous)
+    clock = time.perf_counter()
+    quotations = _quotations(articles, previous)
+    quoting = time.perf_counter() - clock
     known = _known_vectors(previous, embedder.name) | (known or {})
     fresh: dict[Key, np.ndarray] = {}
     reused: set[Key] = set()
@@ -108,16 +112,18 @@ def build(
         counts={kind: len(matrix) for kind, matrix in matrices.items()} | {"articles": len(articles)},
         files={},
     )
-    data = assemble(manifest, articles, tuple(passages), matrices=matrices)
+    data = assemble(manifest, articles, tuple(passages), matrices=matrices, quotations=quotations)
     seconds = time.perf_counter() - started
     log.info(
-        "indexed %d passages in %.1fs (%d texts embedded, %d vectors reused)",
+        "indexed %d passages and %d quotations in %.1fs (%d texts embedded, %d vectors reused; quotations %.1fs)",
         len(passages),
+        len(quotations),
         seconds,
         len(todo),
         len(reused),
+        quoting,
     )
-    return data, BuildReport(embedded=len(todo), reused=len(reused), seconds=seconds)
+    return data, BuildReport(embedded=len(todo), reused=len(reused), seconds=seconds, quoting=quoting)
 
 
 def _length(run: vectors.Run) -> int:
@@ -157,6 +163,19 @@ def _passages(articles: tuple[Article, ...], previous: IndexData | None) -> list
     return out
 
 
+def _quotations(articles: tuple[Article, ...], previous: IndexData | None) -> tuple[Quotation, ...]:
+    """The quotations of ``articles``: an article the previous build holds unchanged keeps its own
+    (quotations, like passages, are found from their article alone), the others are read."""
+    before = {a.id: a for a in previous.articles} if previous is not None else {}
+    kept: dict[str, list[Quotation]] = {}
+    for q in previous.quotations if previous is not None else ():
+        kept.setdefault(q.article_id, []).append(q)
+    out: list[Quotation] = []
+    for article in articles:
+        out += kept.get(article.id, []) if before.get(article.id) == article else extract(article)
+    return tuple(out)
+
+
 def _known_vectors(previous: IndexData | None, model: str) -> dict[Key, np.ndarray]:
     """Vectors the previous build holds at hand, by key, if made with the same model."""
     if previous is None or previous.manifest.model != model:
@@ -177,6 +196,7 @@ def assemble(
     *,
     matrices: dict[str, np.ndarray] | None = None,
     build_id: str | None = None,
+    quotations: tuple[Quotation, ...] | list[Quotation] = (),
 ) -> IndexData:
     """A build of ``passages`` searched by ``searcher``, or, given ``matrices``, by one in memory."""
     sentence_start = sentence_starts(passages)
@@ -199,6 +219,7 @@ def assemble(
         terms=terms,
         typical_term_score=terms.typical_score(),
         build_id=build_id,
+        quotations=tuple(quotations),
     )
 
 
@@ -231,6 +252,32 @@ def passage_from_json(data: dict) -> Passage:
         text=data["text"],
         sentences=tuple(tuple(s) for s in data["sentences"]),
     )
+
+
+QUOTATION_FIELDS = ("paragraph", "start", "end", "type", "speaker", "role", "kind", "verb", "speaker_class")
+
+
+def quotation_json(quotation: Quotation) -> list:
+    """A quotation as a short list (its article is known from where it is kept)."""
+    return [getattr(quotation, name) for name in QUOTATION_FIELDS]
+
+
+def quotation_from_json(data: list, article_id: str) -> Quotation:
+    return Quotation(**dict(zip(QUOTATION_FIELDS, data, strict=True)), article_id=article_id)
+
+
+def quotations_json(quotations: tuple[Quotation, ...] | list[Quotation], ids: frozenset[str] | None = None) -> dict:
+    """The quotations (of the articles ``ids``, or all) by article id."""
+    out: dict[str, list] = {}
+    for q in quotations:
+        if ids is None or q.article_id in ids:
+            out.setdefault(q.article_id, []).append(quotation_json(q))
+    return out
+
+
+def quotations_from_json(data: dict, articles: tuple[Article, ...]) -> tuple[Quotation, ...]:
+    """The quotations kept by ``quotations_json``, in the order of ``articles``."""
+    return tuple(quotation_from_json(q, a.id) for a in articles for q in data.get(a.id, ()))
 
 
 def article_from_json(data: dict) -> Article:

@@ -9,6 +9,7 @@ article at index time.
 
 from __future__ import annotations
 
-from citeqa.quotations.extract import Quotation, extract
+from citeqa.quotations.extract import extract
+from citeqa.records import Quotation
 
 __all__ = ["Quotation", "extract"]

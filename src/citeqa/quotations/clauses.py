@@ -43,10 +43,19 @@ _NEGATION = re.compile(
 )
 
 
+_AGENT_END = re.compile(r"\b(?:by|from)\s+([^,;:¤]{2,80})$")
+_BESIDE_QUOTE = re.compile(MASK + r"[\"”’']?\s*,?\s*[^" + MASK + r".;:!?]*$")
+_QUOTE_AFTER = re.compile(r"\s*(?:[\w'’\-]+\s+){0,4}?[:,]?\s*[\"“‘']?" + MASK)
+_ADVERB_TAIL = re.compile(r"\s+\w+ly$")
+_OPEN_QUESTION = re.compile(r"(?:if|whether|who|what|when|where|why|how)\b", re.IGNORECASE)
+
+
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|be)\s+(?:also\s+|widely\s+|now\s+)?$", re.IGNORECASE)
 
 
-_COORDINATED = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$", re.IGNORECASE)
+_COORDINATED = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:(?:also|then|later|has|have|had|has\s+since|would|will)\s+)?$", re.IGNORECASE
+)
 
 
 _DETERMINER = re.compile(
@@ -102,12 +111,14 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
         word = match.group(1).lower()
         kind = VERB_CLASS.get(word, "say")
         before = text[max(s, match.start() - WINDOW) : match.start()]
+        if kind == "quote" and not _BESIDE_QUOTE.search(before[-60:]) and not _QUOTE_AFTER.match(text, match.end(), e):
+            continue  # "as the workforce continues to age": a verb that attributes only beside a quotation
         if (_INFINITIVE.search(before) and not _NEGATION.search(before)) or _DETERMINER.search(before):
             continue  # "declined to say"; "the claim": a noun, not a verb
         if word in lex.NOUN_VERBS and is_noun(text, before, match.end(), word):
             continue  # "a new report", "the HMICFRS report said": a noun
         coordinated = _COORDINATED.search(before) is not None or (
-            word.endswith("ing") and before.rstrip().endswith(",")
+            word.endswith("ing") and _ADVERB_TAIL.sub("", before.rstrip()).endswith(",")  # ", simply adding"
         )
         if current is not None and any(a <= match.start() < b for a, b in current.contents):
             chained = _chained(text, e, match, kind, current, subject or lead)
@@ -191,7 +202,9 @@ def _chained(text: str, e: int, match: Verb, kind: str, current: Claim, main: Me
 def _local_claim(text: str, s: int, e: int, match: Verb, kind: str, main: Mention | None) -> Claim | None:
     """A later verb with a subject of its own after a conjunction: "…," he said, though he admitted C"."""
     region = text[max(s, match.start() - WINDOW) : match.start()]
-    cuts = list(re.finditer(r",\s*|\s(?:though|although|while|as|but|and|because|when)\s+|;\s*", region))
+    cuts = list(
+        re.finditer(r",\s*|\s(?:though|although|while|as|but|and|because|when|after|before|since)\s+|;\s*", region)
+    )
     if not cuts:
         return None
     piece = AUX_TAIL.sub("", " " + region[cuts[-1].end() :]).strip()
@@ -213,6 +226,7 @@ def _according(text: str, s: int, e: int) -> list[Claim]:
         np_end = match.end() + (comma if comma >= 0 else len(after.rstrip(TRAIL)))
         phrase = text[match.end() : np_end]
         phrase = re.split(r"\s+(?:released|published|issued|carried|conducted|commissioned|cited|quoted)\b", phrase)[0]
+        phrase = re.split(r"(?<=\))\s+(?=[A-Z])", phrase)[0]  # "the Unit (NHTCU) A survey …": a lost full stop
         mention = parse_phrase(phrase) if MASK not in phrase else None
         if mention is None:
             continue
@@ -254,6 +268,9 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
     relative = re.search(r",\s*(?:who|which)$", head)
     if relative:  # "The study, which claims to be …": the relative clause's speaker is the phrase before it
         mention = parse_subject(head[: relative.start()])
+        agent = None if mention else _AGENT_END.search(head, 0, relative.start())
+        if agent:  # "… an investigation by the UK's Office of Fair Trading (OFT), which concluded …"
+            mention = parse_phrase(agent.group(1))
         span, colon = reported_content(text, match, e, kind)
         return Claim(mention, match.start(), [span] if span and mention else [], colon) if mention else None
     if (not head or head.endswith((",", '"', "”", "’", "'"))) and word in lex.INVERTIBLE:
@@ -270,6 +287,8 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
     if mention.cls == "nosource":
         mention = None
     span, colon = reported_content(text, match, e, kind)
+    if span and negation and _OPEN_QUESTION.match(text, span[0]):
+        return Claim(mention, match.start(), [])  # "did not say if …": nothing is stated
     if span and content_start is not None:
         span = (content_start, span[1])
     if span:
@@ -320,9 +339,14 @@ def _inverted_claim(text: str, s: int, e: int, match: Verb, head: str) -> Claim 
     if re.search(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|should|must)\b", tail):
         return None  # "…, said the transition … was difficult": a clause follows, not a tail
     mention = parse_subject(np_text.strip().rstrip(TRAIL) + ",")
+    if mention is None and "," in np_text:  # "said Mr Wallace, shortly after signing the deal"
+        mention = parse_subject(np_text.split(",")[0].strip() + ",")
     if mention is None or mention.cls == "pronoun":
         return None
     span = clean(text, s, s + len(head.rstrip(",")))
+    if span is None and after[len(np_text) :].startswith(","):
+        # "For instance, said Mr Hogan, filtering out … can stop 75% of spam": what follows is what was said.
+        span = clean(text, match.end() + len(np_text) + 1, e)
     return Claim(mention, match.start(), [span] if span else [])
 
 

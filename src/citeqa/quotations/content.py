@@ -55,6 +55,23 @@ _OPENERS = re.compile(r"^(?:but|and|however|so|yet|also|meanwhile|still|now|inde
 
 
 TRAIL = ".!?;:, \t"
+# "said no", "said nothing more", "said so": no statement; but "said no complaint had been made" is one.
+_NO_CONTENT = re.compile(
+    r"\s*(?:(?:so|yes|no|sorry|nothing|goodbye|it\s+all)(?=\s*(?:[.,;:!?]|$|\s(?:to|about|of|more|further|else|"
+    r"at|on|in|when|after|before|but|and)\b))|sorry\b|goodbye\b)",
+    re.IGNORECASE,
+)
+# "argued on Sunday the time had come": when it was said, between the verb and what was said.
+_WHEN = re.compile(
+    r"\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|last\s+(?:week|month|year|night)|"
+    r"yesterday|earlier\s+this\s+(?:week|month|year))\b,?(?=\s+(?:the|a|an|it|he|she|they|we|there|this|that)\b)"
+)
+_FINITE = frozenset("is are was were has have had will would can could may might must should does did".split())
+_ONLY_ADVERBIAL = re.compile(
+    r"(?i:for instance|for example|in fact|however|indeed|meanwhile|instead|also|though|still|again|too|"
+    r"(?:last|this|next|earlier this|later this) (?:week|month|year|weekend|season|summer|winter|spring|autumn)|"
+    r"(?:on|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|yesterday|today|recently|earlier)"
+)
 
 
 _TAIL = re.compile(
@@ -79,6 +96,8 @@ def clean(text: str, start: int, end: int) -> tuple[int, int] | None:
         start = match.end()
     if text.startswith("that ", start):
         start += 5
+    if _ONLY_ADVERBIAL.fullmatch(text, start, end):
+        return None  # "For instance", "last year": where or when, not what was said
     return (start, end) if end > start and any(ch.isalpha() or ch == MASK for ch in text[start:end]) else None
 
 
@@ -108,9 +127,11 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
         hearer = HEARERS.match(rest)
         if not hearer:
             return None, False
-        pos += hearer.end()
+        if re.match(r"\s*to\s+[a-z]", rest[hearer_end(rest, hearer) :]):
+            return clean(text, pos, stop), False  # "told England to stop whingeing": the demand, with whom
+        pos += hearer_end(rest, hearer)
         rest = text[pos:stop]
-    pp = _PP_THAT.match(rest)
+    pp = _PP_THAT.match(rest) or _WHEN.match(rest)
     if pp:
         pos += pp.end()
         rest = text[pos:stop]
@@ -121,7 +142,7 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
         return None, False
     if kind == "that" and not re.match(r"\s*(?:that|he|she|they|it|we|I)\b", rest):
         return None, False  # "noted the change" is no statement; "hinted he thinks …" is
-    if _PREPOSITION_START.match(rest) or re.match(r"\s*(?:so|yes|no|sorry|nothing|goodbye|it\s+all)\b", rest, re.I):
+    if _PREPOSITION_START.match(rest) or _NO_CONTENT.match(rest):
         return None, False
     if (
         kind in ("say", "find", "that")
@@ -130,6 +151,18 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
     ):
         return None, False
     return clean(text, pos, stop), False
+
+
+_HEARER_TAIL = re.compile(r"(?:\s+(?:the|of|and|for))+\s*$")
+
+
+def hearer_end(rest: str, hearer: re.Match) -> int:
+    """Where a hearer ends: "told The Independent the current system …" is told The Independent; the
+    "the" after it opens what was told."""
+    tail = _HEARER_TAIL.search(rest, 0, hearer.end())
+    if tail and tail.start() > hearer.start() and rest[hearer.start() : tail.start()].strip():
+        return tail.start() + 1
+    return hearer.end()
 
 
 def clause_like(text: str, start: int, end: int) -> bool:
@@ -166,4 +199,6 @@ def only_prefix(text: str) -> bool:
         tokens = words(chunk)
         if tokens and tokens[0].lower() not in lex.PREFIX_WORDS and not tokens[0].lower().endswith("ing"):
             return False
+        if any(t.lower() in _FINITE for t in tokens[1:]):
+            return False  # "This was not a "women's thing", she said": a clause, not an adverbial
     return True

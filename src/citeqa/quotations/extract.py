@@ -12,45 +12,35 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import replace
 
 from citeqa.quotations import lexicon as lex
 from citeqa.quotations.clauses import Claim, read_sentence
-from citeqa.quotations.names import words
+from citeqa.quotations.content import HEARERS
+from citeqa.quotations.names import parse_phrase, words
 from citeqa.quotations.spans import Segment, find_segments, split_sentences
 from citeqa.quotations.speakers import CONTINUATION, UNKNOWN_SPEAKER, Resolver, Speaker
 from citeqa.quotations.subjects import parse_subject
-from citeqa.quotations.verbs import MASK, scan
-from citeqa.records import Article
+from citeqa.quotations.verbs import MASK, VERB_CLASS, Scan, scan
+from citeqa.records import Article, Quotation
 
 DIRECT, REPORTED = "direct", "reported"
 CARRIED = Speaker(None, None, "")  # stands for "no speaker yet" in the pass that looks ahead
 _NAMING = re.compile(r"(?<![\w-])(" + "|".join(sorted(lex.NAMING, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_COPULA_NAME = re.compile(r"\b(?:is|was)\s+((?:[A-Z][\w'’\-]+\s+){1,2}[A-Z][\w'’\-]+)(?=[\s,.;])")
+_PASSIVE_NAMING = re.compile(
+    r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:"
+    + "|".join(sorted(lex.NAMING, key=len, reverse=True))
+    + r")\b[^¤]*$",
+    re.IGNORECASE,
+)
+_BY_AGENT = re.compile(r"[\"”’']?\s*by\s+([^,.;:!?¤\"“”]{2,100}?)\s*(?:[,.;:!?]|$)")
+_DETERMINED = re.compile(r"\b(?:the|a|an|this|that|its|his|her|their)\s+$", re.IGNORECASE)
 _SPEECH_END = re.compile(r"[.!?,…:;\-–]$")
 _VERBS = "|".join(sorted(lex.ATTRIBUTING, key=len, reverse=True))
 # An attribution beside a quotation that the clause rules could not read: the speaker stays unknown.
 _ATTRIBUTION_AFTER = re.compile(r"[\"”’']?\s*,?\s*(?:[\w'’.\-]+\s+){0,8}?(?:" + _VERBS + r")\b", re.IGNORECASE)
 _ATTRIBUTION_BEFORE = re.compile(r"\b(?:" + _VERBS + r")\b[^.!?]{0,60}[:,]\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Quotation:
-    """One quotation or reported statement in a body paragraph.
-
-    ``article.paragraphs[paragraph - 1][start:end]`` is its text, exactly. ``type`` is "direct" (words in
-    quotation marks, without the marks) or "reported" (the clause a verb of saying governs). ``kind`` says
-    how the speaker was found: "named" (the paragraph names them), "pronoun" (a pronoun or a description
-    standing for someone named earlier), "continuation" (the quotation carries on one from an earlier
-    paragraph) or "unknown" (``speaker`` is None: the article does not say who spoke).
-    """
-
-    paragraph: int
-    start: int
-    end: int
-    type: str
-    speaker: str | None
-    role: str | None
-    kind: str
 
 
 def _mask(text: str, segments: list[Segment]) -> str:
@@ -82,8 +72,11 @@ def _speech_like(text: str) -> bool:
 class _Paragraph:
     """Reads one paragraph, given the article's resolver and the speaker a previous quotation left open."""
 
-    def __init__(self, resolver: Resolver, number: int, text: str, carry: Speaker | None) -> None:
+    def __init__(self, resolver: Resolver, number: int, text: str, carry: Speaker | None, article_id: str = "") -> None:
         self.resolver, self.number, self.text, self.carry = resolver, number, text, carry
+        self.article_id = article_id
+        self.found: Scan | None = None
+        self.masked = text
         self.out: list[Quotation] = []
         self.last: Speaker | None = None  # the speaker governing the paragraph so far
         self.ends_in_quote: Speaker | None = None
@@ -95,6 +88,7 @@ class _Paragraph:
         masked = _mask(text, segments)
         sentences = split_sentences(text, segments)
         found = scan(masked)
+        self.found, self.masked = found, masked
         assigned: dict[int, Speaker] = {}
         owner: dict[int, Claim] = {}  # the claim each quotation belongs to
         opens = [seg.open for seg in segments]
@@ -103,8 +97,9 @@ class _Paragraph:
             reading = read_sentence(masked, s, e, found)
             # A name inside what someone is reported to have said is not who "he" stands for next.
             spans = [span for c in reading.claims for span in c.contents]
+            claimed = {c.at for c in reading.claims}  # a claim's own subject is noted as read with the claim
             events: list[tuple[int, int, object]] = [
-                (at, 1, (m, any(a <= at < b for a, b in spans))) for at, m in reading.mentions
+                (at, 1, (m, any(a <= at < b for a, b in spans))) for at, m in reading.mentions if at not in claimed
             ]
             events += [(c.at, 0, c) for c in reading.claims]
             # A quotation inside two claims' contents is the outer claim's: "Officers expressed "…", the
@@ -118,13 +113,26 @@ class _Paragraph:
                         owner.setdefault(i, claim)
             for _, _, item in sorted(events, key=lambda x: (x[0], x[1])):
                 if isinstance(item, Claim):
-                    self._claim(item, self.resolver.resolve(item.subject), segments, mine, assigned, masked, owner)
+                    speaker = replace(self.resolver.resolve(item.subject), verb=self._verb(item))
+                    self._claim(item, speaker, segments, mine, assigned, masked, owner)
                 else:
                     mention, reported = item
                     self.resolver.note(self.resolver.resolve(mention), reported=reported)
             for i in mine:
                 if i not in assigned:
                     self._unattributed(i, segments, masked, s, e, assigned, reading.lead)
+            if not reading.claims:
+                # "The musical's director is Matthew Warchus.": the person named is who "he" may be next.
+                for named in _COPULA_NAME.finditer(masked, s, e):
+                    mention = parse_phrase(named.group(1))
+                    if mention is not None and mention.cls == "person":
+                        self.resolver.note(self.resolver.resolve(mention))
+            if not mine and not reading.claims and reading.lead is not None and self._introduces(found, s, e):
+                # "Ferguson also hailed Giggs and Keane. "Roy came on …"": the quotation after a sentence in
+                # which someone praises, criticises or describes is theirs.
+                speaker = self.resolver.resolve(reading.lead)
+                if speaker.name is not None and speaker.cls in ("person", "name", "org"):
+                    self.last = speaker
             if index == len(sentences) - 1 and mine:
                 tail = assigned.get(mine[-1])
                 self.ends_in_quote = tail if tail is not None and tail.name else None
@@ -159,6 +167,8 @@ class _Paragraph:
     ) -> None:
         if speaker.name is not None:
             self.resolver.note(speaker)
+        if claim.contents:
+            # Someone else has the floor, named or not: the quotations after it are not the earlier speaker's.
             self.last = speaker
         if any(a <= segments[i].open < b for a, b in claim.contents for i in mine):
             self.last = speaker  # even when unknown: the quotations after it are not someone else's
@@ -191,7 +201,16 @@ class _Paragraph:
         before = masked[max(s, previous) : seg.open]  # the narration since the sentence or the last quotation
         # "called the plans "dangerous"", or the quotation standing as the verb: "the Pro-Life Alliance
         # "congratulated" Mr Howard": the sentence's subject said it.
-        named = _NAMING.search(before) or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e]))
+        naming = _NAMING.search(before)
+        if naming and _DETERMINED.search(before, 0, naming.start()):
+            naming = None  # "coined the term "…"": a noun, not a verb that calls something that
+        named = naming or (_is_term(words_in) and _verb_position(before, masked[seg.outer_end : e]))
+        if named and _PASSIVE_NAMING.search(before):
+            # "… was called "one of the biggest pirates" by the sentencing judge": the agent said it.
+            agent = _BY_AGENT.match(masked, seg.outer_end, e)
+            speaker = self.resolver.resolve(parse_phrase(agent.group(1))) if agent else UNKNOWN_SPEAKER
+            assigned[i] = speaker
+            return
         if lead is not None and named and not _is_title(words_in):
             speaker = self.resolver.resolve(lead)
             if speaker.name:
@@ -214,7 +233,7 @@ class _Paragraph:
         if self.last is not None:
             assigned[i] = self.last
         elif self.carry is not None and not before.strip(" -–•"):
-            assigned[i] = Speaker(self.carry.name, self.carry.role, CONTINUATION, self.carry.cls)
+            assigned[i] = Speaker(self.carry.name, self.carry.role, CONTINUATION, self.carry.cls, verb=self.carry.verb)
             self.last = assigned[i]
         else:
             assigned[i] = UNKNOWN_SPEAKER
@@ -222,7 +241,44 @@ class _Paragraph:
     def _emit(self, start: int, end: int, type_: str, speaker: Speaker) -> None:
         if end <= start:
             return
-        self.out.append(Quotation(self.number, start, end, type_, speaker.name, speaker.role, speaker.kind))
+        self.out.append(
+            Quotation(
+                self.number,
+                start,
+                end,
+                type_,
+                speaker.name,
+                speaker.role,
+                speaker.kind,
+                self.article_id,
+                speaker.verb,
+                speaker.cls if speaker.name else "",
+            )
+        )
+
+    @staticmethod
+    def _introduces(found: Scan, s: int, e: int) -> bool:
+        """Whether the sentence's first verb of saying is one that judges or describes ("hailed",
+        "criticised", "described")."""
+        verbs = found.verbs_in(s, e)
+        return bool(verbs) and VERB_CLASS.get(verbs[0].group().lower()) == "name"
+
+    def _verb(self, claim: Claim) -> str:
+        """The verb of saying of ``claim`` as the paragraph gives it, with the hearer of "told" ("told The
+        Independent"); "according to"; or "" when the attribution has no verb ("Kevin Keegan: …")."""
+        verb = self.found.verb_at(claim.at)
+        if verb is None:
+            return "according to" if self.masked.startswith(("according to", "According to"), claim.at) else ""
+        text = self.text[verb.start() : verb.end()]
+        if text.lower() in ("told", "tells", "tell", "telling"):
+            hearer = HEARERS.match(self.masked, verb.end())
+            if hearer:
+                words = hearer.group().split()
+                while words and words[-1].lower() in ("the", "of", "and", "for", "a", "an", "that"):
+                    words.pop()
+                if words:
+                    text = f"{text} {' '.join(words)}"
+        return text
 
 
 def _verb_position(before: str, after: str) -> bool:
@@ -249,7 +305,7 @@ def extract(article: Article) -> tuple[Quotation, ...]:
     carry: Speaker | None = None
     for number, text in enumerate(article.paragraphs, 1):
         resolver.paragraph = number
-        paragraph = _Paragraph(resolver, number, text, carry)
+        paragraph = _Paragraph(resolver, number, text, carry, article.id)
         out.extend(paragraph.read())
         carry = paragraph.ends_in_quote
     return tuple(out)

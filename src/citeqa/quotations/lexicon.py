@@ -39,6 +39,7 @@ SAY = _forms(
     "reckon reckons reckoned",
     "assert asserts asserted asserting",
     "forecast forecasts forecasting",
+    "calculate calculates calculated",
 )
 # Verbs that report speech only with "that" after them ("noted that …", not "noted the change").
 SAY_THAT = _forms(
@@ -58,13 +59,14 @@ SAY_THAT = _forms(
     "complain complains complained complaining",
     "hint hints hinted hinting",
     "remind reminds reminded",
+    "recommend recommends recommended recommending",
 )
 # Verbs whose content follows a hearer: "told the BBC (that) …".
 TELL = _forms("tell tells told telling")
 # What a report, study, court or inspection states.
 FIND = _forms("find finds found finding", "conclude concludes concluded concluding")
 # Demands: the object is what was asked for.
-URGE = _forms("urge urges urged urging")
+URGE = _forms("urge urges urged urging", "tip tips tipped")
 ACCUSE = _forms("accuse accuses accused accusing")
 # Negated or denied statements: the quote keeps the negation (a slice after it would misquote).
 DENY = _forms("deny denies denied denying")
@@ -115,6 +117,9 @@ NAMING = _forms(
     "criticise criticises criticised criticize criticizes criticized",
     "attack attacks attacked",
     "dismiss dismisses dismissed",
+    "blame blames blamed blaming",
+    "slam slams slammed",
+    "lambast lambasts lambasted lambaste lambastes",
 )
 # Verbs that may come before their subject after a quotation: ""…," said Mr Williams".
 INVERTIBLE = _forms(
@@ -198,7 +203,7 @@ DOCUMENTS = frozenset(
     """report study survey research review inquiry investigation poll paper letter statement memo
     minutes newsletter document analysis audit findings ruling judgment judgement lawsuit complaint
     submission assessment probe handbook white-paper briefing dossier memorandum filing petition
-    manifesto bulletin blog message note advert advertisement leaflet website""".split()
+    manifesto bulletin blog message note advert advertisement leaflet website suit""".split()
 )
 # Documents of one inquiry: "the assessment" after "the report" is that report.
 REPORT_FAMILY = frozenset("report study survey research review inquiry investigation assessment probe findings".split())
@@ -264,7 +269,10 @@ GROUP_HEADS = frozenset(
 # Subjects that say nothing about who spoke: "reports said", "sources suggest" stay unattributed.
 NO_SOURCE = frozenset("reports rumours rumour speculation media press sources".split())
 # Heads of what shows rather than says: "figures suggest" is not reported speech.
-EVIDENCE = frozenset("figures statistics data numbers results sales prices shares trends polls evidence".split())
+EVIDENCE = frozenset(
+    "figures statistics data numbers results sales prices shares trends polls evidence estimate estimates projection "
+    "projections years months weeks days hours minutes decades".split()
+)
 # Verbs of saying that are also nouns: taken as verbs only after a subject ("Critics claim", "it reports").
 NOUN_VERBS = frozenset(
     """report reports claim claims estimate estimates forecast forecasts note notes promise promises answer
@@ -288,6 +296,37 @@ PREFIX_WORDS = frozenset(
     today recently previously initially indeed overall similarly likewise nevertheless then once
     when while although though as if because according among amid within across throughout ahead
     back outside inside talking interviewed launching presenting explaining defending reacting
-    replying giving opening closing""".split()
+    replying giving opening closing having being""".split()
 )
 CONJUNCTIONS = frozenset("but and however yet so also meanwhile now still instead or".split())
+
+
+# Words the phrase reader (names.py) tells apart.
+TIME_WORDS = frozenset("yesterday today earlier later meanwhile recently previously".split())
+TIME_UNITS = frozenset("week month year weekend night morning season summer winter spring autumn".split())
+NOT_NAME = frozenset(
+    """the a an this that these those its his her their our other others some many most all both several
+    few such each every any no another more what who how why when where i i'd i'm i've i'll we we'd we're
+    we've you it's""".split()
+)
+ING_NOUNS = frozenset(
+    """king thing spring evening morning building meeting ring wing string hearing briefing leading ruling
+    governing opposing competing remaining existing rising growing outgoing incoming founding managing
+    sitting serving reigning defending visiting neighbouring surrounding working""".split()
+)
+ADVERBS = frozenset("even also only still just already now then too again ever never often".split())
+CONNECTORS = frozenset("of for and the on in & de du des".split())
+SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
+DETERMINERS = frozenset("the a an his her its their this that these those".split())
+ADJECTIVES_ED = frozenset("aged based called named united advanced detailed experienced qualified".split())
+IRREGULAR_PAST = frozenset(
+    """gave took made went came got began held left led won lost met ran saw set put kept brought bought felt
+    became sent spent built paid sold stood struck fell rose grew knew drew wrote spoke chose broke hit cut
+    quit sat fought caught taught meant heard beat bet bid let shut split spread told said""".split()
+)
+CATAPHORIC = (
+    (ROLE_WORDS | PERSON_HEADS | frozenset("figure committee mp mep".split()))
+    - SPOKES
+    - frozenset("critic source insider expert analyst analysts economist observer".split())
+)
+NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "eer", "ive", "al", "ary", "ic")

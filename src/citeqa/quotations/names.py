@@ -70,7 +70,7 @@ def name_run(tokens: list[str]) -> int:
         while (
             i > 0
             and is_cap(tokens[i - 1])
-            and tokens[i - 1].lower() not in _NOT_NAME
+            and tokens[i - 1].lower() not in lex.NOT_NAME
             and (i == len(tokens) or not POSSESSIVE.search(tokens[i - 1]))
         ):
             i -= 1
@@ -97,7 +97,7 @@ def name_run(tokens: list[str]) -> int:
             break
         if POSSESSIVE.search(word) and i < len(tokens):
             break  # "Amazon's Robin Terrell": the possessive is the role's
-        if low in _NOT_NAME or _ATTRIBUTIVE.match(word):
+        if low in lex.NOT_NAME or _ATTRIBUTIVE.match(word):
             break
         i -= 1
         if low in lex.HONORIFICS:
@@ -129,19 +129,17 @@ def classify_name(tokens: list[str], role: str | None) -> str:
     return "name"
 
 
-_TIME_WORDS = frozenset("yesterday today earlier later meanwhile recently previously".split())
-_TIME_UNITS = frozenset("week month year weekend night morning season summer winter spring autumn".split())
-
-
 def _time_pair(first: str, second: str) -> bool:
-    return (first in ("last", "this", "next") and second in _TIME_UNITS) or (first == "on" and second.endswith("day"))
+    return (first in ("last", "this", "next") and second in lex.TIME_UNITS) or (
+        first == "on" and second.endswith("day")
+    )
 
 
 def _strip_leading(tokens: list[str]) -> list[str]:
     """Without leading conjunctions and time adverbials ("And last week US Treasury Secretary John Snow")."""
     while tokens:
         low = tokens[0].lower().rstrip(",")
-        if low in lex.CONJUNCTIONS or low in _TIME_WORDS:
+        if low in lex.CONJUNCTIONS or low in lex.TIME_WORDS:
             tokens = tokens[1:]
         elif len(tokens) > 2 and _time_pair(low, tokens[1].lower().rstrip(",")):
             tokens = tokens[2:]  # "last week", "on Monday"
@@ -151,22 +149,7 @@ def _strip_leading(tokens: list[str]) -> list[str]:
 
 
 PREPOSITIONS = frozenset("of for at from with in on to by".split())
-# Capitalised at a sentence's start, but never part of a name.
-_NOT_NAME = frozenset(
-    """the a an this that these those its his her their our other others some many most all both several
-    few such each every any no another more what who how why when where i i'd i'm i've i'll we we'd we're
-    we've you it's""".split()
-)
-_ING_NOUNS = frozenset(
-    """king thing spring evening morning building meeting ring wing string hearing briefing leading ruling
-    governing opposing competing remaining existing rising growing outgoing incoming founding managing
-    sitting serving reigning defending visiting neighbouring surrounding working""".split()
-)
-_ADVERBS = frozenset("even also only still just already now then too again ever never often".split())
-_CONNECTORS = frozenset("of for and the on in & de du des".split())
 _PARENS = re.compile(r"\s*\([^()]*\)")
-_SUBORDINATORS = frozenset("despite after before during although because since while whereas unless until".split())
-_ADJECTIVES_ED = frozenset("aged based called named united advanced detailed experienced qualified".split())
 _ATTRIBUTIVE = re.compile(r"^[A-Z][\w]*-(?:based|born|owned|listed|registered|led|backed|run|made)$")
 
 
@@ -180,12 +163,18 @@ def _valid_np(tokens: list[str]) -> bool:
         return False
     if lows[0] in lex.PREFIX_WORDS:
         return False
-    if any(w in _SUBORDINATORS for w in lows[1:]) or lows[-1] in _ADVERBS:
+    if any(w in lex.SUBORDINATORS for w in lows[1:]) or lows[-1] in lex.ADVERBS:
         return False
     # A lower-case word in -ed is a verb ("rejected"), not part of a name or a body.
+    # ... unless it follows a determiner, as an adjective does ("The unnamed woman from Georgia").
     return not any(
-        w.endswith("ed") and len(w) > 4 and "-" not in w and not t[0].isupper() and w not in _ADJECTIVES_ED
-        for t, w in zip(tokens, lows, strict=True)
+        w.endswith("ed")
+        and len(w) > 4
+        and "-" not in w
+        and not t[0].isupper()
+        and w not in lex.ADJECTIVES_ED
+        and not (i > 0 and (lows[i - 1] in lex.DETERMINERS or lows[i - 1] in lex.DOCUMENTS))
+        for i, (t, w) in enumerate(zip(tokens, lows, strict=True))
     )
 
 
@@ -200,6 +189,10 @@ def parse_phrase(text: str) -> Mention | None:
         return Mention(low, "pronoun", plural=low in ("they", "we"))
     if not _valid_np(tokens):
         return None
+    lows = [t.lower() for t in tokens]
+    if lows[0] == "another" or lows[:2] == ["one", "of"]:
+        # "another senior adviser", "one of the men": someone the article names elsewhere, if at all.
+        return Mention(" ".join(tokens), "nosource", head=lows[-1])
     joined = _joined(tokens)
     if joined:
         return joined
@@ -225,11 +218,13 @@ def parse_phrase(text: str) -> Mention | None:
         return _description(tokens)
     if lows and lows[-1] in PREPOSITIONS:
         return _description(tokens)  # "The Roman Catholic Archbishop of Cardiff"
+    if lows and lows[-1] == "and" and prep is not None:
+        return _description(tokens)  # "Lawyers for Mr Fawcett and Ben McDonald": the lawyers, not Ben McDonald
     if len(name) == 1 and not before and name[0].lower() in lex.GROUP_HEADS:
         return Mention(name[0], "group", head=name[0].lower(), plural=True)  # "Analysts", "Prosecutors"
-    if lows and lows[-1].endswith("ing") and not is_cap(before[-1]):
+    if lows and lows[-1].endswith("ing") and lows[-1] not in lex.ING_NOUNS and not is_cap(before[-1]):
         return _description(tokens)  # "the lawyer representing Feroz Abbasi": the lawyer speaks
-    if len(before) > 10 or ("and" in lows and not all(is_cap(t) or t.lower() in _CONNECTORS for t in before)):
+    if len(before) > 10 or ("and" in lows and not all(is_cap(t) or t.lower() in lex.CONNECTORS for t in before)):
         return None  # "The two clubs met the Spanish FA on Monday and Astiazaran": a clause, not a role
     if before and not _role_end(before[-1]):
         return None  # "… operates Crystal Harmony": a verb and its object, not a role and a name
@@ -240,9 +235,16 @@ def parse_phrase(text: str) -> Mention | None:
     if lows and lows[-1] == "the":
         before, cls = before[:-1], "org"
         shown = "the " + shown
+    if [t.lower() for t in before] in (["a"], ["an"]) and (lows_name := [t.lower() for t in name])[
+        -1
+    ] in lex.ROLE_WORDS | lex.NAME_SUFFIXES:
+        return Mention(" ".join(tokens), "nosource", head=lows_name[-1])  # "A UK Independence Party MEP"
+    if before and POSSESSIVE.search(before[-1]) and all(is_cap(t) for t in before):
+        before = before[:-1] + [POSSESSIVE.sub("", before[-1])]  # "Manchester United's Alex Ferguson"
     role = " ".join(before) or None
     cls = cls or classify_name(name, role)
-    plural = cls != "person" and len(name[-1]) > 3 and name[-1].endswith("s") and not name[-1].endswith("ss")
+    # A proper name in -s is one firm or club ("Qantas", "Siemens"), not several: "it" may stand for it.
+    plural = cls not in ("person", "name", "org") and len(name[-1]) > 3 and name[-1].endswith("s")
     return Mention(shown, cls, role=role, head=name[-1].lower(), plural=plural, gender=_gender(name))
 
 
@@ -266,20 +268,22 @@ def _organisation(tokens: list[str]) -> Mention | None:
     lows = [t.lower() for t in tokens]
     first = 1 if lows[0] == "the" else 0
     body = tokens[first:]
-    if len(body) < 3 or not any(w in _CONNECTORS for w in lows[first:]) or not is_cap(body[0]) or not is_cap(body[-1]):
+    if (
+        len(body) < 3
+        or not any(w in lex.CONNECTORS for w in lows[first:])
+        or not is_cap(body[0])
+        or not is_cap(body[-1])
+    ):
         return None
-    if not all(is_cap(t) or t.lower() in _CONNECTORS for t in body):
+    if not all(is_cap(t) or t.lower() in lex.CONNECTORS for t in body):
         return None
     cues = [i for i, w in enumerate(lows) if i >= first and POSSESSIVE.sub("", w) in lex.ORG_CUES]
     if not cues:
         return None
     last = cues[-1]
-    if last + 1 < len(lows) and lows[last + 1] not in _CONNECTORS:
+    if last + 1 < len(lows) and lows[last + 1] not in lex.CONNECTORS:
         return None  # "Chairman of the Environmental Audit Committee Peter Ainsworth": a name follows
     return Mention(" ".join(tokens), "org", head=POSSESSIVE.sub("", lows[-1]))
-
-
-_NOUN_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "eer", "ive", "al", "ary", "ic")
 
 
 def _role_end(word: str) -> bool:
@@ -287,18 +291,39 @@ def _role_end(word: str) -> bool:
     possessive ("Amazon's Robin Terrell", "chip maker Intel", "Festival director Dieter Kosslick")."""
     low = word.lower()
     return (
-        is_cap(word)
+        _plain_noun(low)
+        or is_cap(word)
         or bool(POSSESSIVE.search(word))
         or low in lex.ROLE_WORDS
         or low in lex.PERSON_HEADS
         or low in lex.ORG_HEADS
         or low in lex.GROUP_HEADS
         or low in lex.DOCUMENTS
-        or low.endswith(_NOUN_ENDINGS)
-        or low in _NOT_NAME
+        or low.endswith(lex.NOUN_ENDINGS)
+        or low in lex.NOT_NAME
         or low in PREPOSITIONS
         or low == "and"
     )
+
+
+def _plain_noun(low: str) -> bool:
+    """A lower-case word that reads as a noun ending a role ("awards pundit Tom O'Neil"): not a verb's form
+    (-s, -ed, -ing, an irregular past) and not a word of grammar."""
+    return (
+        low.isalpha()
+        and len(low) > 2
+        and (not low.endswith(("s", "ed", "ing", "ly")) or low in lex.ING_NOUNS)
+        and low not in lex.IRREGULAR_PAST
+        and low not in lex.NOT_IN_NP
+        and low not in PREPOSITIONS
+        and low not in lex.NOT_NAME
+        and low not in lex.ADVERBS
+        and low not in lex.SUBORDINATORS
+    )
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else word
 
 
 def _demonym(word: str) -> bool:
@@ -317,6 +342,8 @@ def _joined(tokens: list[str]) -> Mention | None:
     a, b = parse_phrase(" ".join(left)), parse_phrase(" ".join(right))
     if a is None or b is None or a.cls not in ("person", "name") or b.cls not in ("person", "name"):
         return None
+    if b.role and not a.role and b.role.split()[0].lower() not in lex.HONORIFICS:
+        return None  # "Richard and Judy executive producer Amanda Ross": one person, of a show named "X and Y"
     if "person" not in (a.cls, b.cls) and not (a.role or b.role):
         return None  # "Bush and Blair" is two people; "Marks and Spencer" may be one firm
     return Mention(f"{a.text} and {b.text}", "person", plural=True, parts=(a, b))
@@ -327,10 +354,16 @@ def _description(tokens: list[str]) -> Mention | None:
     lows = [t.lower() for t in tokens]
     # The head is the last word before a preposition: "A spokeswoman for the Information Commissioner's Office".
     cut = next(
-        (i for i, w in enumerate(lows) if (w in PREPOSITIONS or (w.endswith("ing") and w not in _ING_NOUNS)) and i > 0),
+        (
+            i
+            for i, w in enumerate(lows)
+            if (w in PREPOSITIONS or (w.endswith("ing") and w not in lex.ING_NOUNS)) and i > 0
+        ),
         len(lows),
     )
     head_tokens = tokens[:cut]
+    if len(head_tokens) > 1 and head_tokens[-1].lower().endswith("ed") and head_tokens[-2].lower() in lex.DOCUMENTS:
+        head_tokens = head_tokens[:-1]  # "A survey conducted on its behalf by NOP": a survey
     head = POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
     if head and head[0].isdigit() and cut < len(tokens) and lows[cut] == "of":
         return Mention(" ".join(tokens), "group", head=lows[-1], plural=True)  # "14% of people aged …"
@@ -352,6 +385,9 @@ def _description(tokens: list[str]) -> Mention | None:
         return Mention("it", "pronoun")  # "Its makers claim": the organisation "it" stands for
     if det in ("its", "his", "her", "their") and head not in lex.PERSON_HEADS | lex.SPOKES:
         return Mention(shown, "desc", head=head)  # "its board of directors": part of someone named before
+    bare = all(w in ("two", "three", "four", "both", "all") or w.isdigit() for w in lows[1 : cut - 1])
+    if definite and plural and bare and _singular(head) in lex.ORG_STAND_IN and not is_cap(head_tokens[-1]):
+        return Mention(shown, "desc", head=head, plural=True)  # "the companies": those named before, if any
     if plural or head in lex.GROUP_HEADS:
         cls = "org" if is_cap(head_tokens[-1]) else "group"
         return Mention(shown, cls, head=head, plural=True)
@@ -363,6 +399,10 @@ def _description(tokens: list[str]) -> Mention | None:
         return Mention(shown, "org", head=head)  # "the government", "the Colombian government"
     if definite and any(is_cap(t) for t in head_tokens[1:]):
         return Mention(shown, "org", head=head)
+    if det in ("a", "an") and head in lex.CATAPHORIC and cut == len(tokens):
+        # "A senior government figure said …", "a committee of MPs": someone the article names next, if at
+        # all, unlike "a spokesman", "an analyst" or "a study", which stand as they are.
+        return Mention(shown, "nosource", head=head)
     if det in ("a", "an", "one", "another"):
         return Mention(shown, "body", head=head)
     if definite and len(tokens) > 1:

@@ -46,11 +46,17 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
             while tokens and (
                 tokens[0].lower() in lex.ROLE_WORDS
                 or tokens[0].lower() in lex.PREFIX_WORDS
+                or tokens[0].lower() in lex.ATTRIBUTING  # "Said Mr Fogg" opening a sentence
                 or tokens[0].lower() in ("the", "a", "an")
             ):
                 tokens = tokens[1:]
+            offices = [i for i, t in enumerate(tokens[:-1]) if t.lower() in lex.ROLE_WORDS]
+            if offices and tokens[0].lower() not in lex.HONORIFICS:
+                tokens = tokens[offices[-1] + 1 :]  # "First Minister Jack McConnell": the name after the office
             if tokens and tokens[0].lower() in lex.HONORIFICS:
                 tokens = tokens[1:]
+            elif len(tokens) > 2 and _AFTER_OF.search(paragraph, 0, match.start()):
+                tokens = tokens[-2:]  # "Inspector of Constabulary Wendy Williams": the office's last word, a name
             if len(tokens) < 2 or len(tokens) > 5:
                 continue
             lows = [t.lower() for t in tokens]
@@ -64,6 +70,7 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
     return found
 
 
+_AFTER_OF = re.compile(r"\b(?:of|for)\s+$")
 _ACRONYM = re.compile(r"\(([A-Z]{2,8})\)")
 _INITIALS_CONNECTORS = ("of", "and", "the", "for", "on", "in", "&")
 

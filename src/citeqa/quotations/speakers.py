@@ -32,6 +32,7 @@ class Speaker:
     gender: str | None = None
     head: str = ""
     reported: bool = False  # named only inside what someone was reported to say: no antecedent of "he"
+    verb: str = ""  # the verb of saying that attributed a quotation to this speaker, as the article gives it
 
 
 UNKNOWN_SPEAKER = Speaker(None, None, UNKNOWN)
@@ -67,7 +68,10 @@ class Resolver:
             return self._description(mention)
         if mention.parts:
             parts = [self._named(p) for p in mention.parts]
-            role = " and ".join(p.role for p in parts if p.role) or None
+            roles = [p.role for p in parts]
+            if mention.role and not roles[-1]:  # "X and Y, Victims' Commissioner,": the appositive is Y's
+                roles[-1] = mention.role
+            role = " and ".join(r for r in roles if r) or None
             return Speaker(" and ".join(p.name for p in parts if p.name), role, NAMED, "person", True)
         return self._named(mention)
 
@@ -123,10 +127,9 @@ class Resolver:
             if (
                 speaker.head == mention.head
                 and speaker.cls in ("org", "body", "group")
-                and words
-                and words <= set(name_parts(speaker.name))
+                and (words <= set(name_parts(speaker.name)) if words else not speaker.plural and not mention.plural)
             ):
-                return speaker
+                return speaker  # "the committee" after "the Commons science and technology committee"
         return None
 
     def _full_name(self, name: str) -> str | None:
@@ -141,6 +144,10 @@ class Resolver:
         if not parts or any(p in lex.ORG_CUES for p in parts):
             return None
         candidates = [c for c in self.names.get(parts[-1], []) if all(p in name_parts(c) for p in parts)]
+        if not candidates and len(parts) == 1 and not title:
+            # "Glenn said" after "Glenn Campbell": the one full name the article gives with that first name.
+            firsts = {c for names in self.names.values() for c in names if name_parts(c)[:1] == parts}
+            return firsts.pop() if len(firsts) == 1 else None
         if not candidates:
             return None
         longest = max(candidates, key=lambda c: len(c.split()))
@@ -187,21 +194,50 @@ class Resolver:
 
     def _description(self, mention: Mention) -> Speaker:
         head = mention.head
+        owner = _OWNER.match(mention.text)
+        if owner and head in _AGENTS:
+            # "her spokesman", "his lawyer": named after whom "her" or "his" stands for ("Kim Clijsters'
+            # spokesman"), as the article names no one else.
+            word = owner.group(1).lower()
+            whose = self._pronoun({"his": "he", "her": "she", "its": "it", "their": "they"}[word])
+            if whose.name is None or (word in ("his", "her") and whose.gender != {"his": "m", "her": "f"}[word]):
+                return UNKNOWN_SPEAKER  # whose spokesman is not certain unless the article gives their sex
+            mark = "’" if "’" in self.text and "'" not in self.text else "'"
+            name = f"{whose.name}{mark}" if whose.name.endswith("s") else f"{whose.name}{mark}s"
+            return Speaker(f"{name} {mention.text[owner.end() :]}", None, NAMED, "body", head=head)
+        # "the alliance" after "the Countryside Alliance", "the committee" after "the … committee": the
+        # organisation named earlier whose name ends in that word.
+        named = self._last(
+            lambda s: s.cls in ("org", "name", "body") and not s.plural and s.name.lower().split()[-1] == head,
+            far=True,
+        )
+        if named is not None and head not in lex.PERSON_HEADS and head not in lex.SPOKES:
+            return Speaker(named.name, named.role, PRONOUN, named.cls, named.plural, named.gender, named.head)
         if head in ("spokesman", "spokeswoman", "spokesperson", "official", "representative", "aide"):
             found = self._last(lambda s: s.head == head and s.cls == "body", far=True)
             kind = NAMED
+        elif mention.plural:
+            # "The companies", "the two firms": the organisations named together before, if they were.
+            found = self._last(lambda s: s.plural and " and " in (s.name or "") and s.cls in ("org", "person"))
+            kind = PRONOUN
         elif head in lex.ORG_HEADS:
             # "the company": an organisation the article called a company (or a maker, a firm…), else the
             # organisation last named.
-            found = self._last(
-                lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}), far=True
-            ) or self._last(lambda s: s.cls in ("org", "name") and not s.plural)
+            found = (
+                self._last(
+                    lambda s: s.cls in ("org", "name") and _has_role(s.role, lex.ORG_STAND_IN | {head}), far=True
+                )
+                or self._main_organisation()
+            )
             kind = PRONOUN
         else:
-            found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, {head}), far=True)
+            heads = _SAME_OFFICE.get(head, {head})
+            found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, heads), far=True)
             if found is None and (
                 head in lex.PROTAGONIST_HEADS
+                or head in _SAME_OFFICE.get("boss", ())
                 or head.endswith(("-year-old", "ian", "ean", "ese"))
+                or head.startswith(("ex-", "former-"))
                 or head in ("american", "briton", "scot", "frenchman", "dutchman", "swede")
             ):
                 found = self.protagonist
@@ -209,6 +245,15 @@ class Resolver:
         if found is None or found.name is None:
             return UNKNOWN_SPEAKER
         return Speaker(found.name, found.role, kind, found.cls, found.plural, found.gender, found.head)
+
+    def _main_organisation(self) -> Speaker | None:
+        """The organisation "the company" or "the firm" stands for when no other is called that: of those
+        named recently, the one the article names most often (a story's own company), the latest on a tie."""
+        recent = [s for s in self.history[-LOOK_BACK:] if s.cls in ("org", "name") and not s.plural and s.name]
+        if not recent:
+            return None
+        counts = {s.name: self.text.count(s.name.removeprefix("the ")) for s in recent}
+        return max(reversed(recent), key=lambda s: counts[s.name])
 
     def _last(self, wanted, far: bool = False) -> Speaker | None:
         window = self.history if far else self.history[-LOOK_BACK:]
@@ -244,6 +289,17 @@ class Resolver:
                 self.protagonist = speaker
 
 
+# Heads that name one office in news usage: "the Old Trafford boss" is the "Manchester United manager".
+_OFFICES = (
+    frozenset("boss manager coach gaffer".split()),
+    frozenset("chief head boss leader".split()),
+    frozenset("chairman chairwoman chair chairperson".split()),
+    frozenset("spokesman spokeswoman spokesperson".split()),
+)
+_SAME_OFFICE = {head: set().union(*(o for o in _OFFICES if head in o)) for group in _OFFICES for head in group}
+_OWNER = re.compile(r"(his|her|its|their)\s+", re.IGNORECASE)
+# Who speaks for someone: "her spokesman", "his lawyer".
+_AGENTS = lex.SPOKES | frozenset("lawyer lawyers solicitor barrister attorney agent publicist representatives".split())
 _NOT_ROLE = frozenset("why what how when where whether if that which who is was are were has had".split())
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
 

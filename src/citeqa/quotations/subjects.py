@@ -84,6 +84,8 @@ def _appositive(chunk: str) -> bool:
 
 def _is_prefix(chunk: str) -> bool:
     tokens = words(chunk)
+    if len(tokens) > 1 and tokens[0].lower() in ("but", "and", "yet", "so", "or"):
+        return False  # "But Kevin Hogan, senior manager at Symantec, said": a subject after a conjunction
     return bool(tokens) and (tokens[0].lower() in lex.PREFIX_WORDS or tokens[0].lower().endswith("ing"))
 
 
@@ -97,12 +99,17 @@ def _strip_prefix_words(chunk: str) -> str:
         start = name_run(tokens)
         if start < len(tokens):
             return " ".join(tokens[start:])
+        lows = [t.lower() for t in tokens]
+        last = max((i for i, w in enumerate(lows) if w in ("the", "a", "an") and i > 0), default=None)
+        if last is not None and len(tokens) - last <= 4:
+            return " ".join(tokens[last:])  # "In its report on the council's work the committee"
     return chunk
 
 
 # What may stand right before a verb that is also a noun: a pronoun, a name, a plural, a relative.
 _SUBJECT_END = re.compile(
-    r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but)|\b[A-Z][\w'’\-]*|"
+    r"(?:\b(?:he|she|it|they|we|I|who|which|also|now|then|still|often|and|but|has|have|had|will|would|may|"
+    r"might|could)|\b[A-Z][\w'’\-]*|"
     r"[a-z]{3,}s|[\"”’])\s+$"
 )
 
@@ -113,7 +120,10 @@ _NEXT_VERB = re.compile(
 )
 
 
-_CUT = re.compile(r",\s*|[\"”’]\s+|\s(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s+")
+_CLAUSE_NEXT = re.compile(r"\s+(?:that|it|he|she|they|we|there|this)\b")
+
+
+_CUT = re.compile(r",\s*|[\"”’]\s+|(?<=\s)(?:but|while|as|because|when|and|so|after|although|yet)\s+|;\s+")
 
 
 _LAST_WORD = re.compile(r"[\w'’)]+(?=[,\s]*(?:and)?\s*$)")
@@ -143,6 +153,8 @@ def is_noun(text: str, before: str, end: int, word: str) -> bool:
         return False  # ", finding that …"
     if _NEXT_VERB.match(text, end):
         return True  # "the report said"
+    if _CLAUSE_NEXT.match(text, end) and not re.search(r"\b(?:the|a|an|its|his|her|their)\s+$", before):
+        return False  # "The developers behind the system claim it is …": a verb, a clause after it
     if not _SUBJECT_END.search(before):
         return True  # "a new report"
     last = before.rstrip().rsplit(None, 2)
@@ -154,13 +166,18 @@ def is_noun(text: str, before: str, end: int, word: str) -> bool:
     )
 
 
+_DASHED = re.compile(r"(\w)\s[-–](\s[^-–,;:¤]{2,120}\s)[-–](\s*)$")
+
+
 def subject_before(text: str, start: int, end: int) -> tuple[Mention | None, int]:
     """The subject ending at ``end`` and where it starts: the longest stretch after a comma, a closing
     quotation mark or a conjunction that reads as a subject (so "C, the government believes" gives "the
     government"). Adverbials before it ("In a statement, …") are skipped only at the sentence's start."""
     at_start = end - start <= WINDOW  # whether the region begins at the sentence's start
     start = max(start, end - WINDOW)
-    region = text[start:end]
+    # "Andrei Illarionov - then economic adviser to President Putin - told": an appositive between dashes
+    # reads as one between commas (same length, so offsets hold).
+    region = _DASHED.sub(lambda m: f"{m.group(1)},{m.group(2)},{m.group(3)}", text[start:end])
     if not region.strip():
         return None, end
     closed = region.rstrip().endswith(",")  # "X, the chief executive, said": an appositive before the verb

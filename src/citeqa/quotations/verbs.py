@@ -25,6 +25,9 @@ _MULTI = {
     "points out": "say",
     "pointing out": "say",
     "point out": "say",
+    "pointed to": "urge",
+    "points to": "urge",
+    "pointing to": "urge",
     "called for": "urge",
     "calls for": "urge",
     "call for": "urge",
@@ -95,7 +98,9 @@ AUXILIARY = frozenset("is are was were has have had will would can could may mig
 _IRREGULAR = frozenset(
     """gave took made went came got began held left led won lost met ran saw set put kept brought bought felt
     became sent spent built paid sold stood struck fell rose grew knew drew wrote spoke chose broke hit cut
-    quit sat fought caught taught meant heard""".split()
+    quit sat fought caught taught meant heard sought dealt lent swept wept slept hung stuck drove rode stole
+    froze woke wore tore swore bore drank rang sang sank swam overcame forgave ate threw blew flew withdrew
+    shook understood withstood bound fed fled bled laid hid bit lit slid spat burst""".split()
 )
 
 

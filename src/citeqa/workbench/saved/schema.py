@@ -111,7 +111,7 @@ def article(saved: dict) -> Article:
 
 
 def citation_json(citation: Citation) -> dict:
-    fields = ("n", "paragraph", "text", "quote", "quote_start", "score")
+    fields = ("n", "paragraph", "text", "quote", "quote_start", "score", "speaker", "role", "said")
     saved = {"article": article_key(citation.article)} | {f: getattr(citation, f) for f in fields}
     # What of the question the source matches, where it says anything (a pin, say, says nothing).
     return saved | {k: list(v) for k, v in (("matched", citation.matched), ("unmatched", citation.unmatched)) if v}
@@ -131,6 +131,10 @@ def citation(saved: dict, articles: dict[str, Article]) -> Citation:
         # Saved before sources said what of the question they match: nothing is said.
         matched=_strings(saved.get("matched", [])),
         unmatched=_strings(saved.get("unmatched", [])),
+        # Saved before quotations had speakers: none.
+        speaker=saved.get("speaker"),
+        role=saved.get("role"),
+        said=saved.get("said"),
     )
     if not (
         isinstance(cited.paragraph, int)

@@ -24,6 +24,8 @@ from citeqa.index.build import (
     assemble,
     passage_from_json,
     passage_json,
+    quotations_from_json,
+    quotations_json,
     sentence_starts,
 )
 from citeqa.index.vectors import KINDS
@@ -52,6 +54,7 @@ def write(folder: Path, data: IndexData, ids: frozenset[str]) -> None:
         "order": [a.id for a in data.articles],
         "articles": [article_json(a) for a in data.articles if a.id in ids],
         "passages": [passage_json(data.passages[r]) for r in rows],
+        "quotations": quotations_json(data.quotations, ids),
     }
     (folder / STORE).write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
     for kind in KINDS:
@@ -90,4 +93,12 @@ def apply(folder: Path, manifest: Manifest, base: IndexData) -> IndexData:
             raise ValueError(f"{kind} vectors of shape {delta_vectors.shape}, not of dimension {manifest.dim}")
         both = np.concatenate([base.searcher.vectors(kind), delta_vectors])
         matrices[kind] = both[sentence_rows if kind == "sentence" else passage_rows]
-    return assemble(manifest, articles, tuple(passages), matrices=matrices, build_id=folder.name)
+    # Quotations of the delta's articles from it, of the others from the base, in the articles' order.
+    by_article: dict[str, list] = {}
+    for q in base.quotations:
+        if q.article_id not in new:
+            by_article.setdefault(q.article_id, []).append(q)
+    for q in quotations_from_json(store["quotations"], tuple(new.values())):
+        by_article.setdefault(q.article_id, []).append(q)
+    quotations = tuple(q for a in articles for q in by_article.get(a.id, ()))
+    return assemble(manifest, articles, tuple(passages), matrices=matrices, build_id=folder.name, quotations=quotations)

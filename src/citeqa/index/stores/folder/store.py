@@ -37,6 +37,8 @@ from citeqa.index.build import (
     assemble,
     passage_from_json,
     passage_json,
+    quotations_from_json,
+    quotations_json,
     sentence_starts,
     unwritable_folder,
 )
@@ -208,6 +210,7 @@ def _write(build_dir: Path, data: IndexData, base: Path | None) -> Manifest:
         store = {
             "articles": [article_json(a) for a in data.articles],
             "passages": [passage_json(p) for p in data.passages],
+            "quotations": quotations_json(data.quotations),
         }
         (build_dir / "store.json").write_text(json.dumps(store, ensure_ascii=False), encoding="utf-8")
         for kind in KINDS:
@@ -268,13 +271,14 @@ def _read_build(build_dir: Path, manifest: Manifest) -> IndexData:
     store = json.loads((build_dir / "store.json").read_text(encoding="utf-8"))
     articles = tuple(article_from_json(a) for a in store["articles"])
     passages = tuple(passage_from_json(p) for p in store["passages"])
+    quotations = quotations_from_json(store["quotations"], articles)
     vectors = {kind: faiss.read_index(str(build_dir / f"{kind}.faiss")) for kind in KINDS}
     if any(index.d != manifest.dim for index in vectors.values()):
         raise ValueError(f"vectors are not of dimension {manifest.dim}")
     bm25 = bm25s.BM25.load(str(build_dir / "bm25"))
     searcher = MemorySearcher(vectors, bm25, [p.article_id for p in passages], sentence_starts(passages))
     _remember(build_dir, articles)
-    return assemble(manifest, articles, passages, searcher, build_id=build_dir.name)
+    return assemble(manifest, articles, passages, searcher, build_id=build_dir.name, quotations=quotations)
 
 
 def _sha256(path: Path) -> str:

@@ -3,8 +3,9 @@
 Each passage is a point holding its vectors ("passage" and "context", the "sentence" vectors as one
 multivector) and a sparse "keywords" vector of BM25 term weights over citeqa's own stemmed tokens,
 which Qdrant multiplies by its IDF, so keyword scores equal those of the embedded bm25s index. Its
-payload has the text, the sentence spans, the terms, and its article's id and metadata, so that any
-app server can load the collection with nothing else at hand.
+payload has the text, the sentence spans, the terms, the quotations in the paragraph with their speakers,
+and its article's id and metadata, so that any app server can load the collection with nothing else at
+hand.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def points(data: IndexData, average_length: float) -> Iterator[models.PointStruc
     by_id = {a.id: a for a in data.articles}
     matrices = {kind: data.searcher.vectors(kind) for kind in vectors.KINDS}
     starts = data.sentence_start
+    quoted: dict[tuple[str, int], list] = {}
+    for q in data.quotations:
+        quoted.setdefault((q.article_id, q.paragraph), []).append(builds.quotation_json(q))
     for row, p in enumerate(data.passages):
         article = by_id[p.article_id]
         tokens = stemmed_terms(keyword_text(article, p.number))
@@ -66,6 +70,7 @@ def points(data: IndexData, average_length: float) -> Iterator[models.PointStruc
             payload=builds.passage_json(p)
             | {
                 "terms": sorted(set(tokens)),
+                "quotations": quoted.get((p.article_id, p.number), []),
                 "article": {k: v for k, v in builds.article_json(article).items() if k != "paragraphs"},
             },
         )

@@ -41,7 +41,7 @@ from citeqa.index.stores.qdrant import points as qdrant_points
 from citeqa.index.stores.qdrant.points import OWNER, point_id, scroll
 from citeqa.index.stores.qdrant.search import QdrantSearcher
 from citeqa.index.vectors import Key
-from citeqa.records import Article, Passage
+from citeqa.records import Article, Passage, Quotation
 
 log = logging.getLogger(__name__)
 
@@ -113,19 +113,21 @@ class QdrantStore:
             raise BadIndexError(f"{collection} has index format {manifest.format}, this version reads {FORMAT}")
         articles: dict[str, Article] = {}
         passages: list[Passage] = []
+        quotations: list[Quotation] = []
         frequency: Counter[str] = Counter()
         for point in scroll(self.client, collection, with_vectors=False):
             payload = point.payload
             if payload["article_id"] not in articles:
                 articles[payload["article_id"]] = builds.article_from_json(payload["article"] | {"paragraphs": []})
             passages.append(builds.passage_from_json(payload))
+            quotations += (builds.quotation_from_json(q, payload["article_id"]) for q in payload["quotations"])
             frequency.update(payload["terms"])
         if len(passages) != manifest.counts.get("passage"):
             raise BadIndexError(
                 f"{collection} holds {len(passages)} passages, its manifest says {manifest.counts.get('passage')}"
             )
         revision = int(metadata.get("revision", 0))
-        return self._data(manifest, collection, revision, articles, passages, frequency, average_length)
+        return self._data(manifest, collection, revision, articles, passages, frequency, average_length, quotations)
 
     def save(self, data: IndexData) -> IndexData:
         """Upload ``data`` into a new collection, then move the alias to it in one request."""
@@ -149,7 +151,9 @@ class QdrantStore:
         self._remove_old_builds(keep={name, previous})
         articles = {a.id: a for a in data.articles}
         frequency = Counter(data.terms.frequency)
-        return self._data(data.manifest, name, 0, articles, list(data.passages), frequency, average_length)
+        return self._data(
+            data.manifest, name, 0, articles, list(data.passages), frequency, average_length, list(data.quotations)
+        )
 
     def update(
         self,
@@ -196,6 +200,7 @@ class QdrantStore:
                 frequency.subtract(set(stemmed_terms(keyword_text(before[p.article_id], p.number))))
         frequency.update(part.terms.frequency if part else {})
         passages = [p for p in previous.passages if p.article_id in kept] + list(written)
+        quotations = [q for q in previous.quotations if q.article_id in kept] + list(part.quotations if part else ())
         manifest = replace(
             previous.manifest,
             fingerprint=builds.fingerprint(articles, embedder.name),
@@ -221,7 +226,7 @@ class QdrantStore:
         except Exception as exc:  # the client raises many kinds
             raise IndexWriteError(f"cannot update the index in {self.location} ({exc})") from None
         wanted = {a.id: a for a in articles}
-        data = self._data(manifest, collection, revision, wanted, passages, +frequency, average_length)
+        data = self._data(manifest, collection, revision, wanted, passages, +frequency, average_length, quotations)
         log.info("updated %s in place: %d articles written, %d passages removed", collection, len(changed), len(gone))
         return data, report
 
@@ -234,8 +239,10 @@ class QdrantStore:
         passages: list[Passage],
         frequency: Counter[str],
         average_length: float,
+        quotations: list[Quotation],
     ) -> IndexData:
-        """The build in memory as ``assemble`` wants it: articles by path, passages in their order."""
+        """The build in memory as ``assemble`` wants it: articles by path, passages and quotations in their
+        order."""
         texts: dict[str, list[str]] = {}
         for p in sorted(passages, key=lambda p: p.number):
             if p.number >= 1:  # body paragraphs; the subtitle and standfirst are the article's own fields
@@ -246,9 +253,10 @@ class QdrantStore:
         )
         position = {a.id: n for n, a in enumerate(ordered)}
         passages = sorted(passages, key=lambda p: (position[p.article_id], p.number))
+        quotations = sorted(quotations, key=lambda q: (position[q.article_id], q.paragraph, q.start, q.end))
         terms = Terms(documents=len(passages), frequency={t: n for t, n in frequency.items() if n > 0})
         searcher = QdrantSearcher(self.client, collection, revision, passages, terms)
-        return builds.assemble(manifest, ordered, tuple(passages), searcher, build_id=collection)
+        return builds.assemble(manifest, ordered, tuple(passages), searcher, build_id=collection, quotations=quotations)
 
     def _vectors_of(
         self, collection: str, passages: list[Passage], articles: dict[str, Article]
