@@ -15,6 +15,7 @@ class Metadata:
     author: str | None = None
     date: dt.date | None = None
     url: str | None = None
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Article:
     url: str | None = None
     subtitle: str | None = None
     standfirst: str | None = None
+    section: str | None = None  # front matter's ``section:``, else the sub-folder of the corpus it lies in
 
     def paragraph_id(self, number: int) -> str:
         """The stable id of paragraph ``number`` (1-based): the same while the article is unchanged."""
@@ -84,6 +86,7 @@ class Citation:
     quote: str  # an exact substring of ``text``
     quote_start: int  # ``text[quote_start:quote_start + len(quote)] == quote``
     score: float
+    also_in: tuple[str, ...] = ()  # headlines of near-duplicate stories that hold the same paragraph
 
     @property
     def passage_id(self) -> str:
