@@ -166,7 +166,7 @@ def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *
             st.html(f'<span id="{render.anchor(prefix, citation.n)}" class="citeqa-anchor" tabindex="-1"></span>')
         st.markdown(
             f"**\\[{citation.n}\\] {render.escape(article.title)}**  \n"
-            f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph}]\n\n"
+            f":gray[{render.escape(render.byline(article))} · paragraph {citation.paragraph}]{story_line(citation)}\n\n"
             + render.highlighted(citation.text, citation.quote_start, end)
         )
         with st.container(horizontal=True, vertical_alignment="center"):
@@ -321,3 +321,12 @@ def changed_article(current: Article | None, quoted: Article, paragraph: int | N
         )
     start = current.paragraphs[now - 1].find(quote) if now and quote else 0
     whole_article(current, now, (start, start + len(quote)) if now and quote else None, first=False)
+
+
+def story_line(citation: Citation) -> str:
+    """The line under a source's byline that gives its section and the near-duplicate stories that
+    hold the same paragraph (the answer quotes one story once), as Markdown; empty when neither."""
+    parts = [f"Section: {render.escape(citation.article.section)}"] if citation.article.section else []
+    if citation.also_in:
+        parts.append("Also in: " + "; ".join(f"“{render.escape(title)}”" for title in citation.also_in))
+    return f"  \n:gray[{' · '.join(parts)}]" if parts else ""

@@ -58,6 +58,9 @@ class Engine(Collection):
         question, notes = self._check_question(question)
         allowed, searched = self._allowed(state.data, articles)
         _check_k(k, len(state.data.passages))
+        if state.indexed is not None:  # a first build is under way: say what was searched
+            done, total = state.indexed
+            notes += (f"Searched {done:,} of {total:,} articles, those indexed so far: the rest are being indexed.",)
         return answer(
             question,
             data=state.data,
@@ -69,6 +72,7 @@ class Engine(Collection):
             history=history,
             notes=notes,
             tuning=tuning,
+            duplicates=state.catalog.get().duplicates if state.catalog is not None else None,
         )
 
     def _check_question(self, question: str) -> tuple[str, tuple[str, ...]]:

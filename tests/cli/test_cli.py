@@ -55,8 +55,9 @@ def test_ask_json_contract(env):
     assert "£8.5 million" in answer["answer"]
     assert [c["n"] for c in answer["citations"]] == [1, 2, 3]
     first = answer["citations"][0]
-    assert set(first) == {"n", "article", "paragraph", "text", "quote", "score", "cite"}
-    assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "path"}
+    assert set(first) == {"n", "article", "paragraph", "text", "quote", "score", "cite", "also_in"}
+    assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "section", "path"}
+    assert first["also_in"] == [] and first["article"]["section"] is None
     assert first["article"]["id"] == "police-failings-allow-trafficking-to-continue"
     assert first["article"]["date"] is None and first["paragraph"] == 20
     with open(first["article"]["path"], encoding="utf-8") as f:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from citeqa.answers.compose import compose
+from citeqa.answers.compose import compose, one_per_story, with_also_in
 from citeqa.answers.conversation import resolve
 from citeqa.answers.judge import Evidence, judge
 from citeqa.answers.query import analyse
 from citeqa.answers.search import search
 from citeqa.answers.tuning import Tuning
+from citeqa.articles.duplicates import Duplicates
 from citeqa.errors import QuestionError
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
@@ -31,6 +32,7 @@ def answer(
     history: Sequence[Turn] = (),
     notes: tuple[str, ...] = (),
     tuning: Tuning = Tuning(),
+    duplicates: Duplicates | None = None,
 ) -> Answer:
     """The answer to a checked ``question`` from the build ``data``.
 
@@ -38,6 +40,7 @@ def answer(
         allowed, searched: the ids of the articles to search, as a set and sorted (None: all).
         history: earlier turns, oldest first, that a follow-up question is read against.
         notes: what was said of the question already (cut to what the model reads, say).
+        duplicates: the collection's near-duplicate stories: a passage one repeats is not given twice.
     """
     resolved = resolve(question, list(history))
     # The question itself was cut already; a follow-up's longer search text may need it too.
@@ -51,8 +54,12 @@ def answer(
     vector = embedder.encode([text])[0]
     # A few more than k, so that a follow-up asking for more still has k new passages to give.
     wanted = min(k + len(query.exclude), len(data.passages))
-    hits = search(data, vector, query, k=wanted, articles=allowed, weights=tuning.weights)
+    copies = duplicates is not None and bool(duplicates.groups)  # passages a copy repeats leave room for others
+    searched_k = min(2 * wanted, len(data.passages)) if copies else wanted
+    hits = search(data, vector, query, k=searched_k, articles=allowed, weights=tuning.weights)
+    hits = one_per_story(hits, duplicates)[:wanted]
     verdict = judge(query, hits, evidence, searched=searched, policy=tuning.policy, quoting=tuning.quoting)
-    return compose(
+    composed = compose(
         query, hits, verdict, evidence.articles, k=k, notes=notes, how=tuning.composition, quoting=tuning.quoting
     )
+    return with_also_in(composed, duplicates, evidence.articles)

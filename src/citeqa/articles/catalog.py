@@ -6,7 +6,9 @@ collection view, its choice of articles to search, and ``citeqa articles``."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,7 +18,9 @@ from citeqa.articles import duplicates as near
 from citeqa.articles.finder import Finder, Snippet, Words, fold, query_terms, snippet, words_of
 from citeqa.records import Article
 
-__all__ = ["Catalog", "Filter", "Found", "Page", "SORTS", "fold", "select"]
+log = logging.getLogger(__name__)
+
+__all__ = ["Background", "Catalog", "Filter", "Found", "Page", "SORTS", "fold", "select"]
 
 UNKNOWN_OUTLET = "(no outlet)"  # how articles whose outlet is not known are chosen
 UNKNOWN_SECTION = "(no section)"  # ... and those without a section
@@ -97,6 +101,43 @@ class Catalog:
 
     def snippet(self, article: Article, terms: Sequence[str]) -> Snippet | None:
         return snippet(article, terms) if terms else None
+
+
+class Background:
+    """A catalog made on a thread of its own from the moment this is created, so that a new version of
+    the collection is answered from at once; ``get`` waits for it. ``previous``: the catalog of the
+    version before, whose unchanged articles are not read again."""
+
+    def __init__(self, articles: tuple[Article, ...], previous: Background | None) -> None:
+        self._articles: tuple[Article, ...] | None = articles
+        self._previous = previous
+        self._value: Catalog | None = None
+        self._error: Exception | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._make, name="citeqa-catalog", daemon=True).start()
+
+    def get(self) -> Catalog:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+    def _make(self) -> None:
+        try:
+            previous = None
+            if self._previous is not None:
+                try:
+                    previous = self._previous.get()
+                except Exception:  # noqa: BLE001 - logged where it happened; this one starts afresh
+                    previous = None
+            self._value = Catalog(self._articles or (), previous)
+        except Exception as exc:  # a bug: logged here with its traceback, raised to whoever asks
+            log.exception("could not make the catalog of the collection")
+            self._error = exc
+        finally:
+            self._articles = self._previous = None  # the previous catalog is not kept alive by this one
+            self._done.set()
 
 
 def select(articles: Sequence[Article], chosen: Filter, catalog: Catalog | None = None) -> list[Article]:

@@ -112,7 +112,8 @@ def article(saved: dict) -> Article:
 
 def citation_json(citation: Citation) -> dict:
     fields = ("n", "paragraph", "text", "quote", "quote_start", "score")
-    return {"article": article_key(citation.article)} | {f: getattr(citation, f) for f in fields}
+    saved = {"article": article_key(citation.article)} | {f: getattr(citation, f) for f in fields}
+    return saved | ({"also_in": list(citation.also_in)} if citation.also_in else {})
 
 
 def citation(saved: dict, articles: dict[str, Article]) -> Citation:
@@ -126,6 +127,7 @@ def citation(saved: dict, articles: dict[str, Article]) -> Citation:
         quote=saved["quote"],
         quote_start=saved["quote_start"],
         score=saved["score"],
+        also_in=tuple(str(title) for title in saved.get("also_in", ())),  # absent from rows saved before it
     )
     paragraphs = cited.article.paragraphs
     if not (
