@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 from conftest import CITEQA
-from test_duplicates import COPY, FOLLOW_UP, STORY
+from stories import COPY, FOLLOW_UP, STORY
 
 pytestmark = pytest.mark.slow  # a subprocess with the real model
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from test_duplicates import COPY, FOLLOW_UP, STORY
+from stories import COPY, FOLLOW_UP, STORY
 
 from citeqa import Config, Engine
 from citeqa.answers.ask import answer as answer_question
