@@ -113,8 +113,9 @@ def test_snippet_shows_the_words_where_they_are_on_one_line():
     assert found.text.startswith("…") and found.text.endswith("…") and len(found.text) <= 122
     assert [found.text[a:b] for a, b in found.marks] == ["Greenspan", "oil"]
     assert found.text[1:-1] in long.paragraphs[1]  # an exact slice of the paragraph between the marks of a cut
-    # The line that shows most of the words wins; the headline counts as a line.
-    assert snippet(COLLECTION[0], ["dollar"]).text == "Dollar gains on speech"
+    # The paragraph that shows most of the words wins; the headline only when no paragraph has them.
+    assert snippet(COLLECTION[0], ["dollar"]).text == COLLECTION[0].paragraphs[0]
+    assert snippet(COLLECTION[0], ["gain"]).text == "Dollar gains on speech"
     shown = snippet(COLLECTION[1], ["heat", "oil"])
     assert shown.text == COLLECTION[1].paragraphs[1]
     assert [shown.text[a:b] for a, b in shown.marks] == ["heating", "oil"]

@@ -117,11 +117,13 @@ class Finder:
 
 
 def snippet(article: Article, terms: Sequence[str], size: int = SNIPPET_CHARS) -> Snippet | None:
-    """The line of ``article`` that shows most of ``terms`` (the earliest of equals), cut to about
-    ``size`` characters around their first; None if no term is in its headline or paragraphs."""
+    """The paragraph of ``article`` that shows most of ``terms`` (the earliest of equals), else its
+    headline, cut to about ``size`` characters around their first; None if they are in neither."""
     wanted = frozenset(terms)
     best: tuple[int, str, list[tuple[int, int]]] | None = None
-    for text in (article.title, *article.paragraphs):
+    for text in (*article.paragraphs, article.title):
+        if best is not None and text is article.title:
+            break  # the headline is shown above the snippet already: only when no paragraph has the words
         marks = _matches(text, wanted)
         found = len({fold(text[a:b]) for a, b in marks})
         if marks and (best is None or found > best[0]):
