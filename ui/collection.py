@@ -18,6 +18,7 @@ from citeqa.workbench.jobs import UploadStatus
 from ui.links import reader_params
 
 PAGE_ARTICLES = 20  # articles listed at a time
+SNIPPET_CHARS = 120  # a line of the article around the words found: a few lines of the narrow sidebar
 SKIPPED_LISTED = 50  # skipped files named; `citeqa articles` lists them all
 
 
@@ -111,7 +112,7 @@ def article_row(
         f":gray[{render.escape(' · '.join(filter(None, (render.byline(article), article.section))))} · "
         f"{len(article.paragraphs)} paragraphs]",
     ]
-    shown = found.snippet(article, terms)
+    shown = found.snippet(article, terms, SNIPPET_CHARS)
     if shown is not None:
         lines.append(marked(shown))
     others = found.duplicates.others(article.id)

@@ -328,5 +328,8 @@ def story_line(citation: Citation) -> str:
     hold the same paragraph (the answer quotes one story once), as Markdown; empty when neither."""
     parts = [f"Section: {render.escape(citation.article.section)}"] if citation.article.section else []
     if citation.also_in:
-        parts.append("Also in: " + "; ".join(f"“{render.escape(title)}”" for title in citation.also_in))
+        # A copy filed under the same headline is said to be one, so the line does not seem to name itself.
+        same = citation.article.title
+        titles = [f"“{render.escape(t)}”" + (" (another copy)" if t == same else "") for t in citation.also_in]
+        parts.append("Also in: " + "; ".join(titles))
     return f"  \n:gray[{' · '.join(parts)}]" if parts else ""

@@ -51,7 +51,7 @@ def sidebar(page):
 
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the select box or multiselect labelled ``label``, as a person does."""
-    sidebar(page).get_by_label(label).click()
+    sidebar(page).get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
     wait_idle(page)
@@ -65,7 +65,8 @@ def test_the_archive_in_a_browser(bbc_part, tmp_path):
             browser = launch_chromium(playwright)
         except RuntimeError as exc:
             pytest.fail(str(exc))
-        page = browser.new_context(viewport={"width": 1280, "height": 1100}).new_page()
+        # Tall, so that the screenshots show the collection's list in the sidebar too.
+        page = browser.new_context(viewport={"width": 1280, "height": 2400}).new_page()
         page.goto(server.url)
         # A first build: the chat box comes as soon as the first articles are indexed.
         page.get_by_role("textbox", name="Ask a question about the articles").wait_for(timeout=300_000)
@@ -104,7 +105,7 @@ def test_the_archive_in_a_browser(bbc_part, tmp_path):
         ask(page, "Which gadget did the magazine name the greatest of all time?")
         answer = page.get_by_test_id("stChatMessage").nth(1)
         text = answer.inner_text()
-        assert "Also in: “Apple laptop is 'greatest gadget'”" in text, text
+        assert "Also in: “Apple laptop is 'greatest gadget'” (another copy)" in text, text
         # The answer's quotes, each before its marker: one story, so no sentence twice.
         quotes = [q.strip() for q in re.split(r"\[\d+\]", text.split("\n")[0]) if q.strip()]
         assert quotes and len(quotes) == len(set(quotes)), quotes

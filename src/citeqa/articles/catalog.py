@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from citeqa.articles import duplicates as near
-from citeqa.articles.finder import Finder, Snippet, Words, fold, query_terms, snippet, words_of
+from citeqa.articles.finder import SNIPPET_CHARS, Finder, Snippet, Words, fold, query_terms, snippet, words_of
 from citeqa.records import Article
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,9 @@ class Catalog:
         relevance = {self.articles[r].id: float(scores[r]) for r in rows} if scores is not None else {}
         return Found(tuple(_sorted(kept, sort, relevance)), terms, relevance)
 
-    def snippet(self, article: Article, terms: Sequence[str]) -> Snippet | None:
-        return snippet(article, terms) if terms else None
+    def snippet(self, article: Article, terms: Sequence[str], size: int = SNIPPET_CHARS) -> Snippet | None:
+        """Where ``terms`` are in ``article``, on one line of about ``size`` characters (finder.snippet)."""
+        return snippet(article, terms, size) if terms else None
 
 
 class Background:
