@@ -32,11 +32,7 @@ def test_no_module_is_over_450_lines():
         # the shared records importing the engine: an import running upwards
         ("records.py", "from citeqa import engine", "The package in layers"),
         # one store reaching into the other
-        (
-            "index/stores/folder/store.py",
-            "from citeqa.index.stores.qdrant import points",
-            "Each index store stands alone",
-        ),
+        ("index/stores/folder/store.py", "from citeqa.index.stores.qdrant import points", "Each index store stands alone"),
         # the interface importing a store
         ("index/base.py", "from citeqa.index.stores.folder import store", "The index:"),
     ],
@@ -48,12 +44,7 @@ def test_a_circle_or_an_upward_import_breaks_a_contract(tmp_path, module, added,
     target = copy / module
     target.write_text(target.read_text() + f"\n{added}  # noqa\n")
     run = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from importlinter.cli import lint_imports_command; lint_imports_command()",
-            "--no-cache",
-        ],
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()", "--no-cache"],
         cwd=tmp_path,
         env={"PYTHONPATH": str(tmp_path / "src"), "PATH": ""},
         capture_output=True,
