@@ -6,7 +6,8 @@ replaced and removed here (checked at once, indexed in the background, written d
 moves so that a killed process is finished or undone at the next start). On a first build, the
 articles indexed so far can be searched while the rest are (``refresh(early=True)``). Each state's
 catalog (the articles findable by their words, their near-duplicate stories) is made on a thread of
-its own, reusing what the previous one read of unchanged articles.
+its own, at once in a server or when first asked for, reusing what the previous one read of
+unchanged articles.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Collection:
         self._uploads = UploadQueue(embedder, self._commit_upload)
         self.store = open_store(config)
         self._seen_current = self.store.signature()
+        self._catalog_ahead = False  # whether each new catalog is made at once (a server), or when asked
 
     @classmethod
     def open(
@@ -148,8 +150,10 @@ class Collection:
         Args:
             early: when there is nothing to answer from yet (a first build), the articles whose
                 vectors are made (and kept) are searched while the others are indexed; the whole
-                build is published at the end, as always.
+                build is published at the end, as always. From then on, each new catalog is made at
+                once on a thread of its own rather than when first asked for (as a server wants).
         """
+        self._catalog_ahead = self._catalog_ahead or early  # a server: its pages will ask for the catalog
         with self._refresh_lock:
             report = self._refresh(progress=progress, early=early)
         for message in report.messages:
@@ -306,6 +310,8 @@ class Collection:
         evidence = Evidence(data, by_id, before.evidence) if data else None
         same = data is not None and before.data is not None and before.data.articles == data.articles
         catalog = before.catalog if same else Background(data.articles, before.catalog) if data else None
+        if catalog is not None and self._catalog_ahead:
+            catalog.start()
         self._state = State(
             data=data,
             problems=problems,

@@ -105,9 +105,11 @@ class Catalog:
 
 
 class Background:
-    """A catalog made on a thread of its own from the moment this is created, so that a new version of
-    the collection is answered from at once; ``get`` waits for it. ``previous``: the catalog of the
-    version before, whose unchanged articles are not read again."""
+    """A catalog made on a thread of its own, so that a new version of the collection is answered from
+    at once: from ``start`` (a server that wants it ready when asked), or else from the first ``get``,
+    which waits for it. ``previous``: the catalog of the version before, whose unchanged articles are
+    not read again. The thread is not a daemon: a process ending meanwhile waits for it, rather than
+    tearing down libraries it is inside of."""
 
     def __init__(self, articles: tuple[Article, ...], previous: Background | None) -> None:
         self._articles: tuple[Article, ...] | None = articles
@@ -115,9 +117,17 @@ class Background:
         self._value: Catalog | None = None
         self._error: Exception | None = None
         self._done = threading.Event()
-        threading.Thread(target=self._make, name="citeqa-catalog", daemon=True).start()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._make, name="citeqa-catalog")
+                self._thread.start()
 
     def get(self) -> Catalog:
+        self.start()
         self._done.wait()
         if self._error is not None:
             raise self._error
