@@ -12,7 +12,7 @@ import streamlit as st
 from citeqa import CiteqaError, Config, Engine
 from citeqa.citations import render
 from citeqa.loader import EngineLoader
-from ui.collection import collection
+from ui.collection import collection, indexing_note
 from ui.components import page_style
 from ui.pages import chat, reader
 from ui.people import PERSON_PARAM, people_panel, person_page
@@ -58,17 +58,23 @@ def main() -> None:
 
 
 def open_engine() -> Engine:
-    """The shared engine; until it is ready, a progress bar instead of a blank page."""
+    """The shared engine; until it can answer, a progress bar instead of a blank page. On a first build
+    of a large collection it answers from the articles indexed so far, and a note says how far it is."""
     loader = engine_loader()
     if not loader.wait(0):
+        engine = loader.usable()
+        if engine is not None:
+            indexing_note(loader)
+            return engine
         st.title("citeqa is getting ready")
         st.caption(
             "On the first start with a collection, every paragraph is read by the language model once "
-            "(a few seconds for a few articles, minutes for thousands). Later starts take seconds."
+            "(a few seconds for a few articles, minutes for thousands); questions can be asked as soon as "
+            "the first articles are indexed. Later starts take seconds."
         )
         work = st.empty()
         bar = st.progress(0.0, text="Starting…")
-        while not loader.wait(0.5):
+        while not loader.wait(0.5) and loader.usable() is None:
             state = loader.state
             if state.detail:
                 work.markdown(render.escape(state.detail))

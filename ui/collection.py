@@ -10,19 +10,30 @@ import streamlit as st
 
 from citeqa import CiteqaError, Engine
 from citeqa.articles import catalog
+from citeqa.articles.finder import Snippet
 from citeqa.citations import render
+from citeqa.loader import EngineLoader
 from citeqa.records import Article
 from citeqa.workbench.jobs import UploadStatus
 from ui.links import reader_params
 
 PAGE_ARTICLES = 20  # articles listed at a time
+SNIPPET_CHARS = 120  # a line of the article around the words found: a few lines of the narrow sidebar
 SKIPPED_LISTED = 50  # skipped files named; `citeqa articles` lists them all
 
 
-def finder(engine: Engine) -> catalog.Filter:
-    """Search and filters over the collection; their values are also what “Those found” searches."""
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first", "headline": "Headline"}
+
+
+def finder(engine: Engine) -> tuple[catalog.Filter, str]:
+    """Search, filters and order over the collection; their values are also what “Those found” searches."""
     first = {"on_change": _first_page}  # a new search starts at its first page
-    st.text_input("Find articles", key="find-words", placeholder="Words of a headline, an outlet or an author", **first)
+    st.text_input(
+        "Find articles", key="find-words", placeholder="Words of the text, a headline, an outlet or an author", **first
+    )
+    sections = catalog.sections(engine.articles)
+    if sections:
+        st.multiselect("Sections", sections, key="find-sections", placeholder="All sections", **first)
     outlets = catalog.outlets(engine.articles)
     if len(outlets) > 1:
         st.multiselect("Outlets", outlets, key="find-outlets", placeholder="All outlets", **first)
@@ -41,7 +52,16 @@ def finder(engine: Engine) -> catalog.Filter:
             **first,
         )
         st.checkbox("Include undated articles", value=True, key="find-undated", **first)
-    return current_filter()
+    st.selectbox(
+        "Sort by",
+        catalog.SORTS,
+        format_func=SORT_LABELS.get,
+        key="find-sort",
+        help="Relevance to the words found (without words, the collection's order); undated articles come last "
+        "in a sort by date.",
+        **first,
+    )
+    return current_filter(), current_sort()
 
 
 def _day(date: dt.date) -> str:
@@ -63,12 +83,18 @@ def current_filter() -> catalog.Filter:
         since=since,
         until=until,
         undated=st.session_state.get("find-undated", True),
+        sections=frozenset(st.session_state.get("find-sections", ())),
     )
+
+
+def current_sort() -> str:
+    sort = st.session_state.get("find-sort", "relevance")
+    return sort if sort in catalog.SORTS else "relevance"
 
 
 def found_ids(engine: Engine) -> list[str]:
     chosen = current_filter()
-    return [] if chosen.is_empty else [a.id for a in catalog.select(engine.articles, chosen)]
+    return [] if chosen.is_empty else [a.id for a in engine.catalog.find(chosen).articles]
 
 
 def picked_ids(engine: Engine) -> list[str]:
@@ -76,11 +102,24 @@ def picked_ids(engine: Engine) -> list[str]:
     return [i for i in st.session_state.get("picked", []) if i in known]
 
 
-def article_row(article: Article, picked: list[str]) -> None:
-    st.markdown(
-        f"**{render.escape(article.title)}**  \n:gray[{render.escape(render.byline(article))} · "
-        f"{len(article.paragraphs)} paragraphs]"
-    )
+def article_row(
+    article: Article, picked: list[str], found: catalog.Catalog, terms: tuple[str, ...], *, edit: bool
+) -> None:
+    """One article of the list: headline, byline, section and length; where the words found are in it;
+    the story it nearly repeats; buttons to read, pick and (``edit``) remove or replace it."""
+    lines = [
+        f"**{render.escape(article.title)}**",
+        f":gray[{render.escape(' · '.join(filter(None, (render.byline(article), article.section))))} · "
+        f"{len(article.paragraphs)} paragraphs]",
+    ]
+    shown = found.snippet(article, terms, SNIPPET_CHARS)
+    if shown is not None:
+        lines.append(marked(shown))
+    others = found.duplicates.others(article.id)
+    if others:
+        titles = "; ".join(f"“{render.escape(found_title(found, i))}” ({render.escape(i)})" for i in others)
+        lines.append(f":orange[Near-duplicate:] :gray[the same story as {titles}]")
+    st.markdown("  \n".join(lines))
     with st.container(horizontal=True, gap="small"):
         if st.button("Read", key=f"read-article-{article.id}"):
             st.query_params.update(reader_params(article.id))
@@ -94,9 +133,22 @@ def article_row(article: Article, picked: list[str]) -> None:
             picked.remove(article.id) if taken else picked.append(article.id)
             st.session_state["scope-picked"] = True  # the next run searches the picked articles
             st.rerun()
-        if st.button("Edit", key=f"manage-{article.id}", help="Remove or replace it"):
+        if edit and st.button("Edit", key=f"manage-{article.id}", help="Remove or replace it"):
             st.session_state["managing"] = article.id
             st.rerun()
+
+
+def marked(shown: Snippet) -> str:
+    """A snippet as Markdown on one line, every character escaped, the words found in bold."""
+    parts, at = [], 0
+    for start, end in shown.marks:
+        parts += [render.escape(shown.text[at:start]), f"**{render.escape(shown.text[start:end])}**"]
+        at = end
+    return "".join([*parts, render.escape(shown.text[at:])])
+
+
+def found_title(found: catalog.Catalog, article_id: str) -> str:
+    return next((a.title for a in found.articles if a.id == article_id), article_id)
 
 
 def skipped(engine: Engine) -> None:
@@ -109,20 +161,26 @@ def skipped(engine: Engine) -> None:
 
 
 def collection(engine: Engine) -> None:
-    """The collection a page at a time: found by words, outlet and date; each article to read, to
-    pick for searching, or to remove or replace; then the skipped files, re-reading and uploads."""
+    """The collection a page at a time: found by words of the text, section, outlet and date, in the
+    order chosen; each article to read, to pick for searching, or to remove or replace; then the skipped
+    files, re-reading and uploads."""
     articles = engine.articles
+    indexing = engine.indexing
     # Keyed and without on_change, Streamlit names the panel by its key alone: it stays the same panel,
     # open or shut as the person left it, when its label changes as an upload finishes. (With an
     # on_change its name would include the label, and a new label would make a new, folded panel.)
     with st.expander(f"Collection: {len(articles):,} articles", key="collection"):
-        found = catalog.select(articles, finder(engine))
-        shown = catalog.page(found, st.session_state.get("collection-page", 1), PAGE_ARTICLES)
+        if indexing is not None:
+            st.caption(f"Indexing: {indexing[0]:,} of {indexing[1]:,} articles can be searched so far.")
+        chosen, sort = finder(engine)
+        found_in = engine.catalog
+        found = found_in.find(chosen, sort)
+        shown = catalog.page(found.articles, st.session_state.get("collection-page", 1), PAGE_ARTICLES)
         where = f" · page {shown.number} of {shown.pages}" if shown.pages > 1 else ""
         st.caption(f"{shown.total:,} of {len(articles):,} articles{where}")
         picked = st.session_state.setdefault("picked", [])
         for article in shown.articles:
-            article_row(article, picked)
+            article_row(article, picked, found_in, found.terms, edit=indexing is None and "/" not in article.path)
         if shown.pages > 1:
             with st.container(horizontal=True):
                 if st.button("Previous", key="collection-previous", disabled=shown.number == 1):
@@ -135,6 +193,9 @@ def collection(engine: Engine) -> None:
             manage(engine, st.session_state["managing"])
         if engine.problems:
             skipped(engine)
+        if indexing is not None:  # a change would wait for the whole collection to be indexed
+            st.caption("Re-reading the folder and adding articles can be done once the collection is indexed.")
+            return
         if st.button("Re-read the corpus folder", use_container_width=True):
             try:
                 for message in engine.refresh().messages or ("The index is up to date.",):
@@ -226,3 +287,23 @@ def show_upload(status: UploadStatus) -> None:
         label = {"queued": "waiting its turn", "embedding": "reading", "indexing": "adding to the index"}[status.state]
         fraction = status.done / status.total if status.total else 0.0
         st.progress(fraction, text=f"{name}: {label} ({status.done} of {status.total} texts)")
+
+
+@st.fragment(run_every=2.0)
+def indexing_note(loader: EngineLoader) -> None:
+    """While a first build goes on, redrawn every two seconds: how many articles can be searched so far
+    and the time left; once the build is done and saved, the whole page is drawn again."""
+    engine = loader.usable()
+    if loader.wait(0) or engine is None:
+        st.rerun(scope="app")
+    if engine.indexing is None:  # every article is indexed; the build is being saved
+        st.info("The collection is indexed; the index is being saved.", icon=":material/hourglass_bottom:")
+        return
+    done, total = engine.indexing
+    state = loader.state
+    st.info(
+        f"Indexing the collection: {done:,} of {total:,} articles can be searched so far, and questions search "
+        "those. The rest are added as they are indexed.",
+        icon=":material/hourglass_top:",
+    )
+    st.progress(state.done / state.total if state.total else 0.0, text=render.escape(state.describe()))

@@ -178,7 +178,7 @@ def show_source(citation: Citation, style: str, prefix: str, bench: Workbench, *
         marks = matched_words(citation)
         st.markdown(
             f"**\\[{citation.n}\\] {render.escape(article.title)}**  \n"
-            f":gray[{render.escape(render.byline(article))} · {render.place(citation.paragraph)}]"
+            f":gray[{render.escape(render.byline(article))} · {render.place(citation.paragraph)}]{story_line(citation)}"
             + (f"  \n{matches}" if matches else "")
             + "\n\n"
             + render.highlighted(citation.text, citation.quote_start, end, marks=marks)
@@ -358,3 +358,15 @@ def changed_article(current: Article | None, quoted: Article, paragraph: int | N
         )
     start = (current.text(now) or "").find(quote) if now is not None and quote else 0
     whole_article(current, now, (start, start + len(quote)) if now is not None and quote else None, first=False)
+
+
+def story_line(citation: Citation) -> str:
+    """The line under a source's byline that gives its section and the near-duplicate stories that
+    hold the same paragraph (the answer quotes one story once), as Markdown; empty when neither."""
+    parts = [f"Section: {render.escape(citation.article.section)}"] if citation.article.section else []
+    if citation.also_in:
+        # A copy filed under the same headline is said to be one, so the line does not seem to name itself.
+        same = citation.article.title
+        titles = [f"“{render.escape(t)}”" + (" (another copy)" if t == same else "") for t in citation.also_in]
+        parts.append("Also in: " + "; ".join(titles))
+    return f"  \n:gray[{' · '.join(parts)}]" if parts else ""

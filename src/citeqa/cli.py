@@ -13,12 +13,13 @@ from typing import TextIO
 
 from citeqa.answers.evaluate import evaluate, read_questions
 from citeqa.answers.tuning import Tuning
+from citeqa.articles.catalog import Filter, sections
 from citeqa.citations import render
 from citeqa.citations.cite import STYLES, cite, nested, speaking
 from citeqa.config import Config
 from citeqa.engine import Engine, RefreshReport
 from citeqa.errors import CiteqaError, QuestionError
-from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Citation, CorpusProblem
+from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, CorpusProblem
 from citeqa.workbench.saved.store import ConversationStore
 
 log = logging.getLogger("citeqa")
@@ -81,7 +82,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     ev.set_defaults(run=_eval)
 
-    articles = commands.add_parser("articles", parents=[common], help="list the articles and skipped files")
+    articles = commands.add_parser(
+        "articles", parents=[common], help="list or find the articles (by words of their text), and skipped files"
+    )
+    articles.add_argument(
+        "--find", metavar="TEXT", help="only articles with every word of TEXT in their text or byline"
+    )
+    articles.add_argument("--section", action="append", metavar="S", help="only articles of section S (repeatable)")
+    articles.add_argument(
+        "--sort",
+        choices=CLI_SORTS,
+        help="relevance (the default with --find; else the collection's order), date (newest first) or headline",
+    )
+    articles.add_argument("--json", action="store_true", help="print one JSON object per article, no skipped files")
     articles.set_defaults(run=_articles)
 
     saved = commands.add_parser("conversations", parents=[common], help="list, show or delete saved conversations")
@@ -230,14 +243,59 @@ def _setting(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+CLI_SORTS = {"relevance": "relevance", "date": "newest", "headline": "headline"}
+
+
 def _articles(args: argparse.Namespace, config: Config) -> int:
     engine, _ = _open(config, list_problems=True)
-    for article in engine.articles:
-        meta = ", ".join(str(v) for v in (article.outlet, article.author, article.date or "undated") if v)
-        print(f"{article.id}: “{article.title}” ({meta}), {len(article.paragraphs)} paragraphs [{article.path}]")
-    for problem in engine.problems:
-        print(f"skipped {problem}")
+    catalog = engine.catalog
+    known = sections(engine.articles)
+    wanted = frozenset(args.section or ())
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        listed = ", ".join(known) if known else "none: no article has a section"
+        raise CiteqaError(f"no section {', '.join(map(repr, unknown))} in this collection; its sections: {listed}")
+    found = catalog.find(Filter(words=args.find or "", sections=wanted), CLI_SORTS[args.sort or "relevance"])
+    duplicates = catalog.duplicates
+    for article in found.articles:
+        shown = catalog.snippet(article, found.terms)
+        if args.json:
+            record = article_record(article, config) | {
+                "snippet": shown.text if shown else None,
+                "duplicate_of": duplicates.original(article.id),
+            }
+            print(json.dumps(record, ensure_ascii=False))
+            continue
+        meta = ", ".join(
+            str(v) for v in (article.outlet, article.author, article.date or "undated", article.section) if v
+        )
+        line = f"{article.id}: “{article.title}” ({meta}), {len(article.paragraphs)} paragraphs [{article.path}]"
+        if duplicates.original(article.id):
+            line += f" (nearly repeats {duplicates.original(article.id)})"
+        print(line + (f"\n    {shown.text}" if shown else ""))
+    if not args.json:
+        for problem in engine.problems:
+            print(f"skipped {problem}")
     return 0
+
+
+def _article_json(citation: Citation, config: Config) -> dict:
+    """The article of a citation or quotation, as in ``citeqa articles --json`` less its paragraph count."""
+    return {k: v for k, v in article_record(citation.article, config).items() if k != "paragraphs"}
+
+
+def article_record(article: Article, config: Config) -> dict:
+    """An article as the JSON of ``citeqa articles --json`` (and, less its paragraph count, of a citation)."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "date": article.date.isoformat() if article.date else None,
+        "section": article.section,
+        "path": str((config.corpus / article.path).resolve()),
+        "paragraphs": len(article.paragraphs),
+    }
 
 
 def _conversations(args: argparse.Namespace, config: Config) -> int:
@@ -294,18 +352,7 @@ def citation_json(citation: Citation, config: Config, style: str) -> dict:
         "unmatched": list(citation.unmatched),
         "speaker": citation.speaker,  # null when the quote is no quotation, or its speaker is unknown
         "role": citation.role,
-    }
-
-
-def _article_json(citation: Citation, config: Config) -> dict:
-    article = citation.article
-    return {
-        "id": article.id,
-        "title": article.title,
-        "outlet": article.outlet,
-        "author": article.author,
-        "date": article.date.isoformat() if article.date else None,
-        "path": str((config.corpus / article.path).resolve()),
+        "also_in": list(citation.also_in),
     }
 
 

@@ -3,7 +3,11 @@
 A question reads the current ``State`` once, and ``refresh`` swaps in a complete new one, so a question
 asked while an article is being added sees the old index or the new, never a mix. Articles are added,
 replaced and removed here (checked at once, indexed in the background, written down before any file
-moves so that a killed process is finished or undone at the next start).
+moves so that a killed process is finished or undone at the next start). On a first build, the
+articles indexed so far can be searched while the rest are (``refresh(early=True)``). Each state's
+catalog (the articles findable by their words, their near-duplicate stories) is made on a thread of
+its own, at once in a server or when first asked for, reusing what the previous one read of
+unchanged articles.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
 
 from citeqa.answers.judge import Evidence
+from citeqa.articles.catalog import Background, Catalog
 from citeqa.articles.clean import PARSER
 from citeqa.articles.corpus import load_corpus
 from citeqa.config import Config
@@ -41,6 +47,8 @@ class State:
     by_id: dict[str, Article]  # the articles of ``data`` by id
     evidence: Evidence | None = None  # what answerability is judged on; None while ``data`` is
     warning: str | None = None  # set while answers come from an index that is out of date or unsaved
+    catalog: Background | None = None  # the catalog of ``data``'s articles, made in the background
+    indexed: tuple[int, int] | None = None  # while a first build is under way: (articles in ``data``, in all)
 
 
 @dataclass(frozen=True)
@@ -63,12 +71,25 @@ class Collection:
         self._uploads = UploadQueue(embedder, self._commit_upload)
         self.store = open_store(config)
         self._seen_current = self.store.signature()
+        self._catalog_ahead = False  # whether each new catalog is made at once (a server), or when asked
 
     @classmethod
     def open(
         cls, config: Config, *, embedder: Embedder | None = None, progress: Progress | None = None
     ) -> tuple[Self, RefreshReport]:
         """Load the model and the saved index, building or refreshing the index if it is not current.
+
+        Raises IndexInUseError, before the model is loaded, if another process holds the index."""
+        collection, recovered = cls.start(config, embedder=embedder, progress=progress)
+        report = collection.refresh(progress=progress)
+        return collection, dataclasses.replace(report, messages=recovered + report.messages)
+
+    @classmethod
+    def start(
+        cls, config: Config, *, embedder: Embedder | None = None, progress: Progress | None = None
+    ) -> tuple[Self, tuple[str, ...]]:
+        """The collection with its model loaded, before its articles are read (``refresh`` reads them),
+        and what was done about changes a killed process left half made.
 
         Raises IndexInUseError, before the model is loaded, if another process holds the index."""
         open_store(config).signature()
@@ -79,9 +100,7 @@ class Collection:
         collection = cls(config, embedder)
         # A change to the corpus that a killed process left half made is finished or undone first,
         # and the person starting it is told which.
-        recovered = changes.recover(config.corpus)
-        report = collection.refresh(progress=progress)
-        return collection, dataclasses.replace(report, messages=recovered + report.messages)
+        return collection, changes.recover(config.corpus)
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -99,6 +118,19 @@ class Collection:
         return self._state.warning
 
     @property
+    def catalog(self) -> Catalog:
+        """The articles made findable by their words, with their near-duplicate stories. Just after a
+        change it may still be being made (about a second for a thousand articles): this waits for it."""
+        later = self._state.catalog
+        return later.get() if later is not None else Catalog(())
+
+    @property
+    def indexing(self) -> tuple[int, int] | None:
+        """While a first build is under way and its first articles can be searched already: how many
+        of how many articles can be; None otherwise."""
+        return self._state.indexed
+
+    @property
     def passage_count(self) -> int:
         data = self._state.data
         return len(data.passages) if data else 0
@@ -109,14 +141,21 @@ class Collection:
             return article
         raise QuestionError(f"no article with id {article_id!r}; known ids: {', '.join(a.id for a in self.articles)}")
 
-    def refresh(self, *, progress: Progress | None = None) -> RefreshReport:
+    def refresh(self, *, progress: Progress | None = None, early: bool = False) -> RefreshReport:
         """Re-read the corpus and bring the index up to date, embedding only what changed.
 
         When the index folder cannot be written, the last complete build keeps answering (or, if there
         is none, an index kept in memory) and the report says what could not be written and where.
+
+        Args:
+            early: when there is nothing to answer from yet (a first build), the articles whose
+                vectors are made (and kept) are searched while the others are indexed; the whole
+                build is published at the end, as always. From then on, each new catalog is made at
+                once on a thread of its own rather than when first asked for (as a server wants).
         """
+        self._catalog_ahead = self._catalog_ahead or early  # a server: its pages will ask for the catalog
         with self._refresh_lock:
-            report = self._refresh(progress=progress)
+            report = self._refresh(progress=progress, early=early)
         for message in report.messages:
             log.info("%s", message)
         return report
@@ -149,6 +188,7 @@ class Collection:
         added: Article | None = None,
         vectors: Vectors | None = None,
         strict: bool = False,
+        early: bool = False,
     ) -> RefreshReport:
         """``refresh`` under the lock. ``added``: an upload as already read (it is not parsed again);
         ``vectors``: texts embedded already (an upload's). ``strict``: an index that cannot be saved is
@@ -197,7 +237,13 @@ class Collection:
                 )
             if built is None:
                 built = index_store.build(
-                    corpus.articles, self.embedder, previous=previous, known=vectors, pending=pending, progress=progress
+                    corpus.articles,
+                    self.embedder,
+                    previous=previous,
+                    known=vectors,
+                    pending=pending,
+                    progress=progress,
+                    partial=self._early_state(corpus.problems, len(corpus.articles)) if early else None,
                 )
             data, report = built
             embedded, reused = report.embedded, report.reused
@@ -215,6 +261,18 @@ class Collection:
         self._seen_current = self.store.signature()
         self._set_state(data, corpus.problems, warning)
         return RefreshReport(tuple(messages), corpus.problems, embedded, reused, saved=warning is None)
+
+    def _early_state(self, problems: tuple[CorpusProblem, ...], total: int) -> Callable[[IndexData], None] | None:
+        """What makes the articles of a first build searchable as they are indexed; None when there is
+        an index to answer from meanwhile."""
+        if self._state.data is not None:
+            return None
+
+        def searchable(data: IndexData) -> None:
+            self._set_state(data, problems, indexed=(len(data.articles), total))
+            log.info("%d of %d articles can be searched so far", len(data.articles), total)
+
+        return searchable
 
     def _published(self) -> str | None:
         try:
@@ -240,11 +298,29 @@ class Collection:
             return current, str(exc)
 
     def _set_state(
-        self, data: IndexData | None, problems: tuple[CorpusProblem, ...], warning: str | None = None
+        self,
+        data: IndexData | None,
+        problems: tuple[CorpusProblem, ...],
+        warning: str | None = None,
+        *,
+        indexed: tuple[int, int] | None = None,
     ) -> None:
+        before = self._state
         by_id = {a.id: a for a in data.articles} if data else {}
-        evidence = Evidence(data, by_id, self._state.evidence) if data else None
-        self._state = State(data=data, problems=problems, by_id=by_id, evidence=evidence, warning=warning)
+        evidence = Evidence(data, by_id, before.evidence) if data else None
+        same = data is not None and before.data is not None and before.data.articles == data.articles
+        catalog = before.catalog if same else Background(data.articles, before.catalog) if data else None
+        if catalog is not None and self._catalog_ahead:
+            catalog.start()
+        self._state = State(
+            data=data,
+            problems=problems,
+            by_id=by_id,
+            evidence=evidence,
+            warning=warning,
+            catalog=catalog,
+            indexed=indexed,
+        )
 
     def submit_article(self, name: str, data: bytes, *, replacing: bool = False) -> UploadStatus:
         """Check an uploaded article now and index it in the background; ``upload_status`` follows it.
@@ -254,6 +330,8 @@ class Collection:
             ArticleError: uploads are off, or the file is unsafe, unreadable, too long or already there.
         """
         self._check_changes_allowed()
+        if replacing:
+            _check_top_level(name)
         article = check_upload(
             name, data, limits=self.config.limits, existing=self.articles + self._uploads.waiting(), replacing=replacing
         )
@@ -280,6 +358,7 @@ class Collection:
         article = self._state.by_id.get(article_id)
         if article is None:
             raise ArticleError(f"there is no article with id {article_id!r} to remove")
+        _check_top_level(article.path)
         with self._refresh_lock:
             change = changes.begin(self.config.corpus, "remove", article.path)
             indexed = False
@@ -326,6 +405,15 @@ class Collection:
                 raise
             change.finish()
             return next(a for a in self.articles if a.path == name)
+
+
+def _check_top_level(path: str) -> None:
+    """Articles in sub-folders of the corpus are changed in their folders, not here: the safe changes
+    (written down first, undone after a crash) are made at the top of the corpus folder."""
+    if "/" in path:
+        raise ArticleError(
+            f"{path!r} lies in a sub-folder of the corpus; change it in that folder, then re-read the corpus folder"
+        )
 
 
 def _what_changed(data: IndexData, articles: tuple[Article, ...], model: str) -> str:

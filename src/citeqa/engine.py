@@ -61,6 +61,9 @@ class Engine(Collection):
         question, notes = self._check_question(question)
         allowed, searched = self._allowed(state.data, articles)
         _check_k(k, len(state.data.passages))
+        if state.indexed is not None:  # a first build is under way: say what was searched
+            done, total = state.indexed
+            notes += (f"Searched {done:,} of {total:,} articles, those indexed so far: the rest are being indexed.",)
         return answer(
             question,
             data=state.data,
@@ -72,11 +75,12 @@ class Engine(Collection):
             history=history,
             notes=notes,
             tuning=tuning,
+            duplicates=state.catalog.get().duplicates if state.catalog is not None else None,
         )
 
-    def _set_state(self, data, problems, warning=None) -> None:
-        super()._set_state(data, problems, warning)
-        if data is not None:  # the people quoted, counted ahead of the first look at them
+    def _set_state(self, data, problems, warning=None, *, indexed=None) -> None:
+        super()._set_state(data, problems, warning, indexed=indexed)
+        if data is not None and indexed is None:  # the people quoted, counted ahead of the first look at them
             threading.Thread(target=directory, args=(data,), name="citeqa-people", daemon=True).start()
 
     def people(self, *, articles: Sequence[str] | None = None, words: str = "") -> list[Person]:

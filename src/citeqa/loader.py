@@ -1,4 +1,5 @@
-"""Opening the engine in a background thread, so a user interface can show progress meanwhile."""
+"""Opening the engine in a background thread, so a user interface can show progress meanwhile, and, on
+a first build of a large collection, answer from the articles indexed so far while the rest are."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def _duration(seconds: float) -> str:
 
 
 class EngineLoader:
-    """Starts ``Engine.open`` on a thread at once; ``state``, ``wait`` and ``result`` may be read from any."""
+    """Opens the engine on a thread at once; ``state``, ``usable``, ``wait`` and ``result`` may be read
+    from any."""
 
     def __init__(self, config: Callable[[], Config]) -> None:
         """``config`` makes the settings, on the loading thread: a bad setting is an error it reports."""
@@ -70,6 +72,14 @@ class EngineLoader:
     @property
     def state(self) -> LoadState:
         return self._state
+
+    def usable(self) -> Engine | None:
+        """The engine as soon as questions can be asked of it: once it is open, or during a first build
+        once its first articles can be searched (``Engine.indexing`` then says how many); else None."""
+        engine = self._engine
+        if engine is None or self._error is not None:
+            return None
+        return engine if self._done.is_set() or engine.articles else None
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait up to ``timeout`` seconds; True once loading has finished (well or not)."""
@@ -97,7 +107,10 @@ class EngineLoader:
 
     def _run(self) -> None:
         try:
-            self._engine, self._report = Engine.open(self._config(), progress=self._progress)
+            engine, recovered = Engine.start(self._config(), progress=self._progress)
+            self._engine = engine
+            report = engine.refresh(progress=self._progress, early=True)
+            self._report = replace(report, messages=recovered + report.messages)
         except CiteqaError as exc:
             log.error("could not open the engine: %s", exc)
             self._error = exc

@@ -15,6 +15,7 @@ class Metadata:
     author: str | None = None
     date: dt.date | None = None
     url: str | None = None
+    section: str | None = None
 
 
 # Where in an article a passage is, beside the body's paragraph numbers (1, 2, ...): the lines
@@ -49,6 +50,7 @@ class Article:
     url: str | None = None
     subtitle: str | None = None
     standfirst: str | None = None
+    section: str | None = None  # front matter's ``section:``, else the sub-folder of the corpus it lies in
 
     def paragraph_id(self, number: int) -> str:
         """The stable id of paragraph ``number`` (1-based; or the subtitle or standfirst): the same while
@@ -118,6 +120,7 @@ class Citation:
     speaker: str | None = None  # who the quote is the words of, when it lies within a quotation whose speaker is known
     role: str | None = None  # the speaker's role as the article gives it
     said: str | None = None  # how a copy introduces the quote after the speaker: "said:", "told The Independent:"
+    also_in: tuple[str, ...] = ()  # headlines of near-duplicate stories that hold the same paragraph
 
     @property
     def passage_id(self) -> str:

@@ -56,8 +56,9 @@ def test_ask_json_contract(env):
     assert [c["n"] for c in answer["citations"]] == [1, 2, 3]
     first = answer["citations"][0]
     fields = {"n", "article", "paragraph", "locator", "text", "quote", "score", "cite", "matched", "unmatched"}
-    assert set(first) == fields | {"speaker", "role"}
-    assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "path"}
+    assert set(first) == fields | {"speaker", "role", "also_in"}
+    assert set(first["article"]) == {"id", "title", "outlet", "author", "date", "section", "path"}
+    assert first["also_in"] == [] and first["article"]["section"] is None
     assert first["article"]["id"] == "police-failings-allow-trafficking-to-continue"
     assert first["article"]["date"] is None and first["paragraph"] == 20
     with open(first["article"]["path"], encoding="utf-8") as f:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from citeqa.answers.attribution import with_speakers
-from citeqa.answers.compose import compose
+from citeqa.answers.compose import compose, one_per_story, with_also_in
 from citeqa.answers.conversation import resolve
 from citeqa.answers.evidence import Evidence
 from citeqa.answers.judge import judge
@@ -18,6 +18,7 @@ from citeqa.answers.query import analyse
 from citeqa.answers.rerank import rerank
 from citeqa.answers.search import search
 from citeqa.answers.tuning import Tuning
+from citeqa.articles.duplicates import Duplicates
 from citeqa.errors import QuestionError
 from citeqa.index.base import IndexData
 from citeqa.index.embed import Embedder
@@ -36,6 +37,7 @@ def answer(
     history: Sequence[Turn] = (),
     notes: tuple[str, ...] = (),
     tuning: Tuning = Tuning(),
+    duplicates: Duplicates | None = None,
 ) -> Answer:
     """The answer to a checked ``question`` from the build ``data``.
 
@@ -43,6 +45,7 @@ def answer(
         allowed, searched: the ids of the articles to search, as a set and sorted (None: all).
         history: earlier turns, oldest first, that a follow-up question is read against.
         notes: what was said of the question already (cut to what the model reads, say).
+        duplicates: the collection's near-duplicate stories: a passage one repeats is not given twice.
     """
     resolved = resolve(question, list(history))
     # The question itself was cut already; a follow-up's longer search text may need it too.
@@ -75,12 +78,15 @@ def answer(
     wanted = min(k + len(query.exclude), len(data.passages))
     # More than are shown, for the rules of rerank.py to choose from.
     window = max(wanted, tuning.weights.rerank)
+    if duplicates is not None and duplicates.groups:  # passages a copy repeats leave room for others
+        window = max(window, 2 * wanted)
     hits = search(data, vector, query, k=window, articles=allowed, weights=tuning.weights)
     # "What did May Bulman report ...": the articles whose author or outlet the question names come first.
     named = evidence.named_articles(query) & (allowed if allowed is not None else set(evidence.articles))
     if named and len(named) < (len(allowed) if allowed is not None else len(evidence.articles)):
         first = search(data, vector, query, k=window, articles=frozenset(named), weights=tuning.weights)
         hits = (first + [h for h in hits if h.passage.article_id not in named])[:window]
+    hits = one_per_story(hits, duplicates)
     hits, stated = rerank(query, hits, window=window, shown=wanted, articles=evidence.articles)
     hits = hits[:wanted]
     verdict = judge(
@@ -98,4 +104,4 @@ def answer(
         evidence=evidence,
     )
     ordinary = with_speakers(composed, data)  # a quote that is someone's quotation carries its speaker
-    return prefer(by_person, ordinary)
+    return with_also_in(prefer(by_person, ordinary), duplicates, evidence.articles)

@@ -16,6 +16,7 @@ from citeqa.answers.judge import Verdict
 from citeqa.answers.matching import Match, match
 from citeqa.answers.query import Query
 from citeqa.answers.quotes import Quoting, balance, quote_span, unmatched
+from citeqa.articles.duplicates import Duplicates, same_passage
 from citeqa.articles.passages import continues
 from citeqa.articles.sentences import split_sentences
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Answer, Article, Citation, Hit
@@ -227,3 +228,28 @@ def _citation(hit: Hit, articles: dict[str, Article], query: Query, quoting: Quo
 
 def _numbered(citations: list[Citation]) -> list[Citation]:
     return [replace(c, n=i) for i, c in enumerate(citations, start=1)]
+
+
+def one_per_story(hits: list[Hit], duplicates: Duplicates | None) -> list[Hit]:
+    """``hits`` without the passages of a near-duplicate story that repeat a passage already among them
+    (the better placed is kept), so that one story is quoted once."""
+    if duplicates is None or not duplicates.groups:
+        return hits
+    kept: list[Hit] = []
+    for hit in hits:
+        others = duplicates.others(hit.passage.article_id)
+        if not any(k.passage.article_id in others and same_passage(hit.passage.text, k.passage.text) for k in kept):
+            kept.append(hit)
+    return kept
+
+
+def with_also_in(answer: Answer, duplicates: Duplicates | None, articles: dict[str, Article]) -> Answer:
+    """``answer`` with each citation naming the near-duplicate stories that hold its paragraph too."""
+    if duplicates is None or not duplicates.groups:
+        return answer
+
+    def named(citation: Citation) -> Citation:
+        also = duplicates.also_in(citation.article.id, citation.text, articles)
+        return replace(citation, also_in=also) if also else citation
+
+    return replace(answer, citations=tuple(map(named, answer.citations)), closest=tuple(map(named, answer.closest)))

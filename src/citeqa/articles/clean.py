@@ -97,9 +97,9 @@ _LOOK_PAST = 200
 # quotes, sends to the browser and saves with a conversation stays small whatever a file holds, and
 # every pattern below reads at most this much at a time.
 MAX_PARAGRAPH_CHARS = 4_000
-# Raise when the same file would be read into other paragraphs: articles are then read again (and only
-# the texts that changed are embedded again).
-PARSER = 3
+# Raise when the same file would be read into other paragraphs or metadata (4: sections): articles are
+# then read again (and only the texts that changed are embedded again).
+PARSER = 4
 
 
 @dataclass(frozen=True)

@@ -1,45 +1,40 @@
-"""Reading a corpus folder: one article per .txt, .md or .html file, broken files skipped with a reason.
+"""Reading a corpus folder: one article per .txt, .md or .html file, in the folder or its sub-folders,
+broken files skipped with a reason.
 
-Only regular files directly inside the folder are read: a symbolic link (which could point anywhere on
-the server) or a device is skipped and reported, and a file is opened without following links, so one
-swapped in after the folder was listed is refused too.
+Only regular files inside the folder are read (files.py): a symbolic link (which could point anywhere
+on the server) or a device is skipped and reported, and a file is opened without following links, so
+one swapped in after the folder was listed is refused too. An article's section is its front matter's
+``section:``, else the sub-folder it lies in.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
 import yaml
 
 from citeqa.articles import formats
 from citeqa.articles.clean import MAX_PARAGRAPH_CHARS, ParsedText, parse_date, parse_text
+from citeqa.articles.files import ARTICLE_SUFFIXES, article_files, check_size, folder_section, read_file
 from citeqa.articles.sentences import split_sentences
 from citeqa.config import Limits
-from citeqa.errors import ArticleError, CorpusError
+from citeqa.errors import ArticleError
 from citeqa.records import Article, Corpus, CorpusProblem, Metadata
 
 log = logging.getLogger(__name__)
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+__all__ = ["ARTICLE_SUFFIXES", "load_corpus", "read_article", "read_file", "slug"]
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
-_FRONT_MATTER_FIELDS = ("title", "outlet", "author", "date", "url")
+_FRONT_MATTER_FIELDS = ("title", "outlet", "author", "date", "url", "section")
 _MAX_FRONT_MATTER = 10_000
 _SLUG = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class _File:
-    name: str
-    mtime_ns: int
 
 
 def load_corpus(
@@ -50,7 +45,8 @@ def load_corpus(
     parsed: Mapping[str, Article] | None = None,
     reread: bool = False,
 ) -> Corpus:
-    """Read every article file in ``folder``; files that cannot be read are listed as problems.
+    """Read every article file in ``folder`` and its sub-folders; files that cannot be read are listed as
+    problems. An article's path is its place in the folder ("business/001.txt").
 
     Args:
         known: articles read before, by file name. One whose file has not changed is reused as it
@@ -61,13 +57,13 @@ def load_corpus(
     """
     known = known or {}
     parsed = parsed or {}
-    files, problems = _article_files(folder)
+    files, problems = article_files(folder)
     articles: list[Article] = []
     seen: dict[str, str] = {}  # file hash, and body hash -> name of the file first read with it
     # Oldest first, so that of two identical files the original is kept and the copy reported.
     for file in sorted(files, key=lambda f: (f.mtime_ns, f.name)):
         try:
-            data = read_file(folder / file.name, max_bytes=limits.max_bytes)
+            data = read_file(folder / file.name, max_bytes=limits.max_bytes, root=folder)
             digest = hashlib.sha256(data).hexdigest()
             before = known.get(file.name) or parsed.get(file.name)
             if before is not None and before.sha256 == digest and not (reread and file.name in known):
@@ -99,67 +95,6 @@ def body_digest(article: Article) -> str:
     return "body:" + hashlib.sha256("\n\n".join(article.paragraphs).encode()).hexdigest()
 
 
-def _article_files(folder: Path) -> tuple[list[_File], list[CorpusProblem]]:
-    """The article files directly in ``folder`` (hidden files and other types ignored), and the
-    entries that are named like articles but are not regular files."""
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        raise CorpusError(f"corpus folder {folder} does not exist; create it or point CITEQA_CORPUS at one") from None
-    except NotADirectoryError:
-        raise CorpusError(f"corpus folder {folder} is a file, not a folder; point CITEQA_CORPUS at a folder") from None
-    except OSError as exc:
-        raise CorpusError(f"cannot list the corpus folder {folder} ({exc.strerror}); check its permissions") from None
-    files, problems = [], []
-    for entry in entries:
-        if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in ARTICLE_SUFFIXES:
-            continue
-        try:
-            if entry.is_symlink():
-                problems.append(CorpusProblem(entry.name, _LINK))
-            elif entry.is_file(follow_symlinks=False):
-                files.append(_File(entry.name, entry.stat(follow_symlinks=False).st_mtime_ns))
-            elif not entry.is_dir(follow_symlinks=False):
-                problems.append(CorpusProblem(entry.name, _NOT_REGULAR))
-        except FileNotFoundError:  # removed since the folder was listed
-            continue
-    return files, problems
-
-
-_LINK = "it is a symbolic link; only regular files inside the corpus folder are read (copy the file in instead)"
-_NOT_REGULAR = "it is not a regular file (a device, socket or pipe); only regular files are read"
-
-
-def read_file(path: Path, *, max_bytes: int) -> bytes:
-    """The bytes of a regular file, refused before reading if it is over ``max_bytes`` or a link."""
-    try:
-        # No following links; non-blocking so that a pipe swapped in cannot hang the reader.
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ArticleError(_LINK) from None
-        raise
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ArticleError(_NOT_REGULAR)
-        check_size(info.st_size, max_bytes)
-        with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(max_bytes + 1)  # never more than the limit, whatever the file claims
-    finally:
-        os.close(fd)
-    check_size(len(data), max_bytes)
-    return data
-
-
-def check_size(size: int, max_bytes: int) -> None:
-    if size > max_bytes:
-        raise ArticleError(
-            f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB limit for one article "
-            "(CITEQA_MAX_ARTICLE_MB raises it)"
-        )
-
-
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OSError):
         return f"it could not be read ({exc.strerror or exc})"
@@ -169,7 +104,9 @@ def _reason(exc: Exception) -> str:
 def read_article(name: str, data: bytes, *, limits: Limits) -> Article:
     """Parse one article file's bytes. Raises ArticleError naming what is wrong with it.
 
-    The article's ``id`` is provisional: ``assign_ids`` gives the final one.
+    ``name`` is the file's path inside the corpus folder; a file in a sub-folder takes the sub-folder as
+    its section unless its front matter names one. The article's ``id`` is provisional: ``assign_ids``
+    gives the final one.
     """
     suffix = Path(name).suffix.lower()
     if suffix not in ARTICLE_SUFFIXES:
@@ -280,10 +217,12 @@ def _merge(first: Metadata, second: Metadata) -> Metadata:
 
 
 def slug(name: str) -> str:
-    """The URL-safe ASCII base of an article id, from its file name: "Police Failings (2017).txt" ->
-    "police-failings-2017", "Café – notes.txt" -> "cafe-notes". Accents are folded; letters with no
-    ASCII form are dropped (a name in another script gets "article", numbered if taken)."""
-    decomposed = unicodedata.normalize("NFKD", Path(name).stem.casefold())
+    """The URL-safe ASCII base of an article id, from its path in the corpus: "Police Failings (2017).txt"
+    -> "police-failings-2017", "Café – notes.txt" -> "cafe-notes", "tech/009.txt" -> "tech-009" (so files
+    of one name in two sub-folders differ). Accents are folded; letters with no ASCII form are dropped
+    (a name in another script gets "article", numbered if taken)."""
+    base = name[: len(name) - len(PurePosixPath(name).suffix)]
+    decomposed = unicodedata.normalize("NFKD", base.casefold())
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SLUG.sub("-", ascii_only).strip("-")[:80].strip("-") or "article"
 
@@ -321,4 +260,5 @@ def _article(name: str, data: bytes, meta: Metadata, parsed: ParsedText) -> Arti
         url=meta.url,
         subtitle=parsed.subtitle,
         standfirst=parsed.standfirst,
+        section=meta.section or folder_section(name),
     )

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 import time
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +42,7 @@ BATCH = 32
 _WINDOW = 32 * BATCH  # texts sorted by length together
 
 
-def fingerprint(articles: tuple[Article, ...] | list[Article], model: str) -> str:
+def fingerprint(articles: Sequence[Article], model: str) -> str:
     digest = hashlib.sha256(f"{FORMAT}\n{PARSER}\n{model}\n".encode())
     for article in sorted(articles, key=lambda a: a.id):
         digest.update(f"{article.id}\t{article.path}\t{article.sha256}\n".encode())
@@ -55,12 +57,18 @@ def build(
     known: dict[Key, np.ndarray] | None = None,
     pending: PendingVectors | None = None,
     progress: Progress | None = None,
+    partial: Partial | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """An index of ``articles``, in memory (a store publishes it).
 
     Vectors that ``previous`` (same model), ``known`` (by key, see vectors.py) or ``pending`` (an
     interrupted build's) already hold are reused, not embedded again; what is embedded is kept in
     ``pending`` as it is made, so that an interruption loses little.
+
+    Args:
+        partial: given, it is handed a build of the articles whose vectors are all made so far each
+            time a group of texts is embedded (and kept in ``pending``), so that they can be searched
+            before the whole collection is indexed. It is never the whole build; that is returned.
     """
     started = time.perf_counter()
     passages = _passages(articles, previous)
@@ -86,33 +94,34 @@ def build(
         paragraphs = sum(len(a.paragraphs) for a in articles)
         progress(f"Indexing {len(articles):,} articles, {paragraphs:,} paragraphs, {len(todo):,} texts to embed", 0, 0)
         progress("embedding", 0, len(todo))
-    # Shortest first within windows of the articles' order: a batch of texts of about one length wastes
-    # little on padding, and the work goes at an even pace, so the time left can be told from it.
-    todo = [run for start in range(0, len(todo), _WINDOW) for run in sorted(todo[start : start + _WINDOW], key=_length)]
+    early = _Early(articles, passages, lookup, embedder, partial) if partial is not None and todo else None
+    if early is not None:
+        early.publish()  # what an interrupted build embedded already
     try:
-        for start in range(0, len(todo), BATCH):
-            made = vectors.embed(embedder, todo[start : start + BATCH])
-            fresh |= made
-            if pending is not None:
-                for (kind, key), vector in made.items():
-                    pending.add(kind, [key], vector[None])
-            if progress:
-                progress("embedding", min(start + BATCH, len(todo)), len(todo))
+        # Shortest first within windows of the articles' order: a batch of texts of about one length wastes
+        # little on padding, the work goes at an even pace (so the time left can be told from it), and
+        # at the end of each window its articles are complete.
+        for start, end in _windows(len(todo)):
+            window = sorted(todo[start:end], key=_length)
+            for first in range(0, len(window), BATCH):
+                made = vectors.embed(embedder, window[first : first + BATCH])
+                fresh |= made
+                if pending is not None:
+                    for (kind, key), vector in made.items():
+                        pending.add(kind, [key], vector[None])
+                if progress:
+                    progress("embedding", start + min(first + BATCH, len(window)), len(todo))
+            if early is not None and end < len(todo):
+                if pending is not None:
+                    pending.flush()  # what can be searched is kept too
+                early.publish()
     finally:  # interrupted or not, what was embedded is kept for the next build
         if pending is not None:
             pending.flush()
     matrices = vectors.matrices(articles, passages, lookup, embedder.dim)
-    manifest = Manifest(
-        format=FORMAT,
-        model=embedder.name,
-        dim=embedder.dim,
-        fingerprint=fingerprint(articles, embedder.name),
-        parser=PARSER,
-        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        counts={kind: len(matrix) for kind, matrix in matrices.items()} | {"articles": len(articles)},
-        files={},
+    data = assemble(
+        _manifest(articles, embedder, matrices), articles, tuple(passages), matrices=matrices, quotations=quotations
     )
-    data = assemble(manifest, articles, tuple(passages), matrices=matrices, quotations=quotations)
     seconds = time.perf_counter() - started
     log.info(
         "indexed %d passages and %d quotations in %.1fs (%d texts embedded, %d vectors reused; quotations %.1fs)",
@@ -124,6 +133,65 @@ def build(
         quoting,
     )
     return data, BuildReport(embedded=len(todo), reused=len(reused), seconds=seconds, quoting=quoting)
+
+
+Partial = Callable[[IndexData], None]
+# Texts per window: small at first, so that the first articles can be searched early, then _WINDOW.
+_FIRST_WINDOWS = (4 * BATCH, 8 * BATCH, 16 * BATCH)
+
+
+def _windows(total: int) -> Iterator[tuple[int, int]]:
+    start = 0
+    for size in itertools.chain(_FIRST_WINDOWS, itertools.repeat(_WINDOW)):
+        if start >= total:
+            return
+        yield start, min(total, start + size)
+        start += size
+
+
+def _manifest(articles: Sequence[Article], embedder: Embedder, matrices: dict[str, np.ndarray]) -> Manifest:
+    return Manifest(
+        format=FORMAT,
+        model=embedder.name,
+        dim=embedder.dim,
+        fingerprint=fingerprint(articles, embedder.name),
+        parser=PARSER,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        counts={kind: len(matrix) for kind, matrix in matrices.items()} | {"articles": len(articles)},
+        files={},
+    )
+
+
+class _Early:
+    """The articles of a build under way whose vectors are all made, handed on as a build of their own."""
+
+    def __init__(
+        self,
+        articles: tuple[Article, ...],
+        passages: list[Passage],
+        lookup: vectors.Lookup,
+        embedder: Embedder,
+        partial: Partial,
+    ) -> None:
+        self._articles, self._lookup, self._embedder, self._partial = articles, lookup, embedder, partial
+        self._passages: dict[str, list[Passage]] = {}
+        for p in passages:
+            self._passages.setdefault(p.article_id, []).append(p)
+        self._done: set[str] = set()
+
+    def publish(self) -> None:
+        before = len(self._done)
+        for article in self._articles:
+            if article.id not in self._done and not vectors.runs(
+                (article,), self._passages.get(article.id, []), self._lookup
+            ):
+                self._done.add(article.id)
+        if len(self._done) == before or len(self._done) == len(self._articles):
+            return  # nothing new; or everything, which the whole build is about to give
+        done = tuple(a for a in self._articles if a.id in self._done)
+        passages = tuple(p for a in done for p in self._passages.get(a.id, []))
+        matrices = vectors.matrices(done, passages, self._lookup, self._embedder.dim)
+        self._partial(assemble(_manifest(done, self._embedder, matrices), done, passages, matrices=matrices))
 
 
 def _length(run: vectors.Run) -> int:

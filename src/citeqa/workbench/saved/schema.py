@@ -114,7 +114,8 @@ def citation_json(citation: Citation) -> dict:
     fields = ("n", "paragraph", "text", "quote", "quote_start", "score", "speaker", "role", "said")
     saved = {"article": article_key(citation.article)} | {f: getattr(citation, f) for f in fields}
     # What of the question the source matches, where it says anything (a pin, say, says nothing).
-    return saved | {k: list(v) for k, v in (("matched", citation.matched), ("unmatched", citation.unmatched)) if v}
+    saved |= {k: list(v) for k, v in (("matched", citation.matched), ("unmatched", citation.unmatched)) if v}
+    return saved | ({"also_in": list(citation.also_in)} if citation.also_in else {})
 
 
 def citation(saved: dict, articles: dict[str, Article]) -> Citation:
@@ -135,6 +136,7 @@ def citation(saved: dict, articles: dict[str, Article]) -> Citation:
         speaker=saved.get("speaker"),
         role=saved.get("role"),
         said=saved.get("said"),
+        also_in=tuple(str(title) for title in saved.get("also_in", ())),  # absent from rows saved before it
     )
     if not (
         isinstance(cited.paragraph, int)
