@@ -11,6 +11,7 @@ Usage: python validate.py [quotes.jsonl]
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,7 +19,10 @@ from pathlib import Path
 from citeqa.articles.corpus import read_article
 from citeqa.config import Config
 
-ROOTS = {"corpus": Path("/work/main/corpus"), "bbc": Path("/work/shared/bbc")}
+ROOTS = {
+    "corpus": Path(__file__).resolve().parent.parent.parent / "corpus",
+    "bbc": Path(os.environ.get("CITEQA_BBC", "/work/shared/bbc")),
+}
 FIELDS = {"article", "paragraph", "quote", "type", "speaker", "role", "kind"}
 TYPES = {"direct", "reported"}
 KINDS = {"named", "pronoun", "continuation", "unknown"}
