@@ -149,6 +149,21 @@ def engine(model, tmp_path_factory) -> Engine:
     return engine
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, one per test module; a test that cannot have it fails."""
+    from browser import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def corpus_copy(tmp_path) -> Path:
     """A writable copy of the shipped corpus."""

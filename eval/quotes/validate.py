@@ -81,7 +81,8 @@ def check_line(number: int, line: str, cache: dict) -> tuple[dict | None, list[s
     return rec, problems
 
 
-def main(path: Path) -> int:
+def main(path: Path, expected: set[str] | None = None) -> int:
+    """Check one file; ``expected``: the articles it must cover, each with at least one line."""
     cache: dict = {}
     problems: list[str] = []
     records: list[dict] = []
@@ -100,6 +101,12 @@ def main(path: Path) -> int:
         seen.setdefault(key, number)
         records.append(rec)
 
+    if expected is not None:
+        got = {r["article"] for r in records}
+        problems += [f"article {a} has no lines" for a in sorted(expected - got)]
+        problems += [f"article {a} is not in the {path.name} list" for a in sorted(got - expected)]
+
+    print(f"== {path.name}")
     print(f"lines: {len(records)}  articles: {len({r['article'] for r in records})}")
     for field in ("kind", "type"):
         print(f"by {field}: " + ", ".join(f"{k} {n}" for k, n in sorted(Counter(r[field] for r in records).items())))

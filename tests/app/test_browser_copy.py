@@ -15,7 +15,6 @@ from test_browser import (  # noqa: F401 (fixtures)
     PHONE_USER_AGENT,
     SHOTS,
     ask,
-    browser,
     check_screenshot,
     page,
     server,

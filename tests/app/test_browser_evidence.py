@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser import launch_chromium, streamlit_server
+from browser import streamlit_server
 from conftest import CORPUS, ROOT
 from PIL import Image, ImageStat
 
@@ -21,19 +21,6 @@ def server(tmp_path_factory):
     shutil.copytree(CORPUS, root / "corpus")
     with streamlit_server(root / "corpus", root / "index", log=root / "streamlit.log") as running:
         yield running.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            browser = launch_chromium(playwright)
-        except RuntimeError as exc:
-            pytest.fail(str(exc))
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from conftest import CORPUS, app_environment, run_app
 from playwright.sync_api import expect
-from test_browser import ask, browser, page, server, wait_idle  # noqa: F401 (fixtures)
+from test_browser import ask, page, server, wait_idle  # noqa: F401 (fixtures)
 
 from citeqa import cite
 from citeqa.citations.cite import speaking

@@ -37,7 +37,7 @@ def test_quotes_lists_a_speakers_quotations_as_json_lines_each_an_exact_slice(en
         assert set(line) == {"speaker", "role", "quote", "article", "paragraph", "start", "end"}
         assert line["speaker"] == "Shaun Sawyer"
         path = line["article"]["path"]
-        assert set(line["article"]) == {"id", "title", "outlet", "author", "date", "path"}
+        assert set(line["article"]) == {"id", "title", "outlet", "author", "date", "section", "path"}
         text = _paragraph(path, line["paragraph"])
         assert text[line["start"] : line["end"]] == line["quote"]
     assert {line["article"]["id"] for line in lines} == {
