@@ -41,7 +41,7 @@ from reference import OwnModel  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from citeqa import Config, Engine  # noqa: E402
-from citeqa.answers.judge import Evidence  # noqa: E402
+from citeqa.answers.evidence import Evidence  # noqa: E402
 from citeqa.articles import duplicates  # noqa: E402
 from citeqa.articles.catalog import Catalog  # noqa: E402
 from citeqa.articles.finder import Finder, words_of  # noqa: E402

@@ -26,6 +26,7 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from citeqa.durable import sync_folder
 from citeqa.errors import ArticleError
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class Change:
             # A second name for the same file: the hidden one stays until the change ends, so that
             # recovery knows the file under the article's name is this change's own.
             os.link(upload, target)
-            _fsync_dir(self.folder)
+            sync_folder(self.folder)
         except FileExistsError:
             raise ArticleError(f"an article named {name!r} is already in the collection; rename the file") from None
         except OSError as exc:
@@ -234,7 +235,7 @@ def _undo(folder: Path, intent: Intent) -> str | None:
                 aside.unlink()
     if intent.upload is not None:
         upload.unlink(missing_ok=True)
-    _fsync_dir(folder)
+    sync_folder(folder)
     _delete_intent(folder, intent)
     return kept
 
@@ -269,7 +270,7 @@ def _write_intent(folder: Path, intent: Intent) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(new, folder / f".{intent.id}.intent")
-    _fsync_dir(folder)
+    sync_folder(folder)
 
 
 def _read_intent(path: Path) -> Intent | None:
@@ -288,7 +289,7 @@ def _read_intent(path: Path) -> Intent | None:
 
 def _delete_intent(folder: Path, intent: Intent) -> None:
     (folder / f".{intent.id}.intent").unlink(missing_ok=True)
-    _fsync_dir(folder)
+    sync_folder(folder)
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -296,14 +297,6 @@ def _same_file(first: Path, second: Path) -> bool:
         return os.path.samefile(first, second)
     except OSError:  # one of them is not there
         return False
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _lock(folder: Path, *, wait: float | None) -> int:

@@ -22,6 +22,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from citeqa.durable import sync_folder
 from citeqa.errors import CiteqaError
 from citeqa.workbench.saved import schema
 from citeqa.workbench.saved.recover import is_damage, recover
@@ -284,7 +285,7 @@ class SavedFile:
             for suffix in (*COMPANIONS, "-shm"):  # the damaged file's log must never be read with the fresh one
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             os.replace(fresh, self.path)
-            _sync_folder(self.path.parent)
+            sync_folder(self.path.parent)
         finally:
             for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm"), Path(f"{aside}-shm")):
                 leftover.unlink(missing_ok=True)
@@ -311,12 +312,3 @@ class SavedFile:
 
 def _is_locked(exc: sqlite3.Error) -> bool:
     return getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-def _sync_folder(folder: Path) -> None:
-    """The renames in ``folder`` made durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

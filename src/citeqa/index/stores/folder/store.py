@@ -28,6 +28,7 @@ from pathlib import Path
 import bm25s
 import faiss
 
+from citeqa.durable import sync_folder, write_atomic
 from citeqa.errors import BadIndexError, IndexWriteError
 from citeqa.index.base import IndexData, Manifest
 from citeqa.index.build import (
@@ -180,8 +181,8 @@ def save(root: Path, data: IndexData) -> IndexData:
             build_dir.mkdir()
             try:
                 manifest = _write(build_dir, data, replaced_base)
-                _fsync_dir(build_dir)
-                _write_atomic(root / CURRENT, build_dir.name.encode())
+                sync_folder(build_dir)
+                write_atomic(root / CURRENT, build_dir.name.encode())
             except BaseException:
                 shutil.rmtree(build_dir, ignore_errors=True)
                 raise
@@ -289,27 +290,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
 def _fsync(path: Path) -> None:
     with path.open("rb") as f:
         os.fsync(f.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _set_aside_damaged_current(root: Path) -> None:
