@@ -429,9 +429,12 @@ def _changes(data: IndexData, articles: tuple[Article, ...]) -> str:
     added = sorted(after.keys() - before.keys())
     removed = sorted(before.keys() - after.keys())
     changed = sorted(p for p in after.keys() & before.keys() if after[p] != before[p])
-    parts = [
-        f"{label}: {', '.join(names)}"
-        for label, names in (("added", added), ("changed", changed), ("removed", removed))
-        if names
-    ]
+    found = (("added", added), ("changed", changed), ("removed", removed))
+    parts = [f"{label}: {_some(names)}" for label, names in found if names]
     return "; ".join(parts or ["re-read"])
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    """The first ``shown`` names and how many more: a note that stays short for thousands of files."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

@@ -80,6 +80,16 @@ def build_dir(config: Config):
     return store.current_build(config.index)
 
 
+def test_a_note_of_thousands_of_new_files_names_five_and_counts_the_rest(config):
+    open_engine(config)
+    for n in range(12):
+        (config.corpus / f"pier-{n:02d}.txt").write_text(SECOND.replace("Ferry", f"Pier {n}"), encoding="utf-8")
+    _, _, messages = open_engine(config)
+    note = next(m for m in messages if m.startswith("Articles added"))
+    names = ", ".join(f"pier-{n:02d}.txt" for n in range(5))
+    assert note == f"Articles added: {names} and 7 more. Updating the index."
+
+
 @pytest.mark.parametrize(
     "damage",
     [
