@@ -51,29 +51,33 @@ def people_panel(engine: Engine, settings: Settings) -> None:
         for person in people[(number - 1) * PAGE_PEOPLE : number * PAGE_PEOPLE]:
             times = f"{person.count} quotation{'s' if person.count != 1 else ''}"
             label = f"{person.name} · {person.role} · {times}" if person.role else f"{person.name} · {times}"
-            if st.button(
+            st.button(
                 render.escape(label),
                 key=f"person-{person.key}",
                 use_container_width=True,
                 help=f"Show every quotation of {render.escape(person.name)}",
-            ):
-                for name in READER_PARAMS:  # from the reader too; the conversation's own address stays
-                    st.query_params.pop(name, None)
-                st.query_params[PERSON_PARAM] = person.key
-                st.session_state["person-page"] = 1
-                st.rerun()
-        if pages > 1:
+                on_click=_open_person,
+                args=(person.key,),
+            )
+        if pages > 1:  # callbacks, so that a click costs one run of the page, not two
             with st.container(horizontal=True):
-                if st.button("Previous", key="people-previous", disabled=number == 1):
-                    st.session_state["people-page"] = number - 1
-                    st.rerun()
-                if st.button("Next", key="people-next", disabled=number == pages):
-                    st.session_state["people-page"] = number + 1
-                    st.rerun()
+                st.button("Previous", key="people-previous", disabled=number == 1, on_click=_turn, args=(number - 1,))
+                st.button("Next", key="people-next", disabled=number == pages, on_click=_turn, args=(number + 1,))
 
 
 def _first_page() -> None:
     st.session_state["people-page"] = 1
+
+
+def _turn(number: int) -> None:
+    st.session_state["people-page"] = number
+
+
+def _open_person(key: str) -> None:
+    for name in READER_PARAMS:  # from the reader too; the conversation's own address stays
+        st.query_params.pop(name, None)
+    st.query_params[PERSON_PARAM] = key
+    st.session_state["person-page"] = 1
 
 
 def person_page(engine: Engine, settings: Settings, bench: Workbench) -> None:
