@@ -85,6 +85,8 @@ def server_times(runs: int) -> dict:
     }
     people = iter(["minister", "chief executive", "blair", "coach", "spokesman"] * runs)
     app.text_input(key="find-words").input("").run()
+    # The page now holds the answers asked above: the list's own cost is against this rerun, not the first.
+    results["people quoted: rerun with the list closed, the same page"] = timed(app.run, runs)
     results["people quoted: open the list"] = open_people(app, runs)
     results["people quoted: rerun with the list open"] = timed(app.run, runs)
     results["people quoted: next page"] = timed(lambda: app.button(key="people-next").click().run(), runs)
