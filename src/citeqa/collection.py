@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
 
-from citeqa.answers.judge import Evidence
+from citeqa.answers.evidence import Evidence
 from citeqa.articles.catalog import Background, Catalog
 from citeqa.articles.clean import PARSER
 from citeqa.articles.corpus import load_corpus

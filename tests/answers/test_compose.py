@@ -9,7 +9,8 @@ import pytest
 
 from citeqa import Passage
 from citeqa.answers.compose import Composition, _picked, compose
-from citeqa.answers.judge import Evidence, Verdict, judge
+from citeqa.answers.evidence import Evidence
+from citeqa.answers.judge import Verdict, judge
 from citeqa.answers.query import analyse
 from citeqa.answers.quotes import balance, unmatched
 from citeqa.articles.sentences import split_sentences

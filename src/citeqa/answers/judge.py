@@ -34,7 +34,7 @@ from citeqa.articles import keywords
 from citeqa.articles.passages import continues
 from citeqa.records import ANSWERED, CLOSEST, NOT_FOUND, Hit
 
-__all__ = ["Evidence", "Policy", "Verdict", "judge", "matches_of"]
+__all__ = ["Policy", "Verdict", "judge", "matches_of"]
 
 
 @dataclass(frozen=True)
