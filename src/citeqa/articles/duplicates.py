@@ -1,9 +1,10 @@
 """Near-duplicate stories: one story filed twice, edited a little (a typo fixed, a paragraph split,
 readers' comments added, a new headline), found so that an answer quotes it once.
 
-Each article is read as its set of shingles, five stemmed words in a row (finder.Words). MinHash LSH
-(datasketch) proposes the pairs whose shingles likely overlap by at least ``CANDIDATE`` (Jaccard),
-without comparing every pair; each proposed pair is then measured exactly on its shingles, and is one
+Each article is read as its set of shingles, five stemmed words in a row (finder.Words). In a
+collection of more than ``EVERY_PAIR`` articles, MinHash LSH (datasketch) proposes the pairs whose
+shingles likely overlap by at least ``CANDIDATE`` (Jaccard), without comparing every pair; a smaller
+one has every pair measured. Each pair is measured exactly on its shingles, and is one
 story when the two share at least ``SAME_STORY`` of their shingles (Jaccard) or when ``CONTAINED`` of
 the shorter one's are in the longer (a story with comments appended, a short version in a long one).
 A story and its copies form a group; its first article (the earliest dated, else the first in the
@@ -14,14 +15,17 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from citeqa.articles.finder import Words, fold
 from citeqa.records import Article
+
+if TYPE_CHECKING:  # datasketch is imported where it is used: with scipy, it costs a start-up 0.6 s
+    from datasketch import LeanMinHash, MinHash
 
 SHINGLE = 5  # stemmed words in a row (stop words out)
 PERMUTATIONS = 128
@@ -30,15 +34,17 @@ SAME_STORY = 0.5  # Jaccard of two articles' shingles from which they are one st
 CONTAINED = 0.8  # ... or share of the shorter one's shingles in the longer
 MIN_CONTAINED = 20  # shingles the shorter must have for containment to count: a few lines prove nothing
 SAME_PASSAGE = 0.8  # share of a paragraph's word triples found in another text: the same paragraph
+EVERY_PAIR = 100  # up to this many articles every pair is measured; beyond, MinHash LSH proposes the pairs
 
 
 @dataclass(frozen=True)
 class Sketch:
-    """An article's shingles (their CRC-32s, sorted) and their MinHash, kept while it is unchanged."""
+    """An article's shingles (their CRC-32s, sorted) and their MinHash (in a collection of more than
+    ``EVERY_PAIR`` articles), kept while it is unchanged."""
 
     key: tuple
     shingles: np.ndarray
-    minhash: LeanMinHash
+    minhash: LeanMinHash | None
 
 
 @dataclass(frozen=True)
@@ -77,25 +83,32 @@ class Duplicates:
 def sketches(words: Sequence[Words], known: Mapping[tuple, Sketch] | None = None) -> list[Sketch]:
     """The sketch of each article's words; those ``known`` holds under the same key are reused."""
     known = known or {}
+    hashed = len(words) > EVERY_PAIR
     out = []
     template = None
     for w in words:
         found = known.get(w.key)
-        if found is None:
-            if template is None:  # its permutations are made once and shared
+        if found is None or (hashed and found.minhash is None):
+            if hashed and template is None:  # its permutations are made once and shared
+                from datasketch import MinHash
+
                 template = MinHash(num_perm=PERMUTATIONS)
             found = _sketch(w, template)
         out.append(found)
     return out
 
 
-def _sketch(words: Words, template: MinHash) -> Sketch:
+def _sketch(words: Words, template: MinHash | None) -> Sketch:
     terms = _term_hashes(words.body or ("",))
     count = max(1, terms.size - SHINGLE + 1)
     shingle = np.zeros(count, np.uint64)
     for k in range(min(SHINGLE, terms.size)):  # a polynomial hash of the terms in a row; uint64 wraps
         shingle = shingle * _MULTIPLIER + terms[k : k + count]
     hashes = np.unique(((shingle >> np.uint64(32)) ^ shingle).astype(np.uint32))
+    if template is None:
+        return Sketch(words.key, hashes, None)
+    from datasketch import LeanMinHash, MinHash
+
     minhash = MinHash(PERMUTATIONS, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
     minhash.update_batch(hashes.tolist())
     return Sketch(words.key, hashes, LeanMinHash(minhash))
@@ -118,17 +131,28 @@ def detect(articles: Sequence[Article], found: Sequence[Sketch]) -> Duplicates:
     """The near-duplicate stories among ``articles`` (in the collection's order), ``found`` their sketches."""
     if len(articles) < 2:
         return Duplicates()
+    pairs = []
+    for i, j in _candidates(found):
+        jaccard, contained = _measure(found[i].shingles, found[j].shingles)
+        if jaccard >= SAME_STORY or contained >= CONTAINED:
+            pairs.append(Pair(articles[i].id, articles[j].id, round(jaccard, 3), round(contained, 3)))
+    return Duplicates(_groups(articles, pairs), tuple(pairs))
+
+
+def _candidates(found: Sequence[Sketch]) -> Iterator[tuple[int, int]]:
+    """The pairs (i < j, in order) worth measuring: every pair of a small collection; in a larger one,
+    those MinHash LSH proposes."""
+    if len(found) <= EVERY_PAIR or any(s.minhash is None for s in found):
+        yield from ((i, j) for i in range(len(found)) for j in range(i + 1, len(found)))
+        return
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=CANDIDATE, num_perm=PERMUTATIONS)
     with lsh.insertion_session() as session:
         for i, sketch in enumerate(found):
             session.insert(i, sketch.minhash, check_duplication=False)
-    pairs = []
     for i, sketch in enumerate(found):
-        for j in sorted(j for j in lsh.query(sketch.minhash) if j > i):
-            jaccard, contained = _measure(sketch.shingles, found[j].shingles)
-            if jaccard >= SAME_STORY or contained >= CONTAINED:
-                pairs.append(Pair(articles[i].id, articles[j].id, round(jaccard, 3), round(contained, 3)))
-    return Duplicates(_groups(articles, pairs), tuple(pairs))
+        yield from ((i, j) for j in sorted(j for j in lsh.query(sketch.minhash) if j > i))
 
 
 def _measure(first: np.ndarray, second: np.ndarray) -> tuple[float, float]:
