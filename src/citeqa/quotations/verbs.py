@@ -43,46 +43,22 @@ _MULTI = {
 }
 
 
-VERB_CLASS: dict[str, str] = {}
-
-
-for _w in lex.QUOTE_ONLY:
-    VERB_CLASS[_w] = "quote"
-
-
-for _w in lex.SAY_THAT:
-    VERB_CLASS[_w] = "that"
-
-
-for _w in lex.SAY:
-    VERB_CLASS[_w] = "say"
-
-
-for _w in lex.TELL:
-    VERB_CLASS[_w] = "tell"
-
-
-for _w in lex.FIND:
-    VERB_CLASS[_w] = "find"
-
-
-for _w in lex.URGE:
-    VERB_CLASS[_w] = "urge"
-
-
-for _w in lex.ACCUSE:
-    VERB_CLASS[_w] = "accuse"
-
-
-for _w in lex.DENY:
-    VERB_CLASS[_w] = "deny"
-
-
-for _w in lex.NAMING - lex.ACCUSE:
-    VERB_CLASS.setdefault(_w, "name")
-
-
-VERB_CLASS.update(_MULTI)
+# Each verb's class; where a verb is in several word lists, the later list's class holds.
+VERB_CLASS: dict[str, str] = {
+    word: kind
+    for kind, words in (
+        ("quote", lex.QUOTE_ONLY),
+        ("that", lex.SAY_THAT),
+        ("say", lex.SAY),
+        ("tell", lex.TELL),
+        ("find", lex.FIND),
+        ("urge", lex.URGE),
+        ("accuse", lex.ACCUSE),
+        ("deny", lex.DENY),
+    )
+    for word in words
+}
+VERB_CLASS |= {w: "name" for w in lex.NAMING - lex.ACCUSE if w not in VERB_CLASS} | _MULTI
 
 
 _PHRASES: dict[str, list[str]] = {}  # first word -> the phrases it starts, longest first
