@@ -167,3 +167,27 @@ def test_the_people_quoted_are_counted_per_article_chosen_and_found_by_name_or_r
     assert all(exact(c) for c in everything)
     assert [c.article.id for c in engine.quotations(speaker="Smith", articles=["ferry"])] == ["ferry"]
     assert name_words("Mr Tony Blair’s") == ["tony", "blair"]
+
+
+def test_the_directory_of_a_build_is_made_once_however_many_threads_ask_at_once(engine, monkeypatch):
+    import threading
+
+    from citeqa.answers import directory as people_directory
+
+    data = engine._state.data  # the build in use
+    made, real = [], people_directory.Directory
+
+    def slow(build):
+        made.append(build)
+        threading.Event().wait(0.2)  # long enough for every thread to ask while it is made
+        return real(build)
+
+    monkeypatch.setattr(people_directory, "_cache", {})
+    monkeypatch.setattr(people_directory, "Directory", slow)
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(people_directory.directory(data))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(made) == 1 and len(found) == 4 and all(d is found[0] for d in found)

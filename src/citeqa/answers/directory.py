@@ -242,18 +242,34 @@ def _singular(words: list[str]) -> list[str]:
 
 
 _cache: dict[int, tuple[weakref.ref, Directory]] = {}
+_making: dict[int, threading.Lock] = {}  # one per build whose directory is being made
 _lock = threading.Lock()
 
 
 def directory(data: IndexData) -> Directory:
-    """The directory of ``data``, made on first use and kept while the build is in use."""
+    """The directory of ``data``, made on first use and kept while the build is in use; made once,
+    however many threads ask for it meanwhile (the count when a build comes into use, a question)."""
     with _lock:
-        found = _cache.get(id(data))
-        if found is not None and found[0]() is data:
-            return found[1]
-        for key in [k for k, (ref, _) in _cache.items() if ref() is None]:
-            del _cache[key]
-    made = Directory(data)
-    with _lock:
-        _cache[id(data)] = (weakref.ref(data), made)
-    return made
+        found = _cached(data)
+        if found is not None:
+            return found
+        making = _making.setdefault(id(data), threading.Lock())
+    with making:
+        with _lock:
+            found = _cached(data)
+        if found is None:
+            found = Directory(data)
+            with _lock:
+                _cache[id(data)] = (weakref.ref(data), found)
+                _making.pop(id(data), None)
+    return found
+
+
+def _cached(data: IndexData) -> Directory | None:
+    """The directory kept for ``data`` (called under ``_lock``), dropping those of builds gone."""
+    found = _cache.get(id(data))
+    if found is not None and found[0]() is data:
+        return found[1]
+    for key in [k for k, (ref, _) in _cache.items() if ref() is None]:
+        del _cache[key]
+    return None
