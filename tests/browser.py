@@ -74,3 +74,21 @@ def launch_chromium(playwright):
             f"{CHROMIUM} is missing: the browser tests need Debian's Chromium (apt-get install chromium)"
         )
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def choose_option(page, box, option: str) -> None:
+    """Open the select box ``box`` and pick ``option``, as a person does. A click that lands while the
+    page is still re-running may open the list and have it closed again at once: then it opens again."""
+    from playwright.sync_api import TimeoutError
+
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        box.click()
+        try:
+            choice.click(timeout=5_000)
+            return
+        except TimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import streamlit_server
+from browser import choose_option, streamlit_server
 from conftest import CORPUS, ROOT
 from PIL import Image, ImageStat
 from playwright.sync_api import expect
@@ -305,8 +305,7 @@ def test_work_survives_a_reload_a_new_tab_and_a_killed_server(browser, tmp_path)
         page.get_by_role("textbox", name="Note").fill("for the intro")
         page.get_by_role("textbox", name="Note").press("Enter")
         wait_idle(page)
-        page.get_by_role("combobox", name="Citation style").click()
-        page.get_by_role("option", name="APA").click()
+        choose_option(page, page.get_by_role("combobox", name="Citation style"), "APA")
         wait_idle(page)
         address = page.url
         assert "c=" in address and "q=" not in address

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium, streamlit_server
+from browser import choose_option, launch_chromium, streamlit_server
 from conftest import ROOT
 from playwright.sync_api import expect, sync_playwright
 from test_browser import ask, check_screenshot, wait_idle
@@ -51,8 +51,7 @@ def sidebar(page):
 
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the select box or multiselect labelled ``label``, as a person does."""
-    sidebar(page).get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    choose_option(page, sidebar(page).get_by_role("combobox", name=label), option)
     page.keyboard.press("Escape")
     wait_idle(page)
 

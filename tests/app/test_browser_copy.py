@@ -10,7 +10,8 @@ import html
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError, expect
+from browser import choose_option
+from playwright.sync_api import expect
 from test_browser import (  # noqa: F401 (fixtures)
     PHONE_USER_AGENT,
     SHOTS,
@@ -47,14 +48,7 @@ def copy(page, button: str) -> dict[str, str | None]:
 
 def choose_style(page, style: str) -> None:
     box = page.get_by_role("combobox", name="Citation style")
-    option = page.get_by_role("option", name=STYLES[style], exact=True)
-    for _ in range(3):  # a click just after a download may land while the page is busy: open it again
-        box.click()
-        try:
-            option.click(timeout=3_000)
-            break
-        except TimeoutError:
-            page.keyboard.press("Escape")
+    choose_option(page, box, STYLES[style])
     wait_idle(page)
     expect(box).to_have_value(STYLES[style])
 
