@@ -46,7 +46,7 @@ _NEGATION = re.compile(
 _AGENT_END = re.compile(r"\b(?:by|from)\s+([^,;:¤]{2,80})$")
 _BESIDE_QUOTE = re.compile(MASK + r"[\"”’']?\s*,?\s*[^" + MASK + r".;:!?]*$")
 _QUOTE_AFTER = re.compile(r"\s*(?:[\w'’\-]+\s+){0,4}?[:,]?\s*[\"“‘']?" + MASK)
-_ADVERB_TAIL = re.compile(r"\s+\w+ly$")
+_ADVERB_TAIL = re.compile(r"\s+[a-z]+ly$")
 _OPEN_QUESTION = re.compile(r"(?:if|whether|who|what|when|where|why|how)\b", re.IGNORECASE)
 
 

@@ -23,14 +23,16 @@ _PP_THAT = re.compile(
 _MEDIA = (
     r"(?:programme|magazine|newspaper|paper|website|site|radio|show|channel|station|agency|committee|"
     r"conference|official|news|sport|online|television|tv|network|service|audience|court|jury|hearing|"
-    r"inquiry|meeting|panel|briefing|summit|convention|congress|forum|press|media|crowd|paper's)"
+    r"inquiry|meeting|panel|briefing|summit|convention|congress|forum|press|media|crowd|paper's|government|"
+    r"session|rally|gathering|event|seminar|lecture|interview|dinner|lunch|assembly|debate)"
 )
 
 
 HEARERS = re.compile(
     r"\s+(?:(?:him|her|them|us|me|reporters|journalists|delegates|MPs|peers|listeners|viewers|fans|supporters|"
     r"members|staff|workers|shareholders|investors|analysts|parliament|Parliament|congress|Congress|"
-    r"colleagues|students|activists|party\s+members|the\s+press|the\s+media)\b|"
+    r"colleagues|students|activists|voters|readers|party\s+members|the\s+press|the\s+media|the\s+public|"
+    r"the\s+nation|the\s+country)\b|"
     r"(?:(?:the|a|an|his|her|its|their)\s+)?(?:(?:[A-Z0-9][\w'’&\-]*|of|the|and|for|own|local|national|"
     r"official|weekly|daily|Sunday|" + _MEDIA + r")\b\s*)+)"
 )
@@ -44,7 +46,9 @@ SUBORDINATE = re.compile(
 
 
 _PREPOSITION_START = re.compile(
-    r"^\s*(?:at|in|on|to|during|after|before|from|with|for|by|of|about|against|over|into|upon|under|through)\b", re.I
+    r"^\s*(?:at|in|on|to|during|after|before|from|with|for|by|of|about|against|over|into|upon|under|through|"
+    r"ahead\s+of|prior\s+to|following|outside|alongside)\b",
+    re.I,
 )
 
 
@@ -75,7 +79,8 @@ _ONLY_ADVERBIAL = re.compile(
 
 
 _TAIL = re.compile(
-    r"\s*(?:in|on|at|during|last|this|yesterday|today|earlier|later|after|before|when|while|told|"
+    r"\s*(?:in|on|at|during|last|this|yesterday|today|earlier|later|after|before|when|while|told|ahead\s+of|"
+    r"prior\s+to|following|outside|alongside|"
     r"to\s+(?:the|a|an|reporters|journalists|[A-Z])|from|via|through|speaking)\b",
     re.IGNORECASE,
 )

@@ -225,6 +225,14 @@ ORG_STAND_IN = frozenset(
 # Offices that are also surnames: "Mervyn King" is a name, "the King" an office.
 SURNAME_ROLES = frozenset("king bishop judge marshal major dean chancellor sheriff steward prince".split())
 SPOKES = frozenset("spokesman spokeswoman spokesperson official representative aide".split())
+# Descriptions that stand for the person an article is about ("the actor", "the American", "the striker").
+PROTAGONIST_HEADS = frozenset(
+    """actor actress singer star player striker midfielder defender winger goalkeeper keeper forward
+    athlete sprinter runner champion holder winner rapper musician writer author novelist comedian
+    presenter veteran youngster teenager boxer golfer rider driver cyclist swimmer skater skier
+    frontman director film-maker filmmaker model designer fly-half scrum-half full-back flanker hooker
+    centre-back wing wicketkeeper all-rounder batsman bowler""".split()
+)
 # Heads naming one person by description ("the actor", "the former minister").
 PERSON_HEADS = ROLE_WORDS | frozenset(
     """man woman boy girl father mother son daughter wife husband brother sister friend colleague assistant
@@ -234,14 +242,7 @@ PERSON_HEADS = ROLE_WORDS | frozenset(
     candidate hopeful boss chief
     american briton brazilian frenchman spaniard scot welshman irishman australian german italian
     canadian dutchman swede russian nigerian argentine chilean kenyan""".split()
-)
-# Descriptions that stand for the person an article is about ("the actor", "the American", "the striker").
-PROTAGONIST_HEADS = frozenset(
-    """actor actress singer star player striker midfielder defender winger goalkeeper keeper forward
-    athlete sprinter runner champion holder winner rapper musician writer author novelist comedian
-    presenter veteran youngster teenager boxer golfer rider driver cyclist swimmer skater skier
-    frontman director film-maker filmmaker model designer""".split()
-)
+) | PROTAGONIST_HEADS
 # Words that mark a run of capitalised words as an organisation, not a person.
 ORG_CUES = frozenset(
     """association council commission office committee party corporation corp group bank ltd plc inc

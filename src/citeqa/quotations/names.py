@@ -150,6 +150,8 @@ def _strip_leading(tokens: list[str]) -> list[str]:
 
 PREPOSITIONS = frozenset("of for at from with in on to by".split())
 _PARENS = re.compile(r"\s*\([^()]*\)")
+_ADVERB_ENDINGS = ("ally", "ously", "edly", "ively", "ently", "antly", "ately", "fully", "lessly")
+_AGE = re.compile(r"\d{1,3}-year-old")
 _ATTRIBUTIVE = re.compile(r"^[A-Z][\w]*-(?:based|born|owned|listed|registered|led|backed|run|made)$")
 
 
@@ -193,6 +195,15 @@ def parse_phrase(text: str) -> Mention | None:
     if lows[0] == "another" or lows[:2] == ["one", "of"]:
         # "another senior adviser", "one of the men": someone the article names elsewhere, if at all.
         return Mention(" ".join(tokens), "nosource", head=lows[-1])
+    if (
+        len(tokens) > 1
+        and tokens[-1].islower()
+        and tokens[-1] in lex.PERSON_HEADS | lex.PROTAGONIST_HEADS
+        and (POSSESSIVE.search(tokens[0]) or lows[0] in lex.DETERMINERS)
+    ):
+        return _description(tokens)  # "England's World Cup-winning fly-half": someone named elsewhere
+    if len(tokens) == 1 and len(lows[0]) > 6 and lows[0].endswith(_ADVERB_ENDINGS):
+        return None  # "Originally dubbed …": an adverb, not a name
     joined = _joined(tokens)
     if joined:
         return joined
@@ -357,7 +368,7 @@ def _description(tokens: list[str]) -> Mention | None:
         (
             i
             for i, w in enumerate(lows)
-            if (w in PREPOSITIONS or (w.endswith("ing") and w not in lex.ING_NOUNS)) and i > 0
+            if (w in PREPOSITIONS or (w.endswith("ing") and "-" not in w and w not in lex.ING_NOUNS)) and i > 0
         ),
         len(lows),
     )
@@ -367,6 +378,8 @@ def _description(tokens: list[str]) -> Mention | None:
     head = POSSESSIVE.sub("", head_tokens[-1].lower()) if head_tokens else ""
     if head and head[0].isdigit() and cut < len(tokens) and lows[cut] == "of":
         return Mention(" ".join(tokens), "group", head=lows[-1], plural=True)  # "14% of people aged …"
+    if _AGE.fullmatch(head) and lows[0] == "the" and cut == len(tokens):
+        return Mention(" ".join(tokens), "desc", head=head)  # "the 36-year-old": someone named before
     if not head or not head[0].isalpha():
         return None
     det = lows[0]

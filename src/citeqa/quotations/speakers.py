@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from citeqa.quotations import lexicon as lex
-from citeqa.quotations.names import Mention
+from citeqa.quotations.names import Mention, parse_phrase
 from citeqa.quotations.registry import acronyms, article_names, documents, name_parts
 
 NAMED, PRONOUN, CONTINUATION, UNKNOWN = "named", "pronoun", "continuation", "unknown"
@@ -53,7 +53,7 @@ class Resolver:
         self.document: str | None = None  # the first document quoted: "the report" later means it
         # The person an article is about, whom "the actor" or "the American" stands for: the first person
         # named as a sentence's subject, in the first paragraph.
-        self.protagonist: Speaker | None = None
+        self.protagonist: Speaker | None = _opening_person(paragraphs)
         self.paragraph = 0
 
     # -------------------------------------------------------------------------------- resolution
@@ -200,8 +200,11 @@ class Resolver:
             # spokesman"), as the article names no one else.
             word = owner.group(1).lower()
             whose = self._pronoun({"his": "he", "her": "she", "its": "it", "their": "they"}[word])
-            if whose.name is None or (word in ("his", "her") and whose.gender != {"his": "m", "her": "f"}[word]):
-                return UNKNOWN_SPEAKER  # whose spokesman is not certain unless the article gives their sex
+            sex = {"his": "m", "her": "f"}.get(word)
+            if whose.name is None or (sex and whose.gender != sex and not self._is_protagonist(whose, sex)):
+                # Whose spokesman is not certain unless the article gives their sex, or "his" or "her" is
+                # the person the article is about, of no other sex.
+                return UNKNOWN_SPEAKER
             mark = "’" if "’" in self.text and "'" not in self.text else "'"
             name = f"{whose.name}{mark}" if whose.name.endswith("s") else f"{whose.name}{mark}s"
             return Speaker(f"{name} {mention.text[owner.end() :]}", None, NAMED, "body", head=head)
@@ -233,6 +236,8 @@ class Resolver:
         else:
             heads = _SAME_OFFICE.get(head, {head})
             found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, heads), far=True)
+            if found is None and head in lex.ROLE_WORDS:
+                found = self._titled(head)
             if found is None and (
                 head in lex.PROTAGONIST_HEADS
                 or head in _SAME_OFFICE.get("boss", ())
@@ -245,6 +250,24 @@ class Resolver:
         if found is None or found.name is None:
             return UNKNOWN_SPEAKER
         return Speaker(found.name, found.role, kind, found.cls, found.plural, found.gender, found.head)
+
+    def _is_protagonist(self, speaker: Speaker, sex: str) -> bool:
+        return (
+            self.protagonist is not None
+            and speaker.name == self.protagonist.name
+            and speaker.gender in (None, sex)
+        )
+
+    def _titled(self, head: str) -> Speaker | None:
+        """ "the president" in an article that names one person "President Saakashvili": that person."""
+        title = head[:1].upper() + head[1:]
+        found = set()
+        for match in re.finditer(rf"\b{re.escape(title)}\s+((?:[A-Z][\w'’\-]+\s?){{1,3}})", self.text):
+            name = match.group(1).strip()
+            found.add(self._full_name(name) or name)
+        if len(found) != 1:
+            return None
+        return Speaker(found.pop(), title, PRONOUN, "person")
 
     def _main_organisation(self) -> Speaker | None:
         """The organisation "the company" or "the firm" stands for when no other is called that: of those
@@ -302,6 +325,25 @@ _OWNER = re.compile(r"(his|her|its|their)\s+", re.IGNORECASE)
 _AGENTS = lex.SPOKES | frozenset("lawyer lawyers solicitor barrister attorney agent publicist representatives".split())
 _NOT_ROLE = frozenset("why what how when where whether if that which who is was are were has had".split())
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’\-]*)")
+
+
+_OPENING_NAME = re.compile(r"((?:[A-Z][\w'’\-]+\s+){2,4})([a-z][\w\-]*)")
+
+
+def _opening_person(paragraphs: tuple[str, ...]) -> Speaker | None:
+    """The person whose full name opens the article ("Jonny Wilkinson looks set to miss …"): whom "the
+    fly-half" stands for even when no verb after the name is one the rules read."""
+    match = _OPENING_NAME.match(paragraphs[0]) if paragraphs else None
+    if (
+        match is None
+        or match.group(2) in lex.PERSON_HEADS | lex.ORG_HEADS
+        or match.group(1).split()[0].lower() in ("former", "ex", "veteran", "retired", "late", "new")
+    ):
+        return None  # "Former Olympic champion Michael Johnson", "Former Australian wing …": a role first
+    mention = parse_phrase(match.group(1).strip())
+    if mention is None or mention.cls != "person" or mention.role or mention.plural:
+        return None
+    return Speaker(mention.text, None, NAMED, "person", gender=mention.gender, head=mention.head)
 
 
 def _proper_words(paragraphs: tuple[str, ...]) -> frozenset[str]:

@@ -25,7 +25,10 @@ def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
     if not chunks:
         return None
     if len(chunks) > 1 and not text.rstrip().endswith(","):
-        return None  # "C, a new report": an appositive closes with a comma before the verb
+        # "C, a new report": an appositive closes with a comma before the verb; "Jeff Joseph, from the
+        # Consumer Electronics Association (CEA) told" is one whose closing comma was left out.
+        if not (len(chunks) == 2 and _PLACE_APPOSITIVE.match(chunks[1])):
+            return None
     if len(chunks) == 1:
         return parse_phrase(_strip_prefix_words(chunks[0]) if adverbials else chunks[0])
     head = parse_phrase(chunks[0])
@@ -48,6 +51,9 @@ def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
     if head.cls in ("body", "group", "doc", "desc") and all(_appositive(c) for c in rest):
         return head
     return None
+
+
+_PLACE_APPOSITIVE = re.compile(r"(?:from|of|at)\s+the\s+[A-Z][^,]*$")
 
 
 def drop_adverbials(text: str) -> int:
