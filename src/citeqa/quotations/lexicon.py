@@ -234,15 +234,19 @@ PROTAGONIST_HEADS = frozenset(
     centre-back wing wicketkeeper all-rounder batsman bowler""".split()
 )
 # Heads naming one person by description ("the actor", "the former minister").
-PERSON_HEADS = ROLE_WORDS | frozenset(
-    """man woman boy girl father mother son daughter wife husband brother sister friend colleague assistant
+PERSON_HEADS = (
+    ROLE_WORDS
+    | frozenset(
+        """man woman boy girl father mother son daughter wife husband brother sister friend colleague assistant
     veteran star winner holder rider driver runner sprinter athlete boxer golfer bowler batsman
     rapper musician guitarist drummer frontman comedian director film-maker filmmaker presenter host
     tycoon entrepreneur billionaire millionaire magnate businessman businesswoman investor lawmaker
     candidate hopeful boss chief
     american briton brazilian frenchman spaniard scot welshman irishman australian german italian
     canadian dutchman swede russian nigerian argentine chilean kenyan""".split()
-) | PROTAGONIST_HEADS
+    )
+    | PROTAGONIST_HEADS
+)
 # Words that mark a run of capitalised words as an organisation, not a person.
 ORG_CUES = frozenset(
     """association council commission office committee party corporation corp group bank ltd plc inc

@@ -252,11 +252,7 @@ class Resolver:
         return Speaker(found.name, found.role, kind, found.cls, found.plural, found.gender, found.head)
 
     def _is_protagonist(self, speaker: Speaker, sex: str) -> bool:
-        return (
-            self.protagonist is not None
-            and speaker.name == self.protagonist.name
-            and speaker.gender in (None, sex)
-        )
+        return self.protagonist is not None and speaker.name == self.protagonist.name and speaker.gender in (None, sex)
 
     def _titled(self, head: str) -> Speaker | None:
         """ "the president" in an article that names one person "President Saakashvili": that person."""

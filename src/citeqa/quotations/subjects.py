@@ -24,11 +24,11 @@ def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
     chunks = [c for c in chunks if c]
     if not chunks:
         return None
-    if len(chunks) > 1 and not text.rstrip().endswith(","):
-        # "C, a new report": an appositive closes with a comma before the verb; "Jeff Joseph, from the
-        # Consumer Electronics Association (CEA) told" is one whose closing comma was left out.
-        if not (len(chunks) == 2 and _PLACE_APPOSITIVE.match(chunks[1])):
-            return None
+    # "C, a new report": an appositive closes with a comma before the verb; "Jeff Joseph, from the
+    # Consumer Electronics Association (CEA) told" is one whose closing comma was left out.
+    closed = text.rstrip().endswith(",") or (len(chunks) == 2 and _PLACE_APPOSITIVE.match(chunks[1]))
+    if len(chunks) > 1 and not closed:
+        return None
     if len(chunks) == 1:
         return parse_phrase(_strip_prefix_words(chunks[0]) if adverbials else chunks[0])
     head = parse_phrase(chunks[0])
