@@ -1,20 +1,22 @@
-"""Check quotes2-dev.jsonl and quotes2-heldout.jsonl against the articles as citeqa reads them.
+"""Check quotes2-dev.jsonl, quotes2-heldout.jsonl and quotes3-heldout.jsonl against the articles as citeqa
+reads them.
 
 Every line must parse, have exactly the expected fields and allowed values, and its quote must be an exact
 slice of the paragraph it names (paragraphs numbered from 1 by citeqa's ``read_article``; "subtitle" and
 "standfirst" name the article's subtitle and standfirst). No line may repeat another, speaker is null exactly
-when kind is "unknown", and each file covers exactly its own list of articles (the two lists are disjoint).
+when kind is "unknown", and each file covers exactly its own list of articles (the lists are disjoint).
 Prints counts by kind, type, article and speaker for each file; exits 1 on any failure.
 
 The checks of each line are validate.py's.
 
-Usage: python validate2.py           # both files
-       python validate2.py FILE...   # the named files (article-list check only for the two quotes2 files)
+Usage: python validate2.py           # the three files
+       python validate2.py FILE...   # the named files (article-list check only for the three files)
 """
 
 from __future__ import annotations
 
 import sys
+from itertools import combinations
 from pathlib import Path
 
 from validate import main
@@ -35,20 +37,27 @@ EXPECTED = {
         sport/181 sport/188 sport/345
         tech/065 tech/091 tech/163
     """,
+    "quotes3-heldout.jsonl": """
+        business/399 business/351 business/185 business/131
+        entertainment/250 entertainment/235 entertainment/311 entertainment/050
+        politics/316 politics/159 politics/247 politics/105
+        sport/156 sport/102 sport/289 sport/016
+        tech/285 tech/236 tech/286 tech/384
+    """,
 }
 EXPECTED = {name: {f"bbc/{a}.txt" for a in text.split()} for name, text in EXPECTED.items()}
 
 
 if __name__ == "__main__":
     here = Path(__file__).parent
-    paths = [Path(a) for a in sys.argv[1:]] or [here / "quotes2-dev.jsonl", here / "quotes2-heldout.jsonl"]
+    paths = [Path(a) for a in sys.argv[1:]] or [here / name for name in EXPECTED]
     failed = 0
     for number, p in enumerate(paths):
         if number:
             print()
         failed += main(p, EXPECTED.get(p.name))
-    a, b = (EXPECTED[n] for n in ("quotes2-dev.jsonl", "quotes2-heldout.jsonl"))
-    if a & b:
-        print(f"\nFAILED: articles in both lists: {sorted(a & b)}")
-        failed += 1
+    for x, y in combinations(EXPECTED, 2):
+        if EXPECTED[x] & EXPECTED[y]:
+            print(f"\nFAILED: articles in both {x} and {y}: {sorted(EXPECTED[x] & EXPECTED[y])}")
+            failed += 1
     sys.exit(1 if failed else 0)
