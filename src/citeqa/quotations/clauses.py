@@ -64,6 +64,7 @@ _DETERMINER = re.compile(
 )
 
 
+_MODAL = re.compile(r"\b(?:should|must|could|might|may|can|cannot|can't)\s+(?:[a-z]+ly\s+)?$", re.IGNORECASE)
 _INFINITIVE = re.compile(r"\bto\s+$|\b(?:not|never)\s+$", re.IGNORECASE)
 
 
@@ -103,6 +104,9 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
     found = found or scan(text)
     claims = _according(text, s, e)
     according = {c.at for c in claims}
+    fronted = _fronted_participle(text, s, e, found)
+    if fronted is not None:
+        claims.append(fronted)
     mentions, lead = subjects(text, s, e, found.verbish_in(s, e))
     subject: Mention | None = None  # the subject of the sentence's first attribution
     current: Claim | None = None  # the claim whose content the scan is in
@@ -118,7 +122,8 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
         if word in lex.NOUN_VERBS and is_noun(text, before, match.end(), word):
             continue  # "a new report", "the HMICFRS report said": a noun
         coordinated = _COORDINATED.search(before) is not None or (
-            word.endswith("ing") and _ADVERB_TAIL.sub("", before.rstrip()).endswith(",")  # ", simply adding"
+            word.split()[0].endswith("ing")  # ", simply adding", ", pointing out that"
+            and _ADVERB_TAIL.sub("", before.rstrip()).endswith(",")
         )
         if current is not None and any(a <= match.start() < b for a, b in current.contents):
             chained = _chained(text, e, match, kind, current, subject or lead)
@@ -138,7 +143,7 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
                 claims.append(local)
                 current = local
             continue
-        if word.endswith("ing"):
+        if word.split()[0].endswith("ing"):
             continue  # a participle with no subject of its own
         claim = _main_claim(text, s, e, match, word, kind)
         if claim is None:
@@ -261,6 +266,8 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
     passive = _PASSIVE.search(text, max(s, len(region) + s - WINDOW), s + len(region))
     if passive:
         return _passive_claim(text, s, e, match, word, text[s : passive.start()])
+    if _MODAL.search(region):
+        return None  # "UK Muslims should accept that …": what someone ought to say, not what they said
     aux = AUX_TAIL.search(text, max(s, len(region) + s - WINDOW), s + len(region))
     if aux:
         region = text[s : aux.start()]
@@ -312,6 +319,29 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
                 if second and not SUBORDINATE.match(text[second[0] : second[1]]):
                     contents.append(second)
     return Claim(mention, match.start(), contents)
+
+
+_FRONTED = re.compile(
+    r"\s*(?:Saying|Insisting|Arguing|Warning|Claiming|Stressing|Admitting|Explaining|Acknowledging|Conceding)"
+    r"\s+(?=\S)"
+)
+
+
+def _fronted_participle(text: str, s: int, e: int, found: Scan) -> Claim | None:
+    """ "Saying Britain must change direction, Mr Howard argues …": the participle's content runs to the
+    comma, and its speaker is the subject of the clause after it."""
+    match = _FRONTED.match(text, s, e)
+    if match is None:
+        return None
+    comma = text.find(",", match.end(), e)
+    verbs = [w for w in found.verbish_in(comma, e) if w[0] > comma] if comma > 0 else []
+    if not verbs:
+        return None
+    mention, _ = subject_before(text, comma + 1, verbs[0][0])
+    span = clean(text, match.end(), comma)
+    if mention is None or mention.cls == "nosource" or span is None or MASK in text[span[0] : span[1]]:
+        return None
+    return Claim(mention, match.start(), [span])
 
 
 def _passive_claim(text: str, s: int, e: int, match: Verb, word: str, before: str) -> Claim | None:

@@ -34,7 +34,9 @@ HEARERS = re.compile(
     r"colleagues|students|activists|voters|readers|party\s+members|the\s+press|the\s+media|the\s+public|"
     r"the\s+nation|the\s+country)\b|"
     r"(?:(?:the|a|an|his|her|its|their)\s+)?(?:(?:[A-Z0-9][\w'’&\-]*|of|the|and|for|own|local|national|"
-    r"official|weekly|daily|Sunday|" + _MEDIA + r")\b\s*)+)"
+    r"official|weekly|daily|Sunday|" + _MEDIA + r"|"
+    # a lower-case word just before a word that names a hearer: "the Commons home affairs committee"
+    r"[a-z][\w'’\-]*(?=\s+(?:[a-z][\w'’\-]*\s+){0,2}" + _MEDIA + r"\b))\b\s*)+)"
 )
 
 
@@ -80,7 +82,7 @@ _ONLY_ADVERBIAL = re.compile(
 
 _TAIL = re.compile(
     r"\s*(?:in|on|at|during|last|this|yesterday|today|earlier|later|after|before|when|while|told|ahead\s+of|"
-    r"prior\s+to|following|outside|alongside|"
+    r"prior\s+to|following|outside|alongside|as\s+(?:he|she|they|it|we|I)\s|"
     r"to\s+(?:the|a|an|reporters|journalists|[A-Z])|from|via|through|speaking)\b",
     re.IGNORECASE,
 )
@@ -145,8 +147,11 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
         return clean(text, pos + rest.index(":") + 1, stop), True
     if not stripped or stripped[0] in ",;.!?)" or kind == "quote":
         return None, False
-    if kind == "that" and not re.match(r"\s*(?:that|he|she|they|it|we|I)\b", rest):
-        return None, False  # "noted the change" is no statement; "hinted he thinks …" is
+    if kind == "that" and _PLEDGE.search(text, 0, pos) and re.match(r"\s*to\s+\S", rest):
+        return clean(text, pos, stop), False  # "pledged to "never, ever, ever" attack …": from "to"
+    if kind == "that" and not (re.match(r"\s*(?:that|he|she|they|it|we|I|there)\b", rest) or _finite_soon(rest)):
+        # "noted the change" is no statement; "hinted he thinks …", "conceded his comments may …" are
+        return None, False
     if _PREPOSITION_START.match(rest) or _NO_CONTENT.match(rest):
         return None, False
     if (
@@ -156,6 +161,16 @@ def content_after(text: str, pos: int, stop: int, kind: str) -> tuple[tuple[int,
     ):
         return None, False
     return clean(text, pos, stop), False
+
+
+_PLEDGE = re.compile(r"\b(?:pledg|promis|vow)\w*$", re.IGNORECASE)
+
+
+def _finite_soon(rest: str) -> bool:
+    """A clause without "that": a finite verb within the first few words, before any comma ("conceded his
+    comments may have been offensive")."""
+    tokens = words(re.split(r"[,;:]|\s(?:but|and|or)\s", rest, maxsplit=1)[0])[:6]
+    return any(t.lower() in _FINITE for t in tokens[1:])
 
 
 _HEARER_TAIL = re.compile(r"(?:\s+(?:the|of|and|for))+\s*$")

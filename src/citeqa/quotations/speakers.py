@@ -50,6 +50,7 @@ class Resolver:
         self.text = "\n".join(paragraphs)
         self.history: list[Speaker] = []
         self.roles: dict[str, str] = {}  # first role given to each speaker
+        self.genders: dict[str, str] = {}  # the sex each person's name, title or pronoun has told
         self.document: str | None = None  # the first document quoted: "the report" later means it
         # The person an article is about, whom "the actor" or "the American" stands for: the first person
         # named as a sentence's subject, in the first paragraph.
@@ -171,7 +172,7 @@ class Resolver:
                 lambda s: (
                     _person_like(s)
                     and not s.plural
-                    and s.gender in (None, want)
+                    and self.genders.get(s.name, s.gender) in (None, want)
                     and not s.reported
                     and (s.cls != "name" or self._may_be_person(s))
                 )
@@ -190,7 +191,9 @@ class Resolver:
             found = None
         if found is None or found.name is None:
             return UNKNOWN_SPEAKER
-        return Speaker(found.name, found.role, PRONOUN, found.cls, found.plural, found.gender, found.head)
+        # "she said" tells the sex of the person it stands for: "he" later is someone else.
+        gender = found.gender or {"he": "m", "she": "f"}.get(word)
+        return Speaker(found.name, found.role, PRONOUN, found.cls, found.plural, gender, found.head)
 
     def _description(self, mention: Mention) -> Speaker:
         head = mention.head
@@ -201,7 +204,8 @@ class Resolver:
             word = owner.group(1).lower()
             whose = self._pronoun({"his": "he", "her": "she", "its": "it", "their": "they"}[word])
             sex = {"his": "m", "her": "f"}.get(word)
-            if whose.name is None or (sex and whose.gender != sex and not self._is_protagonist(whose, sex)):
+            known = self.genders.get(whose.name) if whose.name else None
+            if whose.name is None or (sex and known != sex and not self._is_protagonist(whose, known)):
                 # Whose spokesman is not certain unless the article gives their sex, or "his" or "her" is
                 # the person the article is about, of no other sex.
                 return UNKNOWN_SPEAKER
@@ -218,6 +222,9 @@ class Resolver:
             return Speaker(named.name, named.role, PRONOUN, named.cls, named.plural, named.gender, named.head)
         if head in ("spokesman", "spokeswoman", "spokesperson", "official", "representative", "aide"):
             found = self._last(lambda s: s.head == head and s.cls == "body", far=True)
+            if found is None and _OWNED.search(mention.text):
+                # "the prime minister's official spokesman": the phrase names whose, as "a spokesman" does.
+                return Speaker(mention.text, None, NAMED, "body", head=head)
             kind = NAMED
         elif mention.plural:
             # "The companies", "the two firms": the organisations named together before, if they were.
@@ -251,8 +258,9 @@ class Resolver:
             return UNKNOWN_SPEAKER
         return Speaker(found.name, found.role, kind, found.cls, found.plural, found.gender, found.head)
 
-    def _is_protagonist(self, speaker: Speaker, sex: str) -> bool:
-        return self.protagonist is not None and speaker.name == self.protagonist.name and speaker.gender in (None, sex)
+    def _is_protagonist(self, speaker: Speaker, known: str | None) -> bool:
+        """The person the article is about, whose sex the article has not told."""
+        return self.protagonist is not None and speaker.name == self.protagonist.name and known is None
 
     def _titled(self, head: str) -> Speaker | None:
         """ "the president" in an article that names one person "President Saakashvili": that person."""
@@ -287,6 +295,8 @@ class Resolver:
         """Remember a speaker or a sentence's subject, for the pronouns after it (``reported``: named only
         inside what someone is reported to have said: "the company" may stand for it, "he" may not)."""
         if speaker.name is not None:
+            if speaker.gender and speaker.cls in ("person", "name"):
+                self.genders[speaker.name] = speaker.gender
             if reported:
                 speaker = Speaker(
                     speaker.name,
@@ -316,6 +326,7 @@ _OFFICES = (
     frozenset("spokesman spokeswoman spokesperson".split()),
 )
 _SAME_OFFICE = {head: set().union(*(o for o in _OFFICES if head in o)) for group in _OFFICES for head in group}
+_OWNED = re.compile(r"\w['’]s?\s")  # a possessive inside a phrase: "the prime minister's spokesman"
 _OWNER = re.compile(r"(his|her|its|their)\s+", re.IGNORECASE)
 # Who speaks for someone: "her spokesman", "his lawyer".
 _AGENTS = lex.SPOKES | frozenset("lawyer lawyers solicitor barrister attorney agent publicist representatives".split())
