@@ -85,3 +85,53 @@ def test_his_lawyer_is_the_lawyer_of_the_person_the_story_is_about():
         'Of the cut now due to Lee, his lawyer said: "It could be tens of millions of dollars."',
     )
     assert found["It could be tens of millions of dollars."].speaker == "Stan Lee's lawyer"
+
+
+def test_a_pledge_is_reported_from_to_and_a_clause_needs_no_that():
+    found = quotations(
+        'Tony Blair has pledged to "never, ever, ever" attack Michael Howard over his beliefs. He conceded his '
+        "comments may have been offensive. He acknowledged his mistake.",
+    )
+    assert found['to "never, ever, ever" attack Michael Howard over his beliefs'].speaker == "Tony Blair"
+    assert found["his comments may have been offensive"].speaker == "Tony Blair"
+    assert not any(text.startswith("his mistake") for text in found)  # a thing, not a statement
+
+
+def test_a_fronted_saying_clause_is_the_words_of_the_subject_after_it():
+    found = quotations("Saying Britain must change direction, Mr Howard argues government is too big.")
+    assert found["Britain must change direction"].speaker == "Mr Howard"
+    assert found["government is too big"].speaker == "Mr Howard"
+
+
+def test_a_verb_after_should_or_must_reports_nothing():
+    found = quotations(
+        "UK Muslims should accept that people are more likely to be stopped, a Home Office minister has said.",
+    )
+    assert all(q.speaker != "UK Muslims" for q in found.values())
+
+
+def test_she_said_tells_that_a_later_he_is_someone_else():
+    found = quotations(
+        "Shelley Taylor, an analyst, said the locks were there to make money. It was a perfect example, she said.",
+        "Cory Doctorow, European co-ordinator for the Electronic Frontier Foundation which campaigns for "
+        'consumers, was doubtful. "Not one of these systems has ever prevented piracy," he said.',
+    )
+    assert found["It was a perfect example"].speaker == "Shelley Taylor"
+    assert found["Not one of these systems has ever prevented piracy,"].speaker != "Shelley Taylor"
+
+
+def test_a_spokesman_named_by_whose_he_is_speaks_under_that_phrase():
+    found = quotations(
+        "Later, the prime minister's official spokesman urged people to put the comments into context. The "
+        "minister had been misunderstood, the spokesman said.",
+    )
+    assert found["The minister had been misunderstood"].speaker == "the prime minister's official spokesman"
+
+
+def test_a_hearer_in_lower_case_words_before_a_committee_is_no_content():
+    found = quotations(
+        "Hazel Blears spoke on Tuesday.",
+        '"The threat is most likely to come from extremists," Ms Blears told the Commons home affairs committee.',
+    )
+    assert found["The threat is most likely to come from extremists,"].speaker == "Hazel Blears"
+    assert not any(text.startswith("home affairs") for text in found)
