@@ -135,3 +135,31 @@ def test_a_hearer_in_lower_case_words_before_a_committee_is_no_content():
     )
     assert found["The threat is most likely to come from extremists,"].speaker == "Hazel Blears"
     assert not any(text.startswith("home affairs") for text in found)
+
+
+def test_is_to_tell_reports_what_will_be_said():
+    found = quotations('Mr Kennedy is to tell the audience: "Many people were angry about the war."')
+    assert found["Many people were angry about the war."].speaker == "Mr Kennedy"
+
+
+def test_the_object_of_an_opening_preposition_is_no_speaker():
+    found = quotations(
+        'In an interview published in January, Victoria Wood slated the comedian\'s "horrible" brand of humour.',
+        "\"It's a shame people can't just write a script,\" she said.",
+    )
+    assert all(q.speaker != "an interview" for q in found.values())
+    assert found["It's a shame people can't just write a script,"].speaker == "Victoria Wood"
+
+
+def test_a_relative_clause_inside_an_appositive_keeps_the_subject():
+    found = quotations(
+        "Ian Fogg, an analyst, said the market was crowded.",
+        "Cory Doctorow, European co-ordinator for the Electronic Frontier Foundation which campaigns for "
+        'consumers, was doubtful. "Not one of these systems has ever prevented piracy," he said.',
+    )
+    assert found["Not one of these systems has ever prevented piracy,"].speaker == "Cory Doctorow"
+
+
+def test_the_mp_for_a_place_is_a_description_never_a_body_of_that_name():
+    found = quotations('"The threat is real," the Salford MP told the committee.')
+    assert found["The threat is real,"].speaker != "the Salford MP"

@@ -64,6 +64,7 @@ _DETERMINER = re.compile(
 )
 
 
+_ARRANGED = re.compile(r"\s(?:is|are|was|were)\s+(?:also\s+)?to\s+$", re.IGNORECASE)  # "is to tell": will tell
 _MODAL = re.compile(r"\b(?:should|must|could|might|may|can|cannot|can't)\s+(?:[a-z]+ly\s+)?$", re.IGNORECASE)
 _INFINITIVE = re.compile(r"\bto\s+$|\b(?:not|never)\s+$", re.IGNORECASE)
 
@@ -117,7 +118,9 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
         before = text[max(s, match.start() - WINDOW) : match.start()]
         if kind == "quote" and not _BESIDE_QUOTE.search(before[-60:]) and not _QUOTE_AFTER.match(text, match.end(), e):
             continue  # "as the workforce continues to age": a verb that attributes only beside a quotation
-        if (_INFINITIVE.search(before) and not _NEGATION.search(before)) or _DETERMINER.search(before):
+        if (
+            _INFINITIVE.search(before) and not _NEGATION.search(before) and not _ARRANGED.search(before)
+        ) or _DETERMINER.search(before):
             continue  # "declined to say"; "the claim": a noun, not a verb
         if word in lex.NOUN_VERBS and is_noun(text, before, match.end(), word):
             continue  # "a new report", "the HMICFRS report said": a noun
@@ -266,6 +269,9 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
     passive = _PASSIVE.search(text, max(s, len(region) + s - WINDOW), s + len(region))
     if passive:
         return _passive_claim(text, s, e, match, word, text[s : passive.start()])
+    arranged = _ARRANGED.search(region)
+    if arranged:
+        region = region[: arranged.start()]  # "Mr Kennedy is to tell the audience: …"
     if _MODAL.search(region):
         return None  # "UK Muslims should accept that …": what someone ought to say, not what they said
     aux = AUX_TAIL.search(text, max(s, len(region) + s - WINDOW), s + len(region))

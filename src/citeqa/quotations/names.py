@@ -202,6 +202,8 @@ def parse_phrase(text: str) -> Mention | None:
         and (POSSESSIVE.search(tokens[0]) or lows[0] in lex.DETERMINERS)
     ):
         return _description(tokens)  # "England's World Cup-winning fly-half": someone named elsewhere
+    if len(tokens) > 2 and lows[0] == "the" and lows[-1] in ("mp", "mep", "msp", "mla"):
+        return _description(tokens)  # "the Salford MP": someone named elsewhere, not a body of that name
     if len(tokens) == 1 and len(lows[0]) > 6 and lows[0].endswith(_ADVERB_ENDINGS):
         return None  # "Originally dubbed …": an adverb, not a name
     joined = _joined(tokens)

@@ -69,6 +69,8 @@ def drop_adverbials(text: str) -> int:
 
 
 def _appositive(chunk: str) -> bool:
+    # "European co-ordinator for the EFF which campaigns for consumers": the relative clause describes it.
+    chunk = _RELATIVE_TAIL.sub("", chunk)
     tokens = words(chunk)
     if not tokens or len(tokens) > 20:
         return False
@@ -86,6 +88,9 @@ def _appositive(chunk: str) -> bool:
     if first in ("a", "an", "the", "its", "his", "her", "their") or first in lex.ROLE_WORDS:
         return not any(t.lower() in ("is", "are", "was", "were", "has", "have", "had") for t in tokens[1:4])
     return is_cap(tokens[0]) and not any(t.lower() in lex.NOT_IN_NP for t in tokens)
+
+
+_RELATIVE_TAIL = re.compile(r"\s(?:which|who|that)\s.*$")
 
 
 def _is_prefix(chunk: str) -> bool:
@@ -106,7 +111,9 @@ def _strip_prefix_words(chunk: str) -> str:
         if start < len(tokens):
             return " ".join(tokens[start:])
         lows = [t.lower() for t in tokens]
-        last = max((i for i, w in enumerate(lows) if w in ("the", "a", "an") and i > 0), default=None)
+        # The noun right after the opening preposition is its object ("In an interview published …"), not
+        # a subject after it.
+        last = max((i for i, w in enumerate(lows) if w in ("the", "a", "an") and i > 1), default=None)
         if last is not None and len(tokens) - last <= 4:
             return " ".join(tokens[last:])  # "In its report on the council's work the committee"
     return chunk
@@ -229,6 +236,10 @@ def subjects(
         first = last == s
         last = stop
         cuts = list(_SUBJECT_CUT.finditer(region))
+        if cuts and cuts[-1].group().strip() in ("which", "who") and region.rstrip().endswith(","):
+            # "Cory Doctorow, co-ordinator for the EFF which campaigns for consumers, expressed": the
+            # relative clause is inside the appositive; the subject starts before it.
+            cuts = [c for c in cuts if c.group().strip() not in ("which", "who")]
         start = cuts[-1].end() if cuts else 0
         if len(region) - start > WINDOW:
             continue
