@@ -163,3 +163,17 @@ def test_a_relative_clause_inside_an_appositive_keeps_the_subject():
 def test_the_mp_for_a_place_is_a_description_never_a_body_of_that_name():
     found = quotations('"The threat is real," the Salford MP told the committee.')
     assert found["The threat is real,"].speaker != "the Salford MP"
+
+
+def test_an_office_stands_for_the_person_a_story_is_about_only_when_last_named():
+    about_him = quotations(
+        "Tony Blair has pledged never to attack Michael Howard over his beliefs.",
+        'The prime minister told the Jewish Chronicle: "I attack Michael Howard politically."',
+    )
+    assert about_him["I attack Michael Howard politically."].speaker == "Tony Blair"
+    someone_else = quotations(
+        "Tony Blair has pledged never to attack Michael Howard over his beliefs.",
+        "Gordon Brown said the budget was sound.",
+        'The chancellor told the Jewish Chronicle: "I attack Michael Howard politically."',
+    )
+    assert someone_else["I attack Michael Howard politically."].speaker != "Tony Blair"

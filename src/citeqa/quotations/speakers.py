@@ -245,6 +245,11 @@ class Resolver:
             found = self._last(lambda s: s.cls in ("person", "name") and _has_role(s.role, heads), far=True)
             if found is None and head in lex.ROLE_WORDS:
                 found = self._titled(head)
+            if found is None and head in lex.ROLE_WORDS and len(mention.text.split()) <= 3:
+                # "The prime minister told …" in a story about Tony Blair, who was named last: him.
+                last = self._last(lambda s: s.cls == "person" and not s.plural and not s.reported)
+                if last is not None and self.protagonist is not None and last.name == self.protagonist.name:
+                    found = last
             if found is None and (
                 head in lex.PROTAGONIST_HEADS
                 or head in _SAME_OFFICE.get("boss", ())
