@@ -177,3 +177,8 @@ def test_an_office_stands_for_the_person_a_story_is_about_only_when_last_named()
         'The chancellor told the Jewish Chronicle: "I attack Michael Howard politically."',
     )
     assert someone_else["I attack Michael Howard politically."].speaker != "Tony Blair"
+
+
+def test_concluded_after_a_quotation_is_what_a_person_said():
+    found = quotations('"China\'s media are now driven by investors," Mrs Gescher concluded.')
+    assert found["China's media are now driven by investors,"].speaker == "Mrs Gescher"

@@ -293,8 +293,10 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
     mention, subj_start = subject_before(text, s, s + len(head))
     if mention is None:
         return None
-    if kind == "find" and (
-        mention.cls in ("person",) or (mention.cls == "pronoun" and mention.text not in ("it", "they"))
+    if (
+        kind == "find"
+        and word.startswith("f")  # "Mrs Gescher concluded" is what she said; "he found …" is not
+        and (mention.cls in ("person",) or (mention.cls == "pronoun" and mention.text not in ("it", "they")))
     ):
         return None
     if mention.cls == "nosource":
