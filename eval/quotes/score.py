@@ -276,7 +276,8 @@ GOLD = {
     "first": HERE / "quotes.jsonl",  # scored as "first-dev" and "first-heldout" (HELD_OUT)
     "quotes2-dev": HERE / "quotes2-dev.jsonl",
     "quotes2-heldout": HERE / "quotes2-heldout.jsonl",  # measured once, then used in development
-    "quotes3-heldout": HERE / "quotes3-heldout.jsonl",  # the final measurement: only when asked for
+    "quotes3-heldout": HERE / "quotes3-heldout.jsonl",  # measured once, then used in development
+    "quotes4-heldout": HERE / "quotes4-heldout.jsonl",  # the final measurement: only when asked for
 }
 
 

@@ -1,5 +1,5 @@
-"""Check quotes2-dev.jsonl, quotes2-heldout.jsonl and quotes3-heldout.jsonl against the articles as citeqa
-reads them.
+"""Check the second, third and fourth sets (quotes2-dev.jsonl, quotes2-heldout.jsonl, quotes3-heldout.jsonl,
+quotes4-heldout.jsonl) against the articles as citeqa reads them.
 
 Every line must parse, have exactly the expected fields and allowed values, and its quote must be an exact
 slice of the paragraph it names (paragraphs numbered from 1 by citeqa's ``read_article``; "subtitle" and
@@ -9,8 +9,8 @@ Prints counts by kind, type, article and speaker for each file; exits 1 on any f
 
 The checks of each line are validate.py's.
 
-Usage: python validate2.py           # the three files
-       python validate2.py FILE...   # the named files (article-list check only for the three files)
+Usage: python validate2.py           # the four files
+       python validate2.py FILE...   # the named files (article-list check only for those four)
 """
 
 from __future__ import annotations
@@ -43,6 +43,13 @@ EXPECTED = {
         politics/316 politics/159 politics/247 politics/105
         sport/156 sport/102 sport/289 sport/016
         tech/285 tech/236 tech/286 tech/384
+    """,
+    "quotes4-heldout.jsonl": """
+        business/100 business/232 business/150 business/438 business/019
+        entertainment/383 entertainment/322 entertainment/120 entertainment/266 entertainment/219
+        politics/193 politics/281 politics/224 politics/030 politics/109
+        sport/281 sport/449 sport/447 sport/040 sport/445
+        tech/376 tech/383 tech/255 tech/242 tech/044
     """,
 }
 EXPECTED = {name: {f"bbc/{a}.txt" for a in text.split()} for name, text in EXPECTED.items()}
