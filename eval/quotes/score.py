@@ -1,12 +1,12 @@
 """Score citeqa's quotation extractor against the hand-annotated gold sets (quotes*.jsonl).
 
-Usage: python score.py [--sets first,quotes2-dev[,quotes2-heldout]] [--out results.json] [--errors]
+Usage: python score.py [--sets first,quotes2-dev,...] [--out results.json] [--errors]
 
 Each gold article is read through citeqa's ``read_article`` exactly as ``validate.py`` reads it (BBC root
 from $CITEQA_BBC, else /work/shared/bbc) and ``citeqa.quotations.extract`` is run on it. Figures are given
 for each file: the first set (quotes.jsonl) whole, on its development articles and on its held-out ones
-(``HELD_OUT``); the second set's development file (quotes2-dev.jsonl); and, only when named, its held-out
-file (quotes2-heldout.jsonl), kept for a final measurement. Within each, by gold kind and type.
+(``HELD_OUT``); the second set's files; the third; and, only when named, the fourth set's file
+(quotes4-heldout.jsonl), kept for a final measurement. Within each, by gold kind and type.
 
 Matching a prediction and a gold line: same body paragraph, and spans that overlap by at least half of
 the shorter span (offsets of the gold quote are found in the paragraph; if it occurs more than once, any
@@ -286,7 +286,7 @@ def main() -> int:
     parser.add_argument(
         "--sets",
         default="first,quotes2-dev",
-        help="comma-separated gold sets: first, quotes2-dev, quotes2-heldout (default: first,quotes2-dev)",
+        help=f"comma-separated gold sets: {', '.join(GOLD)} (default: first,quotes2-dev)",
     )
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--errors", action="store_true", help="list missed gold lines and wrong speakers")
