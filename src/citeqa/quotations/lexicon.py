@@ -236,16 +236,14 @@ PROTAGONIST_HEADS = frozenset(
 # Heads naming one person by description ("the actor", "the former minister").
 PERSON_HEADS = (
     ROLE_WORDS
-    | frozenset(
-        """man woman boy girl father mother son daughter wife husband brother sister friend colleague assistant
-    veteran star winner holder rider driver runner sprinter athlete boxer golfer bowler batsman
-    rapper musician guitarist drummer frontman comedian director film-maker filmmaker presenter host
-    tycoon entrepreneur billionaire millionaire magnate businessman businesswoman investor lawmaker
-    candidate hopeful boss chief
-    american briton brazilian frenchman spaniard scot welshman irishman australian german italian
-    canadian dutchman swede russian nigerian argentine chilean kenyan""".split()
-    )
     | PROTAGONIST_HEADS
+    | frozenset(
+        """man woman boy girl father mother son daughter wife husband brother sister friend colleague
+        assistant guitarist drummer host tycoon entrepreneur billionaire millionaire magnate businessman
+        businesswoman investor lawmaker candidate hopeful boss chief american briton brazilian frenchman
+        spaniard scot welshman irishman australian german italian canadian dutchman swede russian nigerian
+        argentine chilean kenyan""".split()
+    )
 )
 # Words that mark a run of capitalised words as an organisation, not a person.
 ORG_CUES = frozenset(

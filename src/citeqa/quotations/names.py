@@ -198,7 +198,7 @@ def parse_phrase(text: str) -> Mention | None:
     if (
         len(tokens) > 1
         and tokens[-1].islower()
-        and tokens[-1] in lex.PERSON_HEADS | lex.PROTAGONIST_HEADS
+        and tokens[-1] in lex.PERSON_HEADS
         and (POSSESSIVE.search(tokens[0]) or lows[0] in lex.DETERMINERS)
     ):
         return _description(tokens)  # "England's World Cup-winning fly-half": someone named elsewhere

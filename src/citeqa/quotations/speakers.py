@@ -52,8 +52,8 @@ class Resolver:
         self.roles: dict[str, str] = {}  # first role given to each speaker
         self.genders: dict[str, str] = {}  # the sex each person's name, title or pronoun has told
         self.document: str | None = None  # the first document quoted: "the report" later means it
-        # The person an article is about, whom "the actor" or "the American" stands for: the first person
-        # named as a sentence's subject, in the first paragraph.
+        # The person an article is about, whom "the actor" or "the American" stands for: the person whose
+        # full name opens it, else the first person named as a sentence's subject in the first paragraph.
         self.protagonist: Speaker | None = _opening_person(paragraphs)
         self.paragraph = 0
 
