@@ -23,7 +23,8 @@ quoted phrase may match both gold lines.
 
 "Same person": both names are compared case- and accent-insensitively (HTML entities decoded), with
 possessive "'s" and punctuation other than hyphens and apostrophes inside words removed, honorifics
-(Mr, Mrs, Ms, Dr, Sir, Dame, Lord, Lady, Prof) and leading articles (a, an, the) dropped.
+(Mr, Mrs, Ms, Dr, Sir, Dame, Lord, Lady, Prof), letters after a name of two words or more ("Ben Emmerson
+QC": the sets differ on whether they are part of it) and leading articles (a, an, the) dropped.
 
 - Names (a form whose words are all capitalised in the text, like "Jose Leibovich" or "Mr Leibovich")
   match if their last words (surnames) agree and every remaining word of the shorter form appears in the
@@ -62,6 +63,7 @@ HELD_OUT = frozenset(
 KINDS = ("named", "pronoun", "continuation")
 TYPES = ("direct", "reported")
 HONORIFICS = frozenset("mr mrs ms dr sir dame lord lady prof".split())
+POST_NOMINALS = frozenset("qc mp mep".split())
 ARTICLES = frozenset("a an the".split())
 
 
@@ -75,7 +77,10 @@ def _words(name: str) -> list[str]:
     words = re.findall(r"[\w][\w'\-]*", text)
     while words and words[0] in ARTICLES | HONORIFICS:
         words = words[1:]
-    return [w for w in words if w not in HONORIFICS]
+    words = [w for w in words if w not in HONORIFICS]
+    while len(words) > 2 and words[-1] in POST_NOMINALS:
+        words.pop()
+    return words
 
 
 def _is_name(name: str) -> bool:

@@ -182,3 +182,43 @@ def test_an_office_stands_for_the_person_a_story_is_about_only_when_last_named()
 def test_concluded_after_a_quotation_is_what_a_person_said():
     found = quotations('"China\'s media are now driven by investors," Mrs Gescher concluded.')
     assert found["China's media are now driven by investors,"].speaker == "Mrs Gescher"
+
+
+def test_rejected_claims_is_a_denial_kept_whole_but_a_rejected_offer_is_nothing():
+    found = quotations(
+        "Serena Williams has rejected claims that she and Venus are a declining force. The bank rejected the "
+        "offer of £1.3bn in December.",
+    )
+    q = found["rejected claims that she and Venus are a declining force"]
+    assert (q.type, q.speaker) == ("reported", "Serena Williams")
+    assert not any("offer" in text for text in found)
+
+
+def test_asked_someone_to_do_something_is_a_demand_of_the_subject():
+    found = quotations(
+        "The EFF, representing the reporters, has asked the Superior court to stop Apple pursuing the sources.",
+    )
+    q = found["the Superior court to stop Apple pursuing the sources"]
+    assert (q.type, q.speaker) == ("reported", "the EFF")
+
+
+def test_appositives_of_place_manner_and_participle_and_letters_after_a_name():
+    found = quotations(
+        'Lord Nicholls of Birkenhead, in his ruling, said: "Indefinite imprisonment is anathema."',
+        "Ben Emmerson QC, representing seven of the detainees, said the men had been held for three years. "
+        "He said they had no idea when they would be released.",
+        "Manufacturers' organisation, the EEF, said it expected the hold in rates to continue.",
+    )
+    assert found["Indefinite imprisonment is anathema."].speaker == "Lord Nicholls"
+    assert found["they had no idea when they would be released"].speaker == "Ben Emmerson QC"
+    q = found["it expected the hold in rates to continue"]
+    assert (q.speaker, q.role) == ("the EEF", "Manufacturers' organisation")
+
+
+def test_an_adverb_after_the_name_and_a_conjunction_before_a_preposition_are_not_the_speaker():
+    found = quotations(
+        '"It was beautiful to watch," Thierry Henry afterwards said.',
+        'However during the case on Tuesday Mr Ebbers denied the allegations. "I was not advised," he told the court.',
+    )
+    assert found["It was beautiful to watch,"].speaker == "Thierry Henry"
+    assert found["I was not advised,"].speaker == "Mr Ebbers"

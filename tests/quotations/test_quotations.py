@@ -157,6 +157,8 @@ def score():
         ("Labour", "Labour and the Tories", False),
         ("Tom Baker and Ann Lee", "Ann Lee and Mr Baker", True),
         ("Gary Neville", "Phil Neville", False),
+        ("Ben Emmerson QC", "Ben Emmerson", True),
+        ("a Labour MP", "Labour", False),
         ("A Home Office spokesperson", "A Home Office spokesman", False),
         (None, "Jane Smith", False),
     ],

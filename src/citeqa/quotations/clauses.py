@@ -64,6 +64,7 @@ _DETERMINER = re.compile(
 )
 
 
+_ASKED_TO = re.compile(r"\s+(?:[\w'’&\-]+\s+){1,8}?to\s+[a-z]")
 _ARRANGED = re.compile(r"\s(?:is|are|was|were)\s+(?:also\s+)?to\s+$", re.IGNORECASE)  # "is to tell": will tell
 _MODAL = re.compile(r"\b(?:should|must|could|might|may|can|cannot|can't)\s+(?:[a-z]+ly\s+)?$", re.IGNORECASE)
 _INFINITIVE = re.compile(r"\bto\s+$|\b(?:not|never)\s+$", re.IGNORECASE)
@@ -115,6 +116,8 @@ def read_sentence(text: str, s: int, e: int, found: Scan | None = None) -> Readi
     for match in found.verbs_in(s, e):
         word = match.group(1).lower()
         kind = VERB_CLASS.get(word, "say")
+        if word.startswith("ask") and _ASKED_TO.match(text, match.end(), e):
+            kind = "urge"  # "asked the court to stop Apple …": a demand, like "urged"
         before = text[max(s, match.start() - WINDOW) : match.start()]
         if kind == "quote" and not _BESIDE_QUOTE.search(before[-60:]) and not _QUOTE_AFTER.match(text, match.end(), e):
             continue  # "as the workforce continues to age": a verb that attributes only beside a quotation
@@ -286,7 +289,8 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
             mention = parse_phrase(agent.group(1))
         span, colon = reported_content(text, match, e, kind)
         return Claim(mention, match.start(), [span] if span and mention else [], colon) if mention else None
-    if (not head or head.endswith((",", '"', "”", "’", "'"))) and word in lex.INVERTIBLE:
+    demand = kind == "urge" and _ASKED_TO.match(text, match.end(), e)  # "…, has asked the court to stop …"
+    if (not head or head.endswith((",", '"', "”", "’", "'"))) and word in lex.INVERTIBLE and not demand:
         inverted = _inverted_claim(text, s, e, match, head)
         if inverted is not None or not head:
             return inverted

@@ -108,9 +108,18 @@ def clean(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start and any(ch.isalpha() or ch == MASK for ch in text[start:end]) else None
 
 
+_REJECTED_CLAIM = re.compile(
+    r"\s+(?:the\s+)?(?:allegations?|claims?|suggestions?|idea|accusations?|reports?|charges?)\s+(?:that\s+)?"
+    r"(?:he|she|they|it|we|I|the|his|her|their|its|[A-Z])",
+    re.IGNORECASE,
+)
+
+
 def reported_content(text: str, match: Verb, e: int, kind: str) -> tuple[tuple[int, int] | None, bool]:
     """What the verb ``match`` reports, for chained verbs: denials keep their verb, and must be statements."""
     if kind == "deny":
+        if match.group(1).lower().startswith("reject") and not _REJECTED_CLAIM.match(text, match.end(), e):
+            return None, False  # "rejected the offer"; but "rejected claims that she …" is a denial
         span, _ = content_after(text, match.end(), e, "say")
         if span is None or not clause_like(text, span[0], span[1]):
             return None, False

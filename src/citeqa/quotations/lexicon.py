@@ -69,7 +69,7 @@ FIND = _forms("find finds found finding", "conclude concludes concluded concludi
 URGE = _forms("urge urges urged urging", "tip tips tipped")
 ACCUSE = _forms("accuse accuses accused accusing")
 # Negated or denied statements: the quote keeps the negation (a slice after it would misquote).
-DENY = _forms("deny denies denied denying")
+DENY = _forms("deny denies denied denying", "reject rejects rejected rejecting")
 # Verbs that attribute a quotation beside them but report no clause of their own.
 QUOTE_ONLY = _forms(
     "ask asks asked asking",

@@ -120,6 +120,8 @@ def classify_name(tokens: list[str], role: str | None) -> str:
     lows = [t.lower().rstrip(".") for t in tokens]
     if lows and lows[0] in lex.HONORIFICS:
         return "person"
+    if len(tokens) >= 3 and lows[-1] in lex.NAME_SUFFIXES and not any(is_acronym(t) for t in tokens[:-1]):
+        return "person"  # "Ben Emmerson QC", "Tony Wright MP"
     if any(POSSESSIVE.sub("", w) in lex.ORG_CUES for w in lows) or any(is_acronym(t) for t in tokens):
         return "org"
     if role and any(w in lex.ROLE_WORDS for w in role.lower().split()):

@@ -53,8 +53,9 @@ def article_names(paragraphs: tuple[str, ...]) -> dict[str, list[str]]:
             offices = [i for i, t in enumerate(tokens[:-1]) if t.lower() in lex.ROLE_WORDS]
             if offices and tokens[0].lower() not in lex.HONORIFICS:
                 tokens = tokens[offices[-1] + 1 :]  # "First Minister Jack McConnell": the name after the office
-            if tokens and tokens[0].lower() in lex.HONORIFICS:
-                tokens = tokens[1:]
+            honorific = next((i for i, t in enumerate(tokens) if t.lower() in lex.HONORIFICS), None)
+            if honorific is not None:
+                tokens = tokens[honorific + 1 :]  # "Mr Ebbers"; "on Tuesday Mr Ebbers": the day is no name
             elif len(tokens) > 2 and _AFTER_OF.search(paragraph, 0, match.start()):
                 tokens = tokens[-2:]  # "Inspector of Constabulary Wendy Williams": the office's last word, a name
             if len(tokens) < 2 or len(tokens) > 5:

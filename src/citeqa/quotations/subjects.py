@@ -35,6 +35,11 @@ def parse_subject(text: str, *, adverbials: bool = True) -> Mention | None:
     rest = chunks[1:]
     if head is None:
         return None
+    if len(rest) == 1 and chunks[0].split()[-1].islower():
+        # "Manufacturers' organisation, the EEF,": a description, then the name it describes.
+        named = parse_phrase(rest[0])
+        if named is not None and named.cls == "org" and any(ch.isupper() for ch in named.text):
+            return Mention(named.text, "org", role=chunks[0], head=named.head, plural=named.plural)
     if head.cls in ("person", "org", "name"):
         # "NAME, ROLE[, ROLE]": every later chunk must read as an appositive (or an age).
         if not all(_appositive(c) for c in rest):
@@ -79,6 +84,10 @@ def _appositive(chunk: str) -> bool:
         return True
     if first in ("from", "of", "at", "with") and len(tokens) <= 8:
         return True  # "Brad Wernle, from Automotive News Europe"
+    if first == "in" and len(tokens) <= 5 and tokens[1].lower() in ("his", "her", "its", "their", "a", "the"):
+        return True  # "Lord Nicholls of Birkenhead, in his ruling, said"
+    if first.endswith("ing") and first not in lex.ING_NOUNS and len(tokens) <= 10 and not is_cap(tokens[0]):
+        return True  # "Ben Emmerson QC, representing seven of the detainees, said"
     if len(tokens) > 1 and first.endswith(("ed", "wn")) and tokens[1].lower() in PREPOSITIONS | {"as"}:
         return True  # "The report, formed of fieldwork in six police forces, …"
     if not is_cap(tokens[0]) and parse_phrase(chunk) is not None:
@@ -90,6 +99,7 @@ def _appositive(chunk: str) -> bool:
     return is_cap(tokens[0]) and not any(t.lower() in lex.NOT_IN_NP for t in tokens)
 
 
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _RELATIVE_TAIL = re.compile(r"\s(?:which|who|that)\s.*$")
 
 
@@ -103,11 +113,16 @@ def _is_prefix(chunk: str) -> bool:
 def _strip_prefix_words(chunk: str) -> str:
     """ "Speaking in Harrogate Mr Kennedy" has no comma: keep the name at its end."""
     tokens = words(chunk)
+    if len(tokens) > 3 and tokens[0].lower() in lex.CONJUNCTIONS and tokens[1].lower() in lex.PREFIX_WORDS:
+        tokens = tokens[1:]  # "However during the case on Tuesday Mr Ebbers"
+        chunk = " ".join(tokens)
     first = tokens[0].lower() if tokens else ""
     if len(tokens) > 2 and (first in lex.PREFIX_WORDS or first.endswith("ing")) and first not in lex.CONJUNCTIONS:
         if tokens[-1].lower() in lex.PRONOUNS:
             return tokens[-1]  # "At his weekly press conference on Tuesday he"
         start = name_run(tokens)
+        while start < len(tokens) - 1 and tokens[start].lower() in _DAYS:
+            start += 1  # "During the case on Tuesday Mr Ebbers": the day ends the adverbial
         if start < len(tokens):
             return " ".join(tokens[start:])
         lows = [t.lower() for t in tokens]

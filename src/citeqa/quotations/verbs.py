@@ -84,7 +84,7 @@ AUX_TAIL = re.compile(
     r"(?:\s+(?:has|have|had|also|then|later|previously|repeatedly|again|already|subsequently|earlier|now|"
     r"recently|once|still|further|today|yesterday|long|consistently|last\s+\w+|on\s+(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)|has\s+also|would|will|could|may|might|must|should|can|always|often|"
-    r"publicly|privately|openly|reportedly|allegedly|clearly|strongly|firmly|simply|quickly|(?-i:[a-z]+ly)))+\s*$",
+    r"publicly|privately|openly|reportedly|allegedly|clearly|strongly|firmly|simply|quickly|afterwards|afterward|too|(?-i:[a-z]+ly)))+\s*$",
     re.IGNORECASE,
 )
 
