@@ -303,8 +303,6 @@ def _main_claim(text: str, s: int, e: int, match: Verb, word: str, kind: str) ->
         and (mention.cls in ("person",) or (mention.cls == "pronoun" and mention.text not in ("it", "they")))
     ):
         return None
-    if word.startswith("show") and mention.cls != "doc":
-        return None  # "A recent study showed that …" states a finding; "figures show" are evidence
     if mention.cls == "nosource":
         mention = None
     span, colon = reported_content(text, match, e, kind)

@@ -64,7 +64,7 @@ SAY_THAT = _forms(
 # Verbs whose content follows a hearer: "told the BBC (that) …".
 TELL = _forms("tell tells told telling")
 # What a report, study, court or inspection states.
-FIND = _forms("find finds found finding", "conclude concludes concluded concluding", "show shows showed showing")
+FIND = _forms("find finds found finding", "conclude concludes concluded concluding")
 # Demands: the object is what was asked for.
 URGE = _forms("urge urges urged urging", "tip tips tipped")
 ACCUSE = _forms("accuse accuses accused accusing")
