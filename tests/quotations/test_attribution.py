@@ -222,3 +222,12 @@ def test_an_adverb_after_the_name_and_a_conjunction_before_a_preposition_are_not
     )
     assert found["It was beautiful to watch,"].speaker == "Thierry Henry"
     assert found["I was not advised,"].speaker == "Mr Ebbers"
+
+
+def test_a_clause_before_and_is_never_part_of_the_speakers_name():
+    found = quotations(
+        "Musiwave provides downloading infrastructure for the mobile phone market and Mr Babinet said the "
+        "industry was enjoying momentum. Chelsea fans wanting tickets said the price was too high.",
+    )
+    assert found["the industry was enjoying momentum"].speaker == "Mr Babinet"
+    assert found["the price was too high"].speaker == "Chelsea fans wanting tickets"

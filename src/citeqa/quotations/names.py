@@ -397,6 +397,15 @@ def _description(tokens: list[str]) -> Mention | None:
         return Mention(shown, "doc", head=head)
     if head in lex.SPOKES:
         return Mention(shown, "desc" if definite and cut == len(tokens) else "body", head=head)
+    if (
+        len(head_tokens) == 2
+        and is_cap(head_tokens[0])
+        and head_tokens[1].islower()
+        and cut < len(tokens)
+        and lows[cut].endswith("ing")
+        and head not in lex.GROUP_HEADS
+    ):
+        return None  # "Musiwave provides downloading infrastructure …": a name, a verb and its object
     plural = head.endswith("s") and not head.endswith("ss") and head not in lex.PERSON_HEADS
     if det == "its" and plural and cut == len(tokens):
         return Mention("it", "pronoun")  # "Its makers claim": the organisation "it" stands for
