@@ -5,8 +5,8 @@ Usage: python score.py [--sets first,quotes2-dev,...] [--out results.json] [--er
 Each gold article is read through citeqa's ``read_article`` exactly as ``validate.py`` reads it (BBC root
 from $CITEQA_BBC, else /work/shared/bbc) and ``citeqa.quotations.extract`` is run on it. Figures are given
 for each file: the first set (quotes.jsonl) whole, on its development articles and on its held-out ones
-(``HELD_OUT``); the second set's files; the third; and, only when named, the fourth set's file
-(quotes4-heldout.jsonl), kept for a final measurement. Within each, by gold kind and type.
+(``HELD_OUT``); the second set's files; the third and fourth; and, only when named, the fifth set's
+file (quotes5-heldout.jsonl), kept for a final measurement. Within each, by gold kind and type.
 
 Matching a prediction and a gold line: same body paragraph, and spans that overlap by at least half of
 the shorter span (offsets of the gold quote are found in the paragraph; if it occurs more than once, any
@@ -282,7 +282,8 @@ GOLD = {
     "quotes2-dev": HERE / "quotes2-dev.jsonl",
     "quotes2-heldout": HERE / "quotes2-heldout.jsonl",  # measured once, then used in development
     "quotes3-heldout": HERE / "quotes3-heldout.jsonl",  # measured once, then used in development
-    "quotes4-heldout": HERE / "quotes4-heldout.jsonl",  # the final measurement: only when asked for
+    "quotes4-heldout": HERE / "quotes4-heldout.jsonl",  # measured once, then used in development
+    "quotes5-heldout": HERE / "quotes5-heldout.jsonl",  # the final measurement: only when asked for
 }
 
 

@@ -1,5 +1,5 @@
-"""Check the second, third and fourth sets (quotes2-dev.jsonl, quotes2-heldout.jsonl, quotes3-heldout.jsonl,
-quotes4-heldout.jsonl) against the articles as citeqa reads them.
+"""Check the second to fifth sets (quotes2-dev.jsonl, quotes2-heldout.jsonl, quotes3-heldout.jsonl,
+quotes4-heldout.jsonl, quotes5-heldout.jsonl) against the articles as citeqa reads them.
 
 Every line must parse, have exactly the expected fields and allowed values, and its quote must be an exact
 slice of the paragraph it names (paragraphs numbered from 1 by citeqa's ``read_article``; "subtitle" and
@@ -9,8 +9,8 @@ Prints counts by kind, type, article and speaker for each file; exits 1 on any f
 
 The checks of each line are validate.py's.
 
-Usage: python validate2.py           # the four files
-       python validate2.py FILE...   # the named files (article-list check only for those four)
+Usage: python validate2.py           # the five files
+       python validate2.py FILE...   # the named files (article-list check only for those five)
 """
 
 from __future__ import annotations
@@ -50,6 +50,13 @@ EXPECTED = {
         politics/193 politics/281 politics/224 politics/030 politics/109
         sport/281 sport/449 sport/447 sport/040 sport/445
         tech/376 tech/383 tech/255 tech/242 tech/044
+    """,
+    "quotes5-heldout.jsonl": """
+        business/460 business/167 business/110 business/178 business/115 business/468
+        entertainment/196 entertainment/281 entertainment/347 entertainment/361 entertainment/381 entertainment/225
+        politics/064 politics/176 politics/409 politics/098 politics/317 politics/296
+        sport/158 sport/151 sport/321 sport/021 sport/168 sport/357
+        tech/123 tech/019 tech/057 tech/199 tech/254 tech/360
     """,
 }
 EXPECTED = {name: {f"bbc/{a}.txt" for a in text.split()} for name, text in EXPECTED.items()}

@@ -171,7 +171,8 @@ def test_same_person_rules_of_the_score(score, a, b, same):
 # continuation 11/13), precision 0.98 (named 0.97, pronoun 0.99); second set, development file recall 0.82
 # (named 0.83, pronoun 0.78), precision 0.95 (named 0.97, pronoun 0.92), held-out file recall 0.72,
 # precision 0.92; third set recall 0.82 (named 0.81, pronoun 0.85), precision 0.98 (named 0.99, pronoun
-# 0.97). Floors a little below them: a regression fails. The fourth set is held out: never a floor here.
+# 0.97); fourth set recall 0.80 (named 0.88, pronoun 0.76), precision 0.96 (named 0.96, pronoun 0.98).
+# Floors a little below them: a regression fails. The fifth set is held out: never a floor here.
 FLOORS = {
     "quotes.jsonl": {
         "recall": {"all": 0.88, "kind:named": 0.87, "kind:pronoun": 0.88, "kind:continuation": 0.8},
@@ -188,6 +189,10 @@ FLOORS = {
     "quotes3-heldout.jsonl": {
         "recall": {"all": 0.80, "kind:named": 0.79, "kind:pronoun": 0.83},
         "precision": {"all": 0.96, "kind:named": 0.97, "kind:pronoun": 0.95},
+    },
+    "quotes4-heldout.jsonl": {
+        "recall": {"all": 0.78, "kind:named": 0.86, "kind:pronoun": 0.73},
+        "precision": {"all": 0.94, "kind:named": 0.94, "kind:pronoun": 0.95},
     },
 }
 
