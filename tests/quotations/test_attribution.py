@@ -231,3 +231,8 @@ def test_a_clause_before_and_is_never_part_of_the_speakers_name():
     )
     assert found["the industry was enjoying momentum"].speaker == "Mr Babinet"
     assert found["the price was too high"].speaker == "Chelsea fans wanting tickets"
+
+
+def test_an_appositive_of_one_word_never_breaks_the_reading():
+    found = quotations("Mr Smith, in, said the plan was sound. Mr Jones, in his ruling, said it was not.")
+    assert found["it was not"].speaker == "Mr Jones"

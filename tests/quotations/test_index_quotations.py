@@ -75,3 +75,24 @@ def test_quotations_are_stored_with_the_index_and_follow_every_change(corpus, tm
     again, report = Engine.open(config, embedder=embedder)  # read back as saved: a delta, or Qdrant's points
     assert report.embedded == 0
     assert again._state.data.quotations == engine._state.data.quotations
+
+
+def test_an_article_whose_quotations_cannot_be_read_is_indexed_without_them(corpus, tmp_path, monkeypatch, caplog):
+    """A fault in a rule costs one article its quotations, never the index: its passages are searchable and
+    the log names it."""
+    from citeqa.index import build
+
+    def failing(article):
+        if article.id == "harbour":
+            raise IndexError("list index out of range")
+        return extract(article)
+
+    monkeypatch.setattr(build, "extract", failing)
+    config = Config(corpus=corpus, index=tmp_path / "index")
+    with caplog.at_level("WARNING", logger="citeqa.index.build"):
+        engine, _ = Engine.open(config, embedder=FakeEmbedder())
+    data = engine._state.data
+    assert not any(q.article_id == "harbour" for q in data.quotations)
+    assert any(q.speaker == "Shaun Sawyer" for q in data.quotations)
+    assert any(p.article_id == "harbour" for p in data.passages)
+    assert "harbour" in caplog.text and "IndexError" in caplog.text

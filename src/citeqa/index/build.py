@@ -240,7 +240,18 @@ def _quotations(articles: tuple[Article, ...], previous: IndexData | None) -> tu
         kept.setdefault(q.article_id, []).append(q)
     out: list[Quotation] = []
     for article in articles:
-        out += kept.get(article.id, []) if before.get(article.id) == article else extract(article)
+        if before.get(article.id) == article:
+            out += kept.get(article.id, [])
+            continue
+        try:
+            out += extract(article)
+        except Exception as exc:  # a rule's fault must not cost the whole index: the article keeps its passages
+            log.warning(
+                "the quotations of %s could not be read (%s: %s): it is indexed without them; please report it",
+                article.path,
+                type(exc).__name__,
+                exc,
+            )
     return tuple(out)
 
 

@@ -84,7 +84,7 @@ def _appositive(chunk: str) -> bool:
         return True
     if first in ("from", "of", "at", "with") and len(tokens) <= 8:
         return True  # "Brad Wernle, from Automotive News Europe"
-    if first == "in" and len(tokens) <= 5 and tokens[1].lower() in ("his", "her", "its", "their", "a", "the"):
+    if first == "in" and 1 < len(tokens) <= 5 and tokens[1].lower() in ("his", "her", "its", "their", "a", "the"):
         return True  # "Lord Nicholls of Birkenhead, in his ruling, said"
     if first.endswith("ing") and first not in lex.ING_NOUNS and len(tokens) <= 10 and not is_cap(tokens[0]):
         return True  # "Ben Emmerson QC, representing seven of the detainees, said"
