@@ -119,6 +119,20 @@ def test_random_text_of_marks_and_verbs_never_raises():
             assert 0 <= q.start < q.end <= len(paragraphs[q.paragraph - 1])
 
 
+def test_random_sentences_of_the_words_the_rules_read_never_raise():
+    """Words the rules look at around a verb (appositives, demands, titles, fronted clauses), in random
+    order with random punctuation: every reading ends, and every span is inside its paragraph."""
+    words = (
+        "Mr Smith Emily QC the president President 30-year-old his in on Tuesday said told asked to is should "
+        'rejected claims that which who Saying he she they it and but Thornton Dame “quote” "word"'
+    ).split()
+    rng = random.Random(11)
+    for _ in range(1500):
+        text = " ".join(rng.choice(words) + rng.choice(("", "", ",", ".", ":")) for _ in range(rng.randint(1, 20)))
+        for q in extract(article(text, text)):
+            assert 0 <= q.start < q.end <= len(text)
+
+
 def test_a_paragraph_of_thousands_of_quotations_keeps_each_speaker_apart():
     """ "she" never stands for "Mr Smith", however often they alternate in one long paragraph."""
     one = '"Hello there," she said. Mr Smith told the BBC that it was fine. '
