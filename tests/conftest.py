@@ -71,6 +71,15 @@ def app_environment(corpus: Path, index: Path) -> Iterator[None]:
             st.cache_resource.clear()
 
 
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory):
+    """One copy of the shipped corpus and one index for a module's app tests."""
+    root = tmp_path_factory.mktemp("app")
+    shutil.copytree(CORPUS, root / "corpus")
+    with app_environment(root / "corpus", root / "index"):
+        yield root
+
+
 def run_app(**query: str) -> AppTest:
     """The app after its first run (which loads the model: hence the long timeout)."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)

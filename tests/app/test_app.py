@@ -13,15 +13,6 @@ from streamlit.testing.v1 import AppTest
 from citeqa.records import CLOSEST
 
 
-@pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    """One corpus copy and index for the module's tests."""
-    root = tmp_path_factory.mktemp("app")
-    shutil.copytree(CORPUS, root / "corpus")
-    with app_environment(root / "corpus", root / "index"):
-        yield root
-
-
 @pytest.fixture
 def at(app_env) -> AppTest:
     return run_app()

@@ -5,10 +5,8 @@ person's page with the speaker in the clipboard."""
 # ruff: noqa: F811 (the fixtures of test_browser, imported, are arguments here)
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import CORPUS, app_environment, run_app
+from conftest import run_app
 from playwright.sync_api import expect
 from test_browser import ask, page, server, wait_idle  # noqa: F401 (fixtures)
 
@@ -17,14 +15,6 @@ from citeqa.citations.cite import speaking
 
 pytestmark = pytest.mark.slow
 READ_CLIPBOARD = "async () => await navigator.clipboard.readText()"
-
-
-@pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    root = tmp_path_factory.mktemp("people-app")
-    shutil.copytree(CORPUS, root / "corpus")
-    with app_environment(root / "corpus", root / "index"):
-        yield root
 
 
 def people_buttons(at) -> dict[str, str]:

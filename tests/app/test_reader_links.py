@@ -15,14 +15,6 @@ POLICE = "police-failings-allow-trafficking-to-continue"
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
 
-@pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reader")
-    shutil.copytree(CORPUS, root / "corpus")
-    with app_environment(root / "corpus", root / "index"):
-        yield root
-
-
 def texts(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
